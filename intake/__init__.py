@@ -1,0 +1,108 @@
+"""intake: records and report-backs for community accountability processes."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from intake import templating
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application: settings, extensions, blueprints, protections.
+
+    ``INTAKE_INSTANCE_PATH`` moves ``instance/`` (config, keys, SQLite file) elsewhere.
+    """
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("INTAKE_INSTANCE_PATH") or str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+    )
+    configure(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_protections(app)
+    register_errors(app)
+    register_commands(app)
+    templating.register(app)
+    return app
+
+
+def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
+    from intake import settings
+
+    app.config.from_mapping(settings.DEFAULTS)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    app.config.from_mapping(settings.from_environment())
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI", settings.database_url(app.instance_path))
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError(
+            "No SECRET_KEY: run `make run` once to write instance/config.py, "
+            "or set SECRET_KEY there."
+        )
+
+
+def register_extensions(app: Flask) -> None:
+    from intake import i18n, signin
+    from intake.extensions import babel, csrf, db, login_manager, migrate
+    from intake.models.base import render_item_for_migrations
+    from intake.sqlite import harden_sqlite
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(ROOT / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        render_item=render_item_for_migrations,
+    )
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = None  # our server-side sessions do this job
+    login_manager.user_loader(signin.account_for_request)
+    with app.app_context():
+        harden_sqlite(db.engine)
+
+
+def register_blueprints(app: Flask) -> None:
+    from intake import health, home, i18n
+    from intake.admin.views import bp as admin_bp
+    from intake.auth.views import bp as auth_bp
+    from intake.process.views import bp as process_bp
+
+    for bp in (health.bp, i18n.bp, home.bp, auth_bp, admin_bp, process_bp):
+        app.register_blueprint(bp)
+
+
+def register_protections(app: Flask) -> None:
+    from intake.security.access import require_sign_in
+    from intake.security.headers import set_security_headers
+
+    app.before_request(require_sign_in)
+    app.after_request(set_security_headers)
+
+
+def register_errors(app: Flask) -> None:
+    from intake import errors
+
+    errors.register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from intake.cli import register
+
+    register(app)

@@ -1,0 +1,120 @@
+"""The instance admin: creates processes and their first members, reads no content."""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import RadioField, StringField
+from wtforms.validators import InputRequired, Length
+
+from intake.extensions import db
+from intake.member_forms import InviteForm
+from intake.membership import (
+    MembershipError,
+    create_process,
+    current_members,
+    invite_member,
+    process_by_short_name,
+)
+from intake.models import Membership, Process, Role
+from intake.security.access import instance_admin_only
+from intake.urls import external_url
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+class ProcessForm(FlaskForm):
+    pseudonym = StringField(
+        _l("Pseudonym of the person the process is about"),
+        validators=[InputRequired(_l("Enter a pseudonym, such as “X”.")), Length(max=60)],
+        description=_l("Never a real name. It appears on every page and report-back."),
+    )
+    short_name = StringField(
+        _l("Short name"),
+        validators=[InputRequired(_l("Enter a short name.")), Length(min=3, max=40)],
+        description=_l("Lower-case letters, digits and dashes. It appears in addresses."),
+        render_kw={"autocapitalize": "none", "spellcheck": "false"},
+    )
+    language = RadioField(
+        _l("Language of report-backs"),
+        choices=[("en", "English"), ("de", "Deutsch")],
+        default="en",
+        validators=[InputRequired()],
+    )
+
+
+@bp.get("/")
+@instance_admin_only
+def index() -> str:
+    """Processes on this instance, by name and size only."""
+    rows = db.session.execute(
+        sa.select(Process, sa.func.count(Membership.id))
+        .outerjoin(
+            Membership, sa.and_(Membership.process_id == Process.id, Membership.left_at.is_(None))
+        )
+        .group_by(Process.id)
+        .order_by(Process.short_name)
+    ).all()
+    return render_template("admin/index.html", rows=rows)
+
+
+@bp.route("/processes/new", methods=["GET", "POST"])
+@instance_admin_only
+def new_process() -> ResponseReturnValue:
+    """Create a process; its first members come next."""
+    form = ProcessForm()
+    if form.validate_on_submit():
+        try:
+            process = create_process(
+                form.short_name.data,
+                form.pseudonym.data,
+                language=form.language.data,
+                created_by=current_user,
+            )
+        except MembershipError as exc:
+            form.short_name.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Process created. Now add its first members."), "info")
+            return redirect(url_for("admin.process", short_name=process.short_name))
+    return render_template("admin/new_process.html", form=form)
+
+
+@bp.route("/processes/<short_name>", methods=["GET", "POST"])
+@instance_admin_only
+def process(short_name: str) -> ResponseReturnValue:
+    """Who is in a process, and a form to add members; nothing of its content."""
+    process = process_by_short_name(short_name) or abort(404)
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            invitation = invite_member(
+                process,
+                username=form.username.data,
+                display_name=form.display_name.data,
+                role=Role(form.role.data),
+                is_coordinator=form.is_coordinator.data,
+                invited_by=current_user,
+            )
+        except MembershipError as exc:
+            form.username.errors.append(str(exc))
+        else:
+            db.session.commit()
+            link = (
+                external_url("auth.setup_link", token=invitation.setup.token)
+                if invitation.setup
+                else None
+            )
+            return render_template(
+                "members/invited.html",
+                membership=invitation.membership,
+                link=link,
+                expires_at=invitation.setup.link.expires_at if invitation.setup else None,
+                back=url_for("admin.process", short_name=process.short_name),
+            )
+    return render_template(
+        "admin/process.html", process=process, members=current_members(process), form=form
+    )

@@ -1,0 +1,1 @@
+"""Signing in and out, set-up links, and changing one's password."""

@@ -1,0 +1,56 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, PasswordField, StringField
+from wtforms.validators import InputRequired, Length
+
+from intake.forms_common import NewPassword, SameAs
+from intake.security.passwords import MAX_LENGTH
+
+TOO_LONG = _l("Use at most %(max)d characters.")
+
+
+class LoginForm(FlaskForm):
+    username = StringField(
+        _l("Sign-in name"),
+        validators=[
+            InputRequired(_l("Enter your sign-in name.")),
+            Length(max=64, message=TOO_LONG),
+        ],
+        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            InputRequired(_l("Enter your password.")),
+            Length(max=MAX_LENGTH, message=TOO_LONG),
+        ],
+        render_kw={"autocomplete": "current-password"},
+    )
+    next = HiddenField()
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"),
+        validators=[InputRequired(_l("Choose a password.")), NewPassword()],
+        render_kw={"autocomplete": "new-password"},
+        description=_l("At least 12 characters. A few unrelated words work well."),
+    )
+    confirm = PasswordField(
+        _l("The same password again"),
+        validators=[InputRequired(_l("Type the password a second time.")), SameAs("password")],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(
+        _l("Current password"),
+        validators=[
+            InputRequired(_l("Enter your current password.")),
+            Length(max=MAX_LENGTH, message=TOO_LONG),
+        ],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = SetPasswordForm.password
+    confirm = SetPasswordForm.confirm

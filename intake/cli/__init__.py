@@ -1,0 +1,32 @@
+"""The ``intake`` command: Flask's CLI with the app's own groups added."""
+
+from flask import Flask
+from flask.cli import FlaskGroup
+
+
+def register(app: Flask) -> None:
+    from intake.cli import check, demo, firstrun, processes, users
+
+    app.cli.add_command(users.user)
+    app.cli.add_command(processes.process)
+    app.cli.add_command(demo.demo)
+    app.cli.add_command(check.check)
+    app.cli.add_command(firstrun.firstrun)
+
+
+def _create_app() -> Flask:
+    from intake import create_app
+
+    return create_app()
+
+
+cli = FlaskGroup(
+    name="intake",
+    create_app=_create_app,
+    add_version_option=False,
+    help="Manage an intake instance: accounts, processes, demo data, checks.",
+)
+
+
+def main() -> None:
+    cli.main(prog_name="intake")

@@ -1,0 +1,58 @@
+"""``intake check``: is this instance configured safely?"""
+
+import os
+import stat
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import current_app
+from flask_migrate import Migrate
+
+from intake.extensions import db
+
+
+def findings() -> list[tuple[str, str]]:
+    """(level, message) pairs; level is ok, warn or fail."""
+    config = current_app.config
+    found: list[tuple[str, str]] = []
+    if len(str(config.get("SECRET_KEY", ""))) < 32:
+        found.append(("fail", "SECRET_KEY is shorter than 32 characters."))
+    else:
+        found.append(("ok", "SECRET_KEY is set."))
+    if not config["SESSION_COOKIE_SECURE"]:
+        found.append(
+            ("warn", "Session cookies are not Secure (INTAKE_LOCAL_HTTP=1): local use only.")
+        )
+    try:
+        with db.engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_heads()
+    except sa.exc.SQLAlchemyError:
+        found.append(("fail", "The database cannot be reached."))
+        return found
+    migrate: Migrate = current_app.extensions["migrate"]
+    heads = ScriptDirectory(migrate.directory).get_heads()
+    if set(current) != set(heads):
+        found.append(
+            ("fail", "The database is not migrated to the latest version: `flask db upgrade`.")
+        )
+    else:
+        found.append(("ok", f"Database reachable ({db.engine.dialect.name}) and up to date."))
+    config_file = Path(current_app.instance_path) / "config.py"
+    if config_file.exists() and config_file.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        found.append(("warn", f"{config_file} can be read by other users: chmod 600 it."))
+    if not os.environ.get("DATABASE_URL"):
+        found.append(("ok", "Data is kept in SQLite in instance/."))
+    return found
+
+
+@click.command("check")
+def check() -> None:
+    """Report configuration problems; exits 1 if anything must be fixed."""
+    results = findings()
+    for level, message in results:
+        click.echo(f"{level.upper():5} {message}")
+    if any(level == "fail" for level, _ in results):
+        raise SystemExit(1)

@@ -1,0 +1,66 @@
+"""Accountability processes and who takes part in each, in which role."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from intake.models.account import Account
+from intake.models.base import Base, utcnow
+
+
+class Role(enum.StrEnum):
+    SUPPORT = "support"
+    CONTACT = "contact"
+    CENTRAL = "central"
+
+
+class Process(Base):
+    __tablename__ = "process"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The short name appears in URLs, so it must never carry anything identifying.
+    short_name: Mapped[str] = mapped_column(String(40), unique=True)
+    pseudonym: Mapped[str] = mapped_column(String(60))
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="process", order_by="Membership.joined_at"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Process {self.short_name}>"
+
+
+class Membership(Base):
+    """One person's role in one process.
+
+    Leaving sets ``left_at`` instead of deleting the row, so the record of who
+    did what stays readable after people move on.
+    """
+
+    __tablename__ = "membership"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[int] = mapped_column(ForeignKey("process.id", ondelete="CASCADE"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+    )
+    is_coordinator: Mapped[bool] = mapped_column(default=False)
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+    left_at: Mapped[datetime | None]
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+
+    process: Mapped[Process] = relationship(back_populates="memberships")
+    account: Mapped[Account] = relationship(back_populates="memberships", foreign_keys=[account_id])
+
+    @property
+    def is_current(self) -> bool:
+        return self.left_at is None

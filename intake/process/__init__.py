@@ -1,0 +1,1 @@
+"""Pages of one process; every view declares which roles may see it."""

@@ -1,0 +1,137 @@
+"""A process's own pages: overview and members."""
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from intake.accounts import issue_setup_link
+from intake.extensions import db
+from intake.member_forms import InviteForm
+from intake.membership import (
+    MembershipError,
+    current_members,
+    former_members,
+    invite_member,
+    remove_member,
+    set_coordinator,
+)
+from intake.models import Membership, Role
+from intake.security.access import add_short_name, allow, enforce_role, load_process
+from intake.urls import external_url
+
+bp = Blueprint("process", __name__, url_prefix="/p/<short_name>")
+bp.url_value_preprocessor(load_process)
+bp.url_defaults(add_short_name)
+bp.before_request(enforce_role)
+
+
+@bp.context_processor
+def process_context() -> dict:
+    return {"process": g.get("process"), "membership": g.get("membership")}
+
+
+def _member_of_this_process(membership_id: int) -> Membership:
+    """A current membership of the process in the URL, or 404; ids of others never match."""
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.process_id != g.process.id or not membership.is_current:
+        abort(404)
+    return membership
+
+
+@bp.get("/")
+@allow()
+def overview() -> str:
+    """Where the process stands, as far as this person's role may see."""
+    return render_template("process/overview.html")
+
+
+@bp.get("/members")
+@allow(Role.CONTACT, Role.SUPPORT, Role.CENTRAL)
+def members() -> str:
+    """The people in this process; contact group and coordinators see everyone."""
+    membership: Membership = g.membership
+    members = current_members(g.process)
+    if not (membership.is_coordinator or membership.role is Role.CONTACT):
+        # Others see their own group and who to turn to, nothing more.
+        members = [m for m in members if m.role is membership.role or m.is_coordinator]
+    former = former_members(g.process) if membership.is_coordinator else []
+    return render_template("process/members.html", members=members, former=former)
+
+
+@bp.route("/members/new", methods=["GET", "POST"])
+@allow(coordinator=True)
+def invite() -> ResponseReturnValue:
+    """Add a person to this process and hand out their set-up link."""
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            invitation = invite_member(
+                g.process,
+                username=form.username.data,
+                display_name=form.display_name.data,
+                role=Role(form.role.data),
+                is_coordinator=form.is_coordinator.data,
+                invited_by=current_user,
+            )
+        except MembershipError as exc:
+            form.username.errors.append(str(exc))
+        else:
+            db.session.commit()
+            setup = invitation.setup
+            return render_template(
+                "members/invited.html",
+                membership=invitation.membership,
+                link=external_url("auth.setup_link", token=setup.token) if setup else None,
+                expires_at=setup.link.expires_at if setup else None,
+                back=url_for("process.members"),
+            )
+    return render_template("process/invite.html", form=form)
+
+
+@bp.post("/members/<int:membership_id>/remove")
+@allow(coordinator=True)
+def remove(membership_id: int) -> ResponseReturnValue:
+    """End a membership now; the person loses access on their next click."""
+    membership = _member_of_this_process(membership_id)
+    try:
+        remove_member(membership, removed_by=current_user)
+    except MembershipError as exc:
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("%(name)s is no longer a member.", name=membership.account.display_name), "info")
+    return redirect(url_for("process.members"))
+
+
+@bp.post("/members/<int:membership_id>/coordinator")
+@allow(coordinator=True)
+def toggle_coordinator(membership_id: int) -> ResponseReturnValue:
+    """Make a member coordinator, or no longer."""
+    membership = _member_of_this_process(membership_id)
+    try:
+        set_coordinator(membership, not membership.is_coordinator)
+    except MembershipError as exc:
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+    return redirect(url_for("process.members"))
+
+
+@bp.post("/members/<int:membership_id>/setup-link")
+@allow(coordinator=True)
+def new_setup_link(membership_id: int) -> ResponseReturnValue:
+    """A fresh set-up link for a member who has not chosen a password yet."""
+    membership = _member_of_this_process(membership_id)
+    if membership.account.has_password:
+        flash(_("This person has already chosen a password."), "error")
+        return redirect(url_for("process.members"))
+    issued = issue_setup_link(membership.account, created_by=current_user)
+    db.session.commit()
+    return render_template(
+        "members/invited.html",
+        membership=membership,
+        link=external_url("auth.setup_link", token=issued.token),
+        expires_at=issued.link.expires_at,
+        back=url_for("process.members"),
+    )

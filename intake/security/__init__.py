@@ -1,0 +1,1 @@
+"""Protections that every request passes through."""

@@ -1,0 +1,114 @@
+"""Need to know: sign-in by default, and a role in the process for every process page.
+
+Two layers, both deny by default:
+- every endpoint needs a signed-in person unless it is on ``PUBLIC_ENDPOINTS``;
+- every process endpoint must declare which roles may use it with ``@allow``;
+  one that declares nothing answers 404 to everybody.
+
+Someone without the role gets 404, not 403, so a stranger cannot even learn
+that a process with that short name exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from flask import abort, current_app, g, redirect, request, url_for
+from flask_login import current_user
+
+from intake.extensions import db
+from intake.models import Membership, Process, Role
+
+PUBLIC_ENDPOINTS = frozenset(
+    {
+        "static",
+        "health.healthz",
+        "auth.login",
+        "auth.setup_link",
+        "auth.setup",
+        "i18n.choose_language",
+    }
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+ANY_ROLE = frozenset(Role)
+
+
+def require_sign_in() -> Any:
+    """App-wide ``before_request``: anonymous visitors only reach public endpoints."""
+    if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if current_user.is_authenticated:
+        return None
+    if request.method == "GET":
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    return current_app.login_manager.unauthorized()
+
+
+def allow(*roles: Role, coordinator: bool = False) -> Callable[[F], F]:
+    """Declare who may use a process view: these roles, optionally coordinators only."""
+    allowed = frozenset(roles) or ANY_ROLE
+
+    def decorate(view: F) -> F:
+        view._intake_roles = allowed  # type: ignore[attr-defined]
+        view._intake_coordinator = coordinator  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
+def current_membership(process: Process, account_id: int) -> Membership | None:
+    return db.session.scalar(
+        sa.select(Membership).where(
+            Membership.process_id == process.id,
+            Membership.account_id == account_id,
+            Membership.left_at.is_(None),
+        )
+    )
+
+
+def load_process(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """Blueprint ``url_value_preprocessor``: resolve the short name into ``g.process``."""
+    g.process = None
+    g.membership = None
+    if not values or "short_name" not in values:
+        return
+    short_name = values.pop("short_name")
+    if not current_user.is_authenticated:
+        return
+    process = db.session.scalar(sa.select(Process).where(Process.short_name == short_name))
+    if process is None:
+        return
+    g.process = process
+    g.membership = current_membership(process, current_user.id)
+
+
+def enforce_role() -> None:
+    """Blueprint ``before_request``: 404 unless the view lets this person's role in."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    allowed: Iterable[Role] | None = getattr(view, "_intake_roles", None)
+    membership: Membership | None = g.get("membership")
+    if allowed is None or membership is None or membership.role not in allowed:
+        abort(404)
+    if getattr(view, "_intake_coordinator", False) and not membership.is_coordinator:
+        abort(404)
+
+
+def add_short_name(endpoint: str, values: dict[str, Any]) -> None:
+    """Blueprint ``url_defaults``: links inside a process keep pointing at it."""
+    process = g.get("process")
+    if process is not None and "short_name" not in values:
+        values["short_name"] = process.short_name
+
+
+def instance_admin_only(view: F) -> F:
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not (current_user.is_authenticated and current_user.is_instance_admin):
+            abort(404)
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]

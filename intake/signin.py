@@ -1,0 +1,94 @@
+"""Server-side sign-in sessions: the cookie names a session row, and the row decides.
+
+A copied cookie is worth nothing once its row has ended (sign-out, password
+change, deactivation), and sessions end by themselves when idle or too old.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app, session
+
+from intake.extensions import db
+from intake.models import Account, AccountSession, utcnow
+from intake.security.tokens import hash_token, new_token
+
+SESSION_KEY = "sid"
+# Writing last_seen on every request would turn every page view into a write.
+LAST_SEEN_RESOLUTION = timedelta(minutes=1)
+
+
+def start_session(account: Account) -> AccountSession:
+    """Sign this browser in with a brand-new session id (no fixation)."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    token = new_token()
+    row = AccountSession(account_id=account.id, token_hash=hash_token(token))
+    db.session.add(row)
+    db.session.flush()
+    session[SESSION_KEY] = token
+    session.permanent = True
+    return row
+
+
+def end_current_session(reason: str = "signed-out") -> None:
+    token = session.get(SESSION_KEY)
+    if token:
+        db.session.execute(
+            sa.update(AccountSession)
+            .where(
+                AccountSession.token_hash == hash_token(token), AccountSession.ended_at.is_(None)
+            )
+            .values(ended_at=utcnow(), ended_reason=reason)
+        )
+    session.clear()
+
+
+def end_sessions_of(account: Account, reason: str, *, keep_current: bool = False) -> int:
+    """End every open session of an account; returns how many were ended."""
+    stmt = sa.update(AccountSession).where(
+        AccountSession.account_id == account.id, AccountSession.ended_at.is_(None)
+    )
+    token = session.get(SESSION_KEY) if keep_current else None
+    if token:
+        stmt = stmt.where(AccountSession.token_hash != hash_token(token))
+    return db.session.execute(stmt.values(ended_at=utcnow(), ended_reason=reason)).rowcount
+
+
+def _expired(row: AccountSession, now: datetime) -> str | None:
+    idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+    absolute = timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"])
+    if now - row.last_seen_at > idle:
+        return "idle"
+    if now - row.created_at > absolute:
+        return "expired"
+    return None
+
+
+def account_for_request(account_id: str) -> Account | None:
+    """Flask-Login's user loader: the account only if this browser's session is alive."""
+    token = session.get(SESSION_KEY)
+    if not token:
+        return None
+    row = db.session.scalar(
+        sa.select(AccountSession).where(AccountSession.token_hash == hash_token(token))
+    )
+    if row is None or row.ended_at is not None or str(row.account_id) != account_id:
+        return None
+    now = utcnow()
+    reason = _expired(row, now)
+    if reason:
+        row.ended_at, row.ended_reason = now, reason
+        db.session.commit()
+        return None
+    account = row.account
+    if account.is_deactivated:
+        return None
+    if now - row.last_seen_at > LAST_SEEN_RESOLUTION:
+        row.last_seen_at = now
+        db.session.commit()
+    return account

@@ -1,0 +1,26 @@
+"""What every template can use: dates in the reader's language, the current locale."""
+
+from datetime import datetime
+
+from flask import Flask
+from flask_babel import format_date, format_datetime, get_locale
+
+from intake.member_forms import ROLE_LABELS
+
+
+def _date(value: datetime | None) -> str:
+    return format_date(value, "medium") if value else ""
+
+
+def _datetime(value: datetime | None) -> str:
+    return format_datetime(value, "medium") if value else ""
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["format_date"] = _date
+    app.jinja_env.filters["format_datetime"] = _datetime
+
+    @app.context_processor
+    def globals_for_templates() -> dict:
+        return {"current_locale": lambda: str(get_locale() or "en"), "role_labels": ROLE_LABELS}

@@ -1,0 +1,75 @@
+"""Keep the German catalogue in step with the code.
+
+python scripts/translations.py update   # extract messages, merge into de/messages.po
+python scripts/translations.py missing  # list messages without a German text (exit 1 if any)
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+TRANSLATIONS = ROOT / "intake" / "translations"
+POT = TRANSLATIONS / "messages.pot"
+PO = TRANSLATIONS / "de" / "LC_MESSAGES" / "messages.po"
+
+
+def extract() -> None:
+    subprocess.run(  # noqa: S603 - fixed arguments
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            str(ROOT / "babel.cfg"),
+            "-k",
+            "_l",
+            "-o",
+            str(POT),
+            "--no-location",
+            "--omit-header",
+            "--sort-output",
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+
+
+def update() -> None:
+    extract()
+    command = "update" if PO.exists() else "init"
+    args = [
+        sys.executable,
+        "-m",
+        "babel.messages.frontend",
+        command,
+        "-i",
+        str(POT),
+        "-d",
+        str(TRANSLATIONS),
+        "-l",
+        "de",
+        "--no-wrap",
+    ]
+    if command == "update":
+        args.append("--ignore-obsolete")
+    subprocess.run(args, check=True, capture_output=True)  # noqa: S603
+
+
+def missing() -> list[str]:
+    with PO.open("rb") as handle:
+        catalog = read_po(handle)
+    return [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["update"]:
+        update()
+    gaps = missing()
+    for msgid in gaps:
+        print(f"no German text: {msgid!r}")
+    sys.exit(1 if gaps else 0)

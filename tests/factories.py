@@ -1,0 +1,53 @@
+"""Test data, made through the same domain functions the app uses."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from intake.extensions import db
+from intake.membership import create_process, invite_member
+from intake.models import Account, Membership, Process, Role
+from intake.security.passwords import hash_password
+
+PASSWORD = "correct horse battery"
+
+
+@cache
+def _password_hash() -> str:
+    # Argon2 is slow on purpose; hash the shared test password once.
+    return hash_password(PASSWORD)
+
+
+def account(username: str, *, admin: bool = False, password: bool = True) -> Account:
+    made = Account(
+        username=username,
+        display_name=username.title(),
+        is_instance_admin=admin,
+        password_hash=_password_hash() if password else None,
+    )
+    db.session.add(made)
+    db.session.commit()
+    return made
+
+
+def process(short_name: str = "alpha", pseudonym: str = "X") -> Process:
+    made = create_process(short_name, pseudonym)
+    db.session.commit()
+    return made
+
+
+def member(
+    process: Process, username: str, role: Role = Role.CONTACT, *, coordinator: bool = False
+) -> Membership:
+    person = db.session.query(Account).filter_by(username=username).one_or_none()
+    if person is None:
+        person = account(username)
+    invitation = invite_member(
+        process,
+        username=username,
+        display_name=person.display_name,
+        role=role,
+        is_coordinator=coordinator,
+    )
+    db.session.commit()
+    return invitation.membership
