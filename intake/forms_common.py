@@ -14,7 +14,7 @@ class NewPassword:
         value = field.data or ""
         if len(value) < MIN_LENGTH:
             raise ValidationError(
-                _l("Use at least %(n)d characters. A few unrelated words work well.", n=MIN_LENGTH)
+                _l("Use at least %(n)d characters.", n=MIN_LENGTH)
             )
         if len(value) > MAX_LENGTH:
             raise ValidationError(_l("Use at most %(n)d characters.", n=MAX_LENGTH))

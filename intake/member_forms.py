@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Regexp
 
 from intake.models import Role
@@ -38,7 +39,7 @@ class InviteForm(FlaskForm):
     )
     role = RadioField(
         _l("Role in this process"),
-        choices=[(r.value, label) for r, label in ROLE_LABELS.items()],
+        choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()],
         validators=[InputRequired(_l("Choose a role."))],
     )
     is_coordinator = BooleanField(

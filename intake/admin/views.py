@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from intake.extensions import db
@@ -40,7 +41,7 @@ class ProcessForm(FlaskForm):
     )
     language = RadioField(
         _l("Language of report-backs"),
-        choices=[("en", "English"), ("de", "Deutsch")],
+        choices=[SelectChoice("en", "English"), SelectChoice("de", "Deutsch")],
         default="en",
         validators=[InputRequired()],
     )

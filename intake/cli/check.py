@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import current_app
+from flask.cli import with_appcontext
 from flask_migrate import Migrate
 
 from intake.extensions import db
@@ -49,6 +50,7 @@ def findings() -> list[tuple[str, str]]:
 
 
 @click.command("check")
+@with_appcontext
 def check() -> None:
     """Report configuration problems; exits 1 if anything must be fixed."""
     results = findings()

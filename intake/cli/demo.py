@@ -3,6 +3,7 @@
 import secrets
 
 import click
+from flask.cli import with_appcontext
 
 from intake.accounts import create_account, find_account, set_password
 from intake.cli.links import base_url
@@ -47,6 +48,7 @@ def load_demo() -> list[tuple[Account, Role, str]]:
 
 
 @click.command("demo")
+@with_appcontext
 def demo() -> None:
     """Load the fictional demo process and print how each member signs in."""
     sign_ins = load_demo()

@@ -2,6 +2,7 @@
 
 import click
 import sqlalchemy as sa
+from flask.cli import with_appcontext
 
 from intake.accounts import create_account, find_account, issue_setup_link
 from intake.cli.links import base_url, setup_url
@@ -12,6 +13,7 @@ ADMIN_USERNAME = "admin"
 
 
 @click.command("firstrun")
+@with_appcontext
 def firstrun() -> None:
     """Until someone has a password, print a one-time link to set the admin's password."""
     anyone_ready = db.session.scalar(

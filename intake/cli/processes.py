@@ -1,6 +1,7 @@
 """``intake process``: processes and their first members from the command line."""
 
 import click
+from flask.cli import AppGroup
 
 from intake.cli.links import setup_url
 from intake.extensions import db
@@ -8,7 +9,7 @@ from intake.membership import MembershipError, create_process, invite_member, pr
 from intake.models import Role
 
 
-@click.group(help="Processes: add one, add a member.")
+@click.group(cls=AppGroup, help="Processes: add one, add a member.")
 def process() -> None:
     pass
 

@@ -1,6 +1,7 @@
 """``intake user``: accounts from the command line."""
 
 import click
+from flask.cli import AppGroup
 
 from intake.accounts import AccountError, create_account, find_account, issue_setup_link
 from intake.cli.links import setup_url
@@ -8,7 +9,7 @@ from intake.extensions import db
 from intake.signin import end_sessions_of
 
 
-@click.group(help="Accounts: add, give a new set-up link, deactivate.")
+@click.group(cls=AppGroup, help="Accounts: add, give a new set-up link, deactivate.")
 def user() -> None:
     pass
 

@@ -1,0 +1,117 @@
+"""The ``intake`` command: accounts, processes, demo, check, first run."""
+
+import re
+
+from intake.extensions import db
+from intake.models import Account, Membership, Process, Role
+from intake.security.passwords import verify_password
+from tests import factories
+
+LINK = re.compile(r"http://127\.0\.0\.1:\d+(/setup/[A-Za-z0-9_-]{40,})")
+
+
+def test_user_add_prints_a_working_setup_link(app, runner) -> None:
+    result = runner.invoke(args=["user", "add", "Kim", "--name", "Kim K"])
+    assert result.exit_code == 0, result.output
+    link = LINK.search(result.output)
+    assert link
+    assert app.test_client().get(link.group(1)).status_code == 302
+    with app.app_context():
+        kim = db.session.query(Account).filter_by(username="kim").one()
+        assert kim.display_name == "Kim K" and not kim.is_instance_admin
+
+
+def test_user_add_refuses_duplicates_clearly(app, runner) -> None:
+    runner.invoke(args=["user", "add", "kim"])
+    result = runner.invoke(args=["user", "add", "kim"])
+    assert result.exit_code == 1
+    assert "That sign-in name is taken." in result.output
+
+
+def test_process_add_and_member(app, runner) -> None:
+    result = runner.invoke(args=["process", "add", "case-1", "X", "--language", "de"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(
+        args=["process", "member", "case-1", "kim", "--role", "contact", "--coordinator"]
+    )
+    assert result.exit_code == 0, result.output
+    assert LINK.search(result.output)
+    with app.app_context():
+        membership = db.session.query(Membership).one()
+        assert membership.role is Role.CONTACT and membership.is_coordinator
+        assert membership.process.language == "de"
+
+
+def test_process_add_bad_short_name(app, runner) -> None:
+    result = runner.invoke(args=["process", "add", "A B", "X"])
+    assert result.exit_code == 1
+    assert "short name" in result.output
+
+
+def test_demo_is_safe_to_run_twice(app, runner) -> None:
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0, second.output
+    with app.app_context():
+        assert db.session.query(Process).filter_by(short_name="demo").count() == 1
+        demo = db.session.query(Process).filter_by(short_name="demo").one()
+        roles = sorted(m.role.value for m in demo.memberships if m.is_current)
+        assert roles == ["central", "contact", "support"]
+    # The printed sign-ins of the latest run work.
+    for role, username, password in re.findall(
+        r"^\s+(\w+)\s+(demo-\w+)\s+password: (\S+)$", second.output, re.MULTILINE
+    ):
+        with app.app_context():
+            person = db.session.query(Account).filter_by(username=username).one()
+            assert verify_password(person.password_hash, password), role
+
+
+def test_demo_sign_in_works_in_the_browser_flow(app, runner, client) -> None:
+    output = runner.invoke(args=["demo"]).output
+    username, password = re.search(r"(demo-contact)\s+password: (\S+)", output).groups()
+    from tests.conftest import submit
+
+    submit(client, "/login", {"username": username, "password": password})
+    assert client.get("/p/demo/").status_code == 200
+
+
+def test_deactivate_ends_sessions(app, runner, client, auth) -> None:
+    with app.app_context():
+        factories.account("kim")
+    auth.login("kim")
+    result = runner.invoke(args=["user", "deactivate", "kim"])
+    assert "1 session(s) ended" in result.output
+    assert client.get("/").status_code == 302
+
+
+def test_firstrun_prints_admin_link_until_someone_can_sign_in(app, runner) -> None:
+    first = runner.invoke(args=["firstrun"])
+    link = LINK.search(first.output)
+    assert link, first.output
+    again = runner.invoke(args=["firstrun"])
+    newer = LINK.search(again.output)
+    assert newer and newer.group(1) != link.group(1)
+    client = app.test_client()
+    assert client.get(link.group(1)).status_code == 404  # replaced by the newer one
+    assert client.get(newer.group(1)).status_code == 302
+    with app.app_context():
+        admin = db.session.query(Account).filter_by(username="admin").one()
+        assert admin.is_instance_admin
+        factories.account("kim")
+    done = runner.invoke(args=["firstrun"])
+    assert "/setup/" not in done.output
+    assert "/login" in done.output
+
+
+def test_check_passes_on_a_migrated_database(app, runner) -> None:
+    result = runner.invoke(args=["check"])
+    assert result.exit_code == 0, result.output
+    assert "up to date" in result.output
+
+
+def test_check_fails_on_short_secret(app, runner) -> None:
+    app.config["SECRET_KEY"] = "short"
+    result = runner.invoke(args=["check"])
+    assert result.exit_code == 1
+    assert "SECRET_KEY" in result.output

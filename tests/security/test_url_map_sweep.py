@@ -1,0 +1,115 @@
+"""Walk every route and prove nothing leaks to strangers (R5).
+
+New routes are picked up automatically: each must answer an anonymous
+visitor with the sign-in page, and a member of another process, or the
+instance admin, with 404 for a process they are not part of.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask, url_for
+
+from intake.models import Role
+from intake.security.access import PUBLIC_ENDPOINTS
+from intake.security.tokens import new_token
+from tests import factories
+from tests.conftest import csrf_token
+
+MARKER = "MARKER-7f3a9c"  # planted in the other process; must never show up
+
+
+@pytest.fixture
+def world(app: Flask) -> dict[str, object]:
+    with app.app_context():
+        alpha = factories.process("alpha", "X")
+        factories.member(alpha, "kim", Role.CONTACT, coordinator=True)
+        beta = factories.process("beta", f"Y {MARKER}")
+        bo = factories.member(beta, "bo", Role.CONTACT, coordinator=True)
+        bo.account.display_name = f"Bo {MARKER}"
+        factories.db.session.commit()
+        factories.account("root", admin=True)
+        return {"membership_id": bo.id, "token": new_token()}
+
+
+def requests_for(app: Flask, values: dict[str, object]) -> Iterator[tuple[str, str, str]]:
+    """(endpoint, method, path) for every route, with ids from the other process."""
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if rule.endpoint == "static":
+                continue
+            path = url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
+            for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+                yield rule.endpoint, method, path
+
+
+def call(client, method: str, path: str, token: str):
+    if method == "GET":
+        return client.get(path)
+    return client.open(path, method=method, data={"csrf_token": token})
+
+
+def test_public_endpoints_are_few_and_known() -> None:
+    assert frozenset(
+        {
+            "static",
+            "health.healthz",
+            "auth.login",
+            "auth.setup_link",
+            "auth.setup",
+            "i18n.choose_language",
+        }
+    ) == PUBLIC_ENDPOINTS
+
+
+def test_every_process_view_declares_its_roles(app: Flask) -> None:
+    for endpoint, view in app.view_functions.items():
+        if endpoint.startswith("process."):
+            assert hasattr(view, "_intake_roles"), f"{endpoint} has no @allow(...)"
+
+
+def test_anonymous_visitor_gets_nothing(app: Flask, client, world) -> None:
+    values = {"short_name": "beta", **world}
+    token = csrf_token(client)
+    checked = 0
+    for endpoint, method, path in requests_for(app, values):
+        response = call(client, method, path, token)
+        body = response.get_data(as_text=True)
+        assert MARKER not in body, f"{method} {path} leaked to an anonymous visitor"
+        if endpoint in PUBLIC_ENDPOINTS:
+            continue
+        assert response.status_code in (302, 401), f"{method} {path}: {response.status_code}"
+        if response.status_code == 302:
+            assert response.headers["Location"].startswith("/login"), f"{method} {path}"
+        checked += 1
+    assert checked >= 10
+
+
+@pytest.mark.parametrize("who", ["kim", "root"])
+def test_outsiders_get_404_for_a_process(app: Flask, client, auth, world, who: str) -> None:
+    """A member of another process, and the instance admin, cannot open process pages."""
+    auth.login(who)
+    token = csrf_token(client, "/")
+    checked = 0
+    for endpoint, method, path in requests_for(app, {"short_name": "beta", **world}):
+        if not endpoint.startswith("process."):
+            continue
+        response = call(client, method, path, token)
+        assert response.status_code == 404, f"{who}: {method} {path} -> {response.status_code}"
+        assert MARKER not in response.get_data(as_text=True)
+        checked += 1
+    assert checked >= 5
+    # Still signed in: the 404s were not a sign-out in disguise.
+    assert client.get("/").status_code == 200
+
+
+def test_members_cannot_reach_instance_pages(app: Flask, client, auth, world) -> None:
+    auth.login("kim")
+    token = csrf_token(client, "/")
+    for endpoint, method, path in requests_for(app, {"short_name": "beta", **world}):
+        if endpoint.startswith("admin."):
+            response = call(client, method, path, token)
+            assert response.status_code == 404, f"{method} {path}"
+            assert MARKER not in response.get_data(as_text=True)
