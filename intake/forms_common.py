@@ -13,9 +13,7 @@ class NewPassword:
     def __call__(self, form: Form, field: Field) -> None:
         value = field.data or ""
         if len(value) < MIN_LENGTH:
-            raise ValidationError(
-                _l("Use at least %(n)d characters.", n=MIN_LENGTH)
-            )
+            raise ValidationError(_l("Use at least %(n)d characters.", n=MIN_LENGTH))
         if len(value) > MAX_LENGTH:
             raise ValidationError(_l("Use at most %(n)d characters.", n=MAX_LENGTH))
 

@@ -129,31 +129,25 @@ def invite_member(
     return Invitation(membership=membership, setup=setup)
 
 
+def _other_coordinators(membership: Membership) -> list[Membership]:
+    return [
+        m for m in current_members(membership.process) if m.is_coordinator and m.id != membership.id
+    ]
+
+
 def remove_member(membership: Membership, *, removed_by: Account | None = None) -> None:
     """End a membership at once; the row stays so the record of who did what survives."""
     if membership.left_at is not None:
         raise MembershipError(_l("This person has already left the process."))
-    if membership.is_coordinator:
-        others = [
-            m
-            for m in current_members(membership.process)
-            if m.is_coordinator and m.id != membership.id
-        ]
-        if not others:
-            raise MembershipError(
-                _l("A process needs at least one coordinator. Make someone else coordinator first.")
-            )
+    if membership.is_coordinator and not _other_coordinators(membership):
+        raise MembershipError(
+            _l("A process needs at least one coordinator. Make someone else coordinator first.")
+        )
     membership.left_at = utcnow()
     membership.removed_by_id = removed_by.id if removed_by else None
 
 
 def set_coordinator(membership: Membership, value: bool) -> None:
-    if not value and membership.is_coordinator:
-        others = [
-            m
-            for m in current_members(membership.process)
-            if m.is_coordinator and m.id != membership.id
-        ]
-        if not others:
-            raise MembershipError(_l("A process needs at least one coordinator."))
+    if not value and membership.is_coordinator and not _other_coordinators(membership):
+        raise MembershipError(_l("A process needs at least one coordinator."))
     membership.is_coordinator = value

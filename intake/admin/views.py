@@ -12,17 +12,15 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from intake.extensions import db
-from intake.member_forms import InviteForm
+from intake.member_forms import InviteForm, invite_from, invited_page
 from intake.membership import (
     MembershipError,
     create_process,
     current_members,
-    invite_member,
     process_by_short_name,
 )
-from intake.models import Membership, Process, Role
+from intake.models import Membership, Process
 from intake.security.access import instance_admin_only
-from intake.urls import external_url
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -91,31 +89,10 @@ def process(short_name: str) -> ResponseReturnValue:
     process = process_by_short_name(short_name) or abort(404)
     form = InviteForm()
     if form.validate_on_submit():
-        try:
-            invitation = invite_member(
-                process,
-                username=form.username.data,
-                display_name=form.display_name.data,
-                role=Role(form.role.data),
-                is_coordinator=form.is_coordinator.data,
-                invited_by=current_user,
-            )
-        except MembershipError as exc:
-            form.username.errors.append(str(exc))
-        else:
-            db.session.commit()
-            link = (
-                external_url("auth.setup_link", token=invitation.setup.token)
-                if invitation.setup
-                else None
-            )
-            return render_template(
-                "members/invited.html",
-                membership=invitation.membership,
-                link=link,
-                expires_at=invitation.setup.link.expires_at if invitation.setup else None,
-                back=url_for("admin.process", short_name=process.short_name),
-            )
+        invitation = invite_from(form, process, current_user)
+        if invitation is not None:
+            back = url_for("admin.process", short_name=process.short_name)
+            return invited_page(invitation.membership, invitation.setup, back)
     return render_template(
         "admin/process.html", process=process, members=current_members(process), form=form
     )

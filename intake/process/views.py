@@ -7,18 +7,16 @@ from flask_login import current_user
 
 from intake.accounts import issue_setup_link
 from intake.extensions import db
-from intake.member_forms import InviteForm
+from intake.member_forms import InviteForm, invite_from, invited_page
 from intake.membership import (
     MembershipError,
     current_members,
     former_members,
-    invite_member,
     remove_member,
     set_coordinator,
 )
 from intake.models import Membership, Role
 from intake.security.access import add_short_name, allow, enforce_role, load_process
-from intake.urls import external_url
 
 bp = Blueprint("process", __name__, url_prefix="/p/<short_name>")
 bp.url_value_preprocessor(load_process)
@@ -65,27 +63,9 @@ def invite() -> ResponseReturnValue:
     """Add a person to this process and hand out their set-up link."""
     form = InviteForm()
     if form.validate_on_submit():
-        try:
-            invitation = invite_member(
-                g.process,
-                username=form.username.data,
-                display_name=form.display_name.data,
-                role=Role(form.role.data),
-                is_coordinator=form.is_coordinator.data,
-                invited_by=current_user,
-            )
-        except MembershipError as exc:
-            form.username.errors.append(str(exc))
-        else:
-            db.session.commit()
-            setup = invitation.setup
-            return render_template(
-                "members/invited.html",
-                membership=invitation.membership,
-                link=external_url("auth.setup_link", token=setup.token) if setup else None,
-                expires_at=setup.link.expires_at if setup else None,
-                back=url_for("process.members"),
-            )
+        invitation = invite_from(form, g.process, current_user)
+        if invitation is not None:
+            return invited_page(invitation.membership, invitation.setup, url_for("process.members"))
     return render_template("process/invite.html", form=form)
 
 
@@ -128,10 +108,4 @@ def new_setup_link(membership_id: int) -> ResponseReturnValue:
         return redirect(url_for("process.members"))
     issued = issue_setup_link(membership.account, created_by=current_user)
     db.session.commit()
-    return render_template(
-        "members/invited.html",
-        membership=membership,
-        link=external_url("auth.setup_link", token=issued.token),
-        expires_at=issued.link.expires_at,
-        back=url_for("process.members"),
-    )
+    return invited_page(membership, issued, url_for("process.members"))

@@ -111,9 +111,7 @@ def test_ids_of_another_process_are_404(app, client, auth) -> None:
     _, _, bo_id = _setup(app)
     auth.login("kim")
     for action in ("remove", "coordinator", "setup-link"):
-        response = submit(
-            client, f"/p/alpha/members/{bo_id}/{action}", page="/p/alpha/members"
-        )
+        response = submit(client, f"/p/alpha/members/{bo_id}/{action}", page="/p/alpha/members")
         assert response.status_code == 404
     with app.app_context():
         assert db.session.get(Membership, bo_id).left_at is None

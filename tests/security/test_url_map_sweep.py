@@ -52,16 +52,19 @@ def call(client, method: str, path: str, token: str):
 
 
 def test_public_endpoints_are_few_and_known() -> None:
-    assert frozenset(
-        {
-            "static",
-            "health.healthz",
-            "auth.login",
-            "auth.setup_link",
-            "auth.setup",
-            "i18n.choose_language",
-        }
-    ) == PUBLIC_ENDPOINTS
+    assert (
+        frozenset(
+            {
+                "static",
+                "health.healthz",
+                "auth.login",
+                "auth.setup_link",
+                "auth.setup",
+                "i18n.choose_language",
+            }
+        )
+        == PUBLIC_ENDPOINTS
+    )
 
 
 def test_every_process_view_declares_its_roles(app: Flask) -> None:
