@@ -24,6 +24,7 @@ setup: $(VENV)/.installed instance/config.py translations
 
 run: setup
 	$(BIN)/intake db upgrade
+	$(BIN)/intake keys init
 	PORT=$(PORT) INTAKE_LOCAL_HTTP=1 $(BIN)/intake firstrun
 	@echo "Serving on http://127.0.0.1:$(PORT) (Ctrl-C stops)"
 	INTAKE_LOCAL_HTTP=1 exec $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 3 \

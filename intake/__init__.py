@@ -26,6 +26,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
     )
     configure(app, test_config)
+    load_forms(app)
     register_extensions(app)
     register_blueprints(app)
     register_protections(app)
@@ -50,6 +51,14 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
             "No SECRET_KEY: run `make run` once to write instance/config.py, "
             "or set SECRET_KEY there."
         )
+
+
+def load_forms(app: Flask) -> None:
+    """Read every form definition now, so a bad one stops start-up with a clear message."""
+    from intake.formdef import load_directory
+
+    directory = Path(app.config.get("FORMS_DIR") or ROOT / "forms")
+    app.extensions["intake.forms"] = load_directory(directory)
 
 
 def register_extensions(app: Flask) -> None:
@@ -83,8 +92,9 @@ def register_blueprints(app: Flask) -> None:
     from intake.admin.views import bp as admin_bp
     from intake.auth.views import bp as auth_bp
     from intake.process.views import bp as process_bp
+    from intake.records.views import bp as records_bp
 
-    for bp in (health.bp, i18n.bp, home.bp, auth_bp, admin_bp, process_bp):
+    for bp in (health.bp, i18n.bp, home.bp, auth_bp, admin_bp, process_bp, records_bp):
         app.register_blueprint(bp)
 
 

@@ -5,6 +5,7 @@ from datetime import datetime
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 
+from intake.formdef.model import localised
 from intake.member_forms import ROLE_LABELS
 
 
@@ -20,6 +21,7 @@ def register(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["format_date"] = _date
     app.jinja_env.filters["format_datetime"] = _datetime
+    app.jinja_env.filters["localised"] = localised
 
     @app.context_processor
     def globals_for_templates() -> dict:

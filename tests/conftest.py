@@ -21,6 +21,7 @@ from flask_migrate import upgrade
 from sqlalchemy.engine import make_url
 
 from intake import create_app
+from intake.crypto import Keyring
 from intake.extensions import db
 
 BACKENDS = ("sqlite", "postgresql")
@@ -60,6 +61,7 @@ def _migrate(url: str) -> None:
 @pytest.fixture(scope="session")
 def instance_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     path = tmp_path_factory.mktemp("instance")
+    Keyring.load(path / "keys").new_key()
     previous = os.environ.get("INTAKE_INSTANCE_PATH")
     os.environ["INTAKE_INSTANCE_PATH"] = str(path)
     yield path

@@ -51,3 +51,14 @@ def member(
     )
     db.session.commit()
     return invitation.membership
+
+
+def record(process: Process, form_id: str, author: Account, answers: dict, *, submit: bool = True):
+    """A submitted (or draft) record, saved through the same service as the pages."""
+    from intake.records import service
+
+    saved = service.save(
+        process, service.definition(form_id), author, answers, submit=submit
+    )
+    db.session.commit()
+    return saved.submission

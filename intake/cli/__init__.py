@@ -5,13 +5,14 @@ from flask.cli import FlaskGroup
 
 
 def register(app: Flask) -> None:
-    from intake.cli import check, demo, firstrun, processes, users
+    from intake.cli import check, demo, firstrun, keys, processes, users
 
     app.cli.add_command(users.user)
     app.cli.add_command(processes.process)
     app.cli.add_command(demo.demo)
     app.cli.add_command(check.check)
     app.cli.add_command(firstrun.firstrun)
+    app.cli.add_command(keys.keys)
 
 
 def _create_app() -> Flask:

@@ -12,6 +12,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import Migrate
 
+from intake.crypto import keyring
 from intake.extensions import db
 
 
@@ -44,6 +45,11 @@ def findings() -> list[tuple[str, str]]:
     config_file = Path(current_app.instance_path) / "config.py"
     if config_file.exists() and config_file.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         found.append(("warn", f"{config_file} can be read by other users: chmod 600 it."))
+    ring = keyring()
+    if not ring.current or ring.current not in ring.keys:
+        found.append(("fail", f"No encryption key in {ring.directory}: `intake keys init`."))
+    else:
+        found.append(("ok", f"Answers are encrypted with key {ring.current}."))
     if not os.environ.get("DATABASE_URL"):
         found.append(("ok", "Data is kept in SQLite in instance/."))
     return found

@@ -1,6 +1,6 @@
 """A process's own pages: overview and members."""
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,17 +16,9 @@ from intake.membership import (
     set_coordinator,
 )
 from intake.models import Membership, Role
-from intake.security.access import add_short_name, allow, enforce_role, load_process
+from intake.security.access import allow, process_blueprint
 
-bp = Blueprint("process", __name__, url_prefix="/p/<short_name>")
-bp.url_value_preprocessor(load_process)
-bp.url_defaults(add_short_name)
-bp.before_request(enforce_role)
-
-
-@bp.context_processor
-def process_context() -> dict:
-    return {"process": g.get("process"), "membership": g.get("membership")}
+bp = process_blueprint("process", __name__)
 
 
 def _member_of_this_process(membership_id: int) -> Membership:

@@ -16,7 +16,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import abort, current_app, g, redirect, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
 from intake.extensions import db
@@ -102,6 +102,16 @@ def add_short_name(endpoint: str, values: dict[str, Any]) -> None:
     process = g.get("process")
     if process is not None and "short_name" not in values:
         values["short_name"] = process.short_name
+
+
+def process_blueprint(name: str, import_name: str, path: str = "") -> Blueprint:
+    """A blueprint whose every view lives under ``/p/<short_name>`` and checks roles."""
+    bp = Blueprint(name, import_name, url_prefix=f"/p/<short_name>{path}")
+    bp.url_value_preprocessor(load_process)
+    bp.url_defaults(add_short_name)
+    bp.before_request(enforce_role)
+    bp.context_processor(lambda: {"process": g.get("process"), "membership": g.get("membership")})
+    return bp
 
 
 def instance_admin_only(view: F) -> F:

@@ -31,7 +31,12 @@ def world(app: Flask) -> dict[str, object]:
         bo.account.display_name = f"Bo {MARKER}"
         factories.db.session.commit()
         factories.account("root", admin=True)
-        return {"membership_id": bo.id, "token": new_token()}
+        record = factories.record(beta, "contact", bo.account, {
+            "date": "2026-01-05", "channel": "email", "direction": "we_wrote",
+            "summary": f"secret {MARKER}",
+        })
+        return {"membership_id": bo.id, "token": new_token(), "record_id": record.id,
+                "form_id": "contact", "number": 1}
 
 
 def requests_for(app: Flask, values: dict[str, object]) -> Iterator[tuple[str, str, str]]:
@@ -68,9 +73,13 @@ def test_public_endpoints_are_few_and_known() -> None:
 
 
 def test_every_process_view_declares_its_roles(app: Flask) -> None:
-    for endpoint, view in app.view_functions.items():
-        if endpoint.startswith("process."):
-            assert hasattr(view, "_intake_roles"), f"{endpoint} has no @allow(...)"
+    process_endpoints = [
+        rule.endpoint for rule in app.url_map.iter_rules() if rule.rule.startswith("/p/")
+    ]
+    assert len(process_endpoints) >= 10
+    for endpoint in process_endpoints:
+        view = app.view_functions[endpoint]
+        assert hasattr(view, "_intake_roles"), f"{endpoint} has no @allow(...)"
 
 
 def test_anonymous_visitor_gets_nothing(app: Flask, client, world) -> None:
@@ -97,7 +106,7 @@ def test_outsiders_get_404_for_a_process(app: Flask, client, auth, world, who: s
     token = csrf_token(client, "/")
     checked = 0
     for endpoint, method, path in requests_for(app, {"short_name": "beta", **world}):
-        if not endpoint.startswith("process."):
+        if not path.startswith("/p/"):
             continue
         response = call(client, method, path, token)
         assert response.status_code == 404, f"{who}: {method} {path} -> {response.status_code}"

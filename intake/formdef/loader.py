@@ -1,0 +1,280 @@
+"""Read form definitions and refuse bad ones with a message naming file, field and problem.
+
+The loader is strict on purpose: a typo in a key (``requried: true``) would
+otherwise be silently ignored, and a group would believe a question is
+mandatory when it is not.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from intake.formdef.model import (
+    DEFAULT_MAX_LENGTH,
+    FIELD_TYPES,
+    ROLES,
+    TRAVEL,
+    Choice,
+    Field,
+    FormDefinition,
+    Section,
+    ShowIf,
+)
+
+ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+LANGUAGES = ("en", "de")
+FORM_KEYS = {"id", "version", "title", "description", "fill", "read", "once", "sections"}
+SECTION_KEYS = {"id", "title", "help", "fields"}
+FIELD_KEYS = {
+    "id", "type", "label", "help", "required", "travel", "min_length", "max_length",
+    "choices", "min", "max", "labels", "show_if", "fields", "min_entries", "max_entries",
+}  # fmt: skip
+TEXT_TYPES = ("text", "long_text", "email")
+CHOICE_TYPES = ("single_choice", "multiple_choice")
+MAX_TEXT_LIMIT = 100_000
+
+
+class DefinitionError(ValueError):
+    """A form definition that cannot be used, with where and why."""
+
+
+class _Reader:
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, where: str, problem: str) -> DefinitionError:
+        return DefinitionError(f"{self.source}: {where}: {problem}")
+
+    def text(self, value: Any, where: str, *, required: bool = True) -> dict[str, str]:
+        if value is None and not required:
+            return {}
+        if isinstance(value, str) and value.strip():
+            return dict.fromkeys(LANGUAGES, value)
+        if isinstance(value, dict) and value:
+            unknown = set(value) - set(LANGUAGES)
+            if unknown:
+                raise self.fail(where, f"unknown language(s) {sorted(unknown)}; use en and de")
+            if not all(isinstance(v, str) and v.strip() for v in value.values()):
+                raise self.fail(where, "every language needs a non-empty text")
+            return dict(value)
+        raise self.fail(where, "needs a text, or a mapping like {en: ..., de: ...}")
+
+    def keys(self, data: Any, allowed: set[str], where: str) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            raise self.fail(where, "must be a mapping of keys to values")
+        unknown = set(data) - allowed
+        if unknown:
+            raise self.fail(where, f"unknown key(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
+        return data
+
+    def identifier(self, value: Any, where: str) -> str:
+        if not isinstance(value, str) or not ID.fullmatch(value):
+            raise self.fail(where, f"id {value!r} must be lower-case letters, digits, underscores")
+        return value
+
+    def integer(self, value: Any, where: str, low: int, high: int) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise self.fail(where, f"must be a whole number from {low} to {high}")
+        return value
+
+    def roles(self, value: Any, where: str, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
+        allowed = (*ROLES, *extra)
+        if not isinstance(value, list) or not value or not set(value) <= set(allowed):
+            raise self.fail(where, f"must be a list from {list(allowed)}")
+        return tuple(value)
+
+
+def _field(r: _Reader, data: Any, where: str, seen: dict[str, Field], *, nested: bool) -> Field:
+    data = r.keys(data, FIELD_KEYS, where)
+    field_id = r.identifier(data.get("id"), where)
+    where = f"{where.rsplit(' ', 1)[0]} '{field_id}'" if "field" in where else where
+    if field_id in seen:
+        raise r.fail(where, "id is used twice in this form")
+    kind = data.get("type")
+    if kind not in FIELD_TYPES:
+        raise r.fail(where, f"type {kind!r} is not one of {list(FIELD_TYPES)}")
+    if nested and kind in ("repeat", "demand_review"):
+        raise r.fail(where, "a group cannot contain another group")
+    travel = data.get("travel", "internal")
+    if travel not in TRAVEL:
+        raise r.fail(where, f"travel {travel!r} is not one of {list(TRAVEL)}")
+    required = data.get("required", False)
+    if not isinstance(required, bool):
+        raise r.fail(where, "required must be true or false")
+
+    options: dict[str, Any] = {}
+    if kind in TEXT_TYPES:
+        options["max_length"] = r.integer(
+            data.get("max_length", DEFAULT_MAX_LENGTH[kind]), f"{where} max_length",
+            1, MAX_TEXT_LIMIT,
+        )  # fmt: skip
+        if "min_length" in data:
+            options["min_length"] = r.integer(
+                data["min_length"], f"{where} min_length", 0, options["max_length"]
+            )
+    elif "max_length" in data or "min_length" in data:
+        raise r.fail(where, "min_length and max_length are for text, long_text and email")
+
+    if kind in CHOICE_TYPES:
+        choices = data.get("choices")
+        if not isinstance(choices, list) or len(choices) < 2:
+            raise r.fail(where, "needs choices: a list of at least two {value, label}")
+        parsed = []
+        for i, choice in enumerate(choices, 1):
+            choice = r.keys(choice, {"value", "label"}, f"{where} choice {i}")
+            value = choice.get("value")
+            if not isinstance(value, str) or not value:
+                raise r.fail(f"{where} choice {i}", "value must be a non-empty text")
+            parsed.append(Choice(value, r.text(choice.get("label"), f"{where} choice {i}")))
+        if len({c.value for c in parsed}) != len(parsed):
+            raise r.fail(where, "two choices have the same value")
+        options["choices"] = tuple(parsed)
+    elif "choices" in data:
+        raise r.fail(where, f"choices are only for {list(CHOICE_TYPES)}")
+
+    if kind == "scale":
+        low = r.integer(data.get("min", 1), f"{where} min", 0, 10)
+        high = r.integer(data.get("max", 5), f"{where} max", low + 1, 10)
+        labels = data.get("labels", {})
+        if not isinstance(labels, dict):
+            raise r.fail(where, "labels must map scale points to texts")
+        options.update(
+            scale_min=low,
+            scale_max=high,
+            scale_labels={
+                str(k): r.text(v, f"{where} label {k}")
+                for k, v in labels.items()
+                if r.integer(k, f"{where} label {k}", low, high) is not None
+            },
+        )
+    elif {"min", "max", "labels"} & set(data):
+        raise r.fail(where, "min, max and labels are only for scale")
+
+    if kind in ("repeat", "demand_review"):
+        sub = data.get("fields")
+        if not isinstance(sub, list) or not sub:
+            raise r.fail(where, "a group needs fields: a list of questions")
+        inner: dict[str, Field] = {}
+        for i, item in enumerate(sub, 1):
+            made = _field(r, item, f"{where} sub-field {i}", inner, nested=True)
+            inner[made.id] = made
+        options["fields"] = tuple(inner.values())
+        if kind == "repeat":
+            options["min_entries"] = r.integer(
+                data.get("min_entries", 0), f"{where} min_entries", 0, 50
+            )
+            options["max_entries"] = r.integer(
+                data.get("max_entries", 30), f"{where} max_entries", max(1, options["min_entries"]),
+                200,
+            )  # fmt: skip
+    elif "fields" in data:
+        raise r.fail(where, "only repeat and demand_review fields contain fields")
+
+    if "show_if" in data:
+        options["show_if"] = _show_if(r, data["show_if"], where, seen)
+
+    return Field(
+        id=field_id,
+        type=kind,
+        label=r.text(data.get("label"), f"{where} label"),
+        help=r.text(data.get("help"), f"{where} help", required=False),
+        required=required,
+        travel=travel,
+        **options,
+    )
+
+
+def _show_if(r: _Reader, data: Any, where: str, seen: dict[str, Field]) -> ShowIf:
+    data = r.keys(data, {"field", "equals", "in"}, f"{where} show_if")
+    target = seen.get(data.get("field"))
+    if target is None:
+        raise r.fail(f"{where} show_if", f"field {data.get('field')!r} must be asked earlier")
+    if target.is_group or target.type not in (*CHOICE_TYPES, "yes_no_unsure", "scale"):
+        raise r.fail(f"{where} show_if", "can only depend on a choice, yes/no/unsure or scale")
+    if ("equals" in data) == ("in" in data):
+        raise r.fail(f"{where} show_if", "give exactly one of equals or in")
+    values = [data["equals"]] if "equals" in data else data["in"]
+    if not isinstance(values, list) or not values:
+        raise r.fail(f"{where} show_if", "in must be a non-empty list")
+    values = [str(v) for v in values]
+    wrong = [v for v in values if v not in target.choice_values()]
+    if wrong:
+        raise r.fail(f"{where} show_if", f"{wrong} not among the answers of {target.id!r}")
+    return ShowIf(target.id, tuple(values))
+
+
+def _flag(r: _Reader, value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise r.fail(where, "must be true or false")
+    return value
+
+
+def parse_definition(data: Any, source: str) -> FormDefinition:
+    r = _Reader(source)
+    data = r.keys(data, FORM_KEYS, "form")
+    form_id = r.identifier(data.get("id"), "form id")
+    version = r.integer(data.get("version"), "form version", 1, 10_000)
+    sections_data = data.get("sections")
+    if not isinstance(sections_data, list) or not sections_data:
+        raise r.fail("form", "needs sections: a list with at least one section")
+    seen: dict[str, Field] = {}
+    sections = []
+    section_ids: set[str] = set()
+    for i, section in enumerate(sections_data, 1):
+        section = r.keys(section, SECTION_KEYS, f"section {i}")
+        section_id = r.identifier(section.get("id"), f"section {i}")
+        if section_id in section_ids:
+            raise r.fail(f"section '{section_id}'", "id is used twice")
+        section_ids.add(section_id)
+        fields_data = section.get("fields")
+        if not isinstance(fields_data, list) or not fields_data:
+            raise r.fail(f"section '{section_id}'", "needs fields: a list of questions")
+        fields = []
+        for j, item in enumerate(fields_data, 1):
+            made = _field(r, item, f"section '{section_id}' field {j}", seen, nested=False)
+            seen[made.id] = made
+            fields.append(made)
+        sections.append(
+            Section(
+                id=section_id,
+                title=r.text(section.get("title"), f"section '{section_id}' title"),
+                help=r.text(section.get("help"), f"section '{section_id}' help", required=False),
+                fields=tuple(fields),
+            )
+        )
+    return FormDefinition(
+        id=form_id,
+        version=version,
+        title=r.text(data.get("title"), "form title"),
+        description=r.text(data.get("description"), "form description", required=False),
+        fill=r.roles(data.get("fill", ["contact"]), "form fill", extra=("link",)),
+        read=r.roles(data.get("read", ["contact"]), "form read"),
+        once=_flag(r, data.get("once", False), "form once"),
+        sections=tuple(sections),
+        source=source,
+        raw=data,
+    )
+
+
+def load_file(path: Path) -> FormDefinition:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise DefinitionError(f"{path.name}: not valid YAML: {exc}") from exc
+    definition = parse_definition(data, path.name)
+    if definition.id != path.stem:
+        raise DefinitionError(f"{path.name}: form id {definition.id!r} must match the file name")
+    return definition
+
+
+def load_directory(directory: Path) -> dict[str, FormDefinition]:
+    """Every definition in a folder, by id; the first bad one stops start-up."""
+    found: dict[str, FormDefinition] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        definition = load_file(path)
+        found[definition.id] = definition
+    return found

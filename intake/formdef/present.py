@@ -1,0 +1,168 @@
+"""How forms and answers are shown: notes on fields, the error summary, answers to read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _
+from wtforms import Form
+
+from intake.formdef.model import Field, FormDefinition, localised
+from intake.formdef.wtf import DemandItem
+
+
+@dataclass(frozen=True)
+class FieldMeta:
+    """What the page tells about a question besides its label."""
+
+    travel: str
+    note: str = ""
+    show_if_name: str = ""
+    show_if_values: str = ""
+
+
+def travel_label(travel: str) -> str:
+    return {
+        "report": _("may appear in report-backs"),
+        "internal": _("stays in this app"),
+        "never": _("never leaves this page: not in PDFs, emails or logs"),
+    }[travel]
+
+
+def _meta(
+    spec: Field, form: Form, siblings: dict[str, Field], locale: str, prefix: str
+) -> FieldMeta:
+    if spec.show_if is None:
+        return FieldMeta(travel=spec.travel)
+    target = siblings[spec.show_if.field]
+    labels = dict(
+        zip(target.choice_values(), [str(c.label.text) for c in form[target.id]], strict=False)
+    )
+    shown = " / ".join(f"“{labels.get(v, v)}”" for v in spec.show_if.values)
+    note = _(
+        "Only if the answer to “%(question)s” is %(answers)s.",
+        question=localised(target.label, locale),
+        answers=shown,
+    )
+    return FieldMeta(
+        travel=spec.travel,
+        note=note,
+        show_if_name=prefix + target.id,
+        show_if_values=" ".join(spec.show_if.values),
+    )
+
+
+def _annotate_group(fields: tuple[Field, ...], form: Form, locale: str, prefix: str) -> None:
+    siblings = {f.id: f for f in fields}
+    for spec in fields:
+        form[spec.id].intake = _meta(spec, form, siblings, locale, prefix)
+
+
+def annotate(form: Form, definition: FormDefinition, locale: str) -> None:
+    """Attach travel and condition notes to every bound field, nested ones too."""
+    top = {f.id: f for f in definition.fields()}
+    for spec in definition.fields():
+        bound = form[spec.id]
+        bound.intake = _meta(spec, form, top, locale, "")
+        if spec.type == "repeat":
+            for entry in bound.entries:
+                _annotate_group(spec.fields, entry.form, locale, f"{entry.name}-")
+        elif spec.type == "demand_review":
+            for sub in bound.form:
+                _annotate_group(spec.fields, sub.form, locale, f"{sub.name}-")
+
+
+@dataclass
+class Problem:
+    anchor: str
+    label: str
+    message: str
+
+
+def problems(form: Form) -> list[Problem]:
+    """Every error in the form, nested ones included, in page order."""
+    found: list[Problem] = []
+
+    def walk(fields: Form, context: str) -> None:
+        for bound in fields:
+            if bound.type == "CSRFTokenField":
+                continue
+            label = f"{context}{bound.label.text}"
+            if bound.type == "FieldList":
+                for message in [e for e in bound.errors if isinstance(e, str)]:
+                    found.append(Problem(bound.id, label, message))
+                for n, entry in enumerate(bound.entries, 1):
+                    walk(entry.form, f"{label} {n}: ")
+            elif bound.type == "FormField":
+                walk(bound.form, f"{label}: ")
+            else:
+                found.extend(Problem(bound.id, label, str(m)) for m in bound.errors)
+
+    walk(form, "")
+    return found
+
+
+@dataclass
+class ShownAnswer:
+    label: str
+    travel: str
+    value: Any = None  # text, list of texts, or None
+    entries: list[list[ShownAnswer]] = field(default_factory=list)
+    heading: str = ""
+
+
+def _display(spec: Field, value: Any, locale: str) -> Any:
+    if value is None:
+        return None
+    if spec.type in ("single_choice", "multiple_choice", "yes_no_unsure"):
+        names = {c.value: localised(c.label, locale) for c in spec.choices}
+        names.update({"yes": _("Yes"), "no": _("No"), "unsure": _("Not sure")})
+        if isinstance(value, list):
+            return [names.get(v, v) for v in value]
+        return names.get(value, value)
+    if spec.type == "scale":
+        label = spec.scale_labels.get(str(value))
+        return f"{value} – {localised(label, locale)}" if label else str(value)
+    return value
+
+
+def readable(
+    definition: FormDefinition,
+    answers: dict[str, Any],
+    locale: str,
+    demands: list[DemandItem] | None = None,
+) -> list[tuple[str, list[ShownAnswer]]]:
+    """Answers by section, with labels in the reader's language."""
+    demand_by_id = {str(d.id): d for d in demands or []}
+    sections = []
+    for section in definition.sections:
+        shown = []
+        for spec in section.fields:
+            label = localised(spec.label, locale)
+            value = answers.get(spec.id)
+            if spec.type == "repeat":
+                entries = [
+                    [ShownAnswer(localised(s.label, locale), s.travel,
+                                 _display(s, entry.get(s.id), locale)) for s in spec.fields]
+                    for entry in value or []
+                ]  # fmt: skip
+                shown.append(ShownAnswer(label, spec.travel, entries=entries))
+            elif spec.type == "demand_review":
+                entries = []
+                for demand_id, review in (value or {}).items():
+                    demand = demand_by_id.get(demand_id)
+                    entry = [ShownAnswer(localised(s.label, locale), s.travel,
+                                         _display(s, review.get(s.id), locale))
+                             for s in spec.fields]  # fmt: skip
+                    heading = (
+                        _("Demand %(n)d", n=demand.number) + f": {demand.text}" if demand else ""
+                    )
+                    entries.append(entry)
+                    if entry:
+                        entry[0].heading = heading
+                shown.append(ShownAnswer(label, spec.travel, entries=entries))
+            else:
+                shown.append(ShownAnswer(label, spec.travel, _display(spec, value, locale)))
+        sections.append((localised(section.title, locale), shown))
+    return sections

@@ -1,0 +1,128 @@
+"""Filled-in forms: submissions, their revisions, and the definitions they were made with."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Enum, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from intake.models.account import Account
+from intake.models.base import Base, utcnow
+from intake.models.process import Process
+
+
+class FormSnapshot(Base):
+    """A form definition exactly as it was when something was filled in with it.
+
+    Old submissions are always read with their own snapshot, so editing or
+    bumping a definition in ``forms/`` never breaks them.
+    """
+
+    __tablename__ = "form_snapshot"
+    __table_args__ = (UniqueConstraint("form_id", "version", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    form_id: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    definition: Mapped[str] = mapped_column(Text)  # JSON of the YAML as written
+    first_used_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SubmissionStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+def _status_enum() -> Enum:
+    return Enum(
+        SubmissionStatus,
+        native_enum=False,
+        length=16,
+        values_callable=lambda e: [m.value for m in e],
+    )
+
+
+class Submission(Base):
+    """One filled-in form of a process: a draft until submitted, then edited by revisions."""
+
+    __tablename__ = "submission"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[int] = mapped_column(
+        ForeignKey("process.id", ondelete="CASCADE"), index=True
+    )
+    form_id: Mapped[str] = mapped_column(String(40), index=True)
+    form_version: Mapped[int]
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("form_snapshot.id"))
+    status: Mapped[SubmissionStatus] = mapped_column(_status_enum())
+    answers: Mapped[bytes] = mapped_column(LargeBinary)  # encrypted JSON
+    # Raised by every save; a save that started from an older number is a conflict.
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None]
+
+    process: Mapped[Process] = relationship()
+    snapshot: Mapped[FormSnapshot] = relationship()
+    created_by: Mapped[Account | None] = relationship(foreign_keys=[created_by_id])
+    updated_by: Mapped[Account | None] = relationship(foreign_keys=[updated_by_id])
+    revisions: Mapped[list[SubmissionRevision]] = relationship(
+        back_populates="submission",
+        order_by="SubmissionRevision.number",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status is SubmissionStatus.DRAFT
+
+    @property
+    def encryption_context(self) -> str:
+        return f"process:{self.process_id}:submission"
+
+
+class SubmissionRevision(Base):
+    """Every save of a submission, kept: edits never overwrite what was there."""
+
+    __tablename__ = "submission_revision"
+    __table_args__ = (UniqueConstraint("submission_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    status: Mapped[SubmissionStatus] = mapped_column(_status_enum())
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("form_snapshot.id"))
+    answers: Mapped[bytes] = mapped_column(LargeBinary)  # encrypted JSON
+    made_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    made_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    submission: Mapped[Submission] = relationship(back_populates="revisions")
+    snapshot: Mapped[FormSnapshot] = relationship()
+    made_by: Mapped[Account | None] = relationship()
+
+
+class Demand(Base):
+    """A demand of the survivor and her support group, numbered, fixed once handed over."""
+
+    __tablename__ = "demand"
+    __table_args__ = (UniqueConstraint("process_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[int] = mapped_column(
+        ForeignKey("process.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int]
+    text: Mapped[bytes] = mapped_column(LargeBinary)  # encrypted
+    handed_over_at: Mapped[datetime] = mapped_column(default=utcnow)
+    handover_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submission.id", ondelete="SET NULL")
+    )
+
+    @property
+    def encryption_context(self) -> str:
+        return f"process:{self.process_id}:demand"

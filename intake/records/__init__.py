@@ -1,0 +1,1 @@
+"""Filled-in forms of a process: drafts, submissions, revisions, conflicts."""

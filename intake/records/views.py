@@ -1,0 +1,277 @@
+"""Filling in, reading, editing and tracing the history of a process's forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from intake.demands import DemandsFixed, demands_of
+from intake.extensions import db
+from intake.formdef import FormDefinition
+from intake.formdef.present import annotate, problems, readable, travel_label
+from intake.formdef.wtf import (
+    answers_to_formdata,
+    build_form_class,
+    collect_answers,
+    draft_pairs,
+    without_entry,
+)
+from intake.models import Submission, SubmissionRevision
+from intake.records import service
+from intake.security.access import allow, process_blueprint
+
+bp = process_blueprint("records", __name__, "/records")
+
+
+def _locale() -> str:
+    return str(get_locale() or "en")
+
+
+def _may_read(form: FormDefinition) -> bool:
+    return g.membership.role.value in form.read
+
+
+def _may_fill(form: FormDefinition) -> bool:
+    return g.membership.role.value in form.fill
+
+
+def _record(record_id: int) -> Submission:
+    """A record of the process in the URL that this role may read, or 404."""
+    record = db.session.get(Submission, record_id)
+    if record is None or record.process_id != g.process.id:
+        abort(404)
+    if not _may_read(service.definition_of(record)):
+        abort(404)
+    return record
+
+
+def _build(form: FormDefinition, formdata: MultiDict | None):
+    form_class = build_form_class(form, _locale(), demands_of(g.process))
+    bound = form_class(formdata=formdata) if formdata is not None else form_class()
+    annotate(bound, form, _locale())
+    return bound
+
+
+def _stored_formdata(record: Submission) -> MultiDict:
+    answers = service.answers_of(record)
+    draft = service.draft_formdata(answers)
+    if draft is not None:
+        return MultiDict([tuple(pair) for pair in draft])
+    return answers_to_formdata(service.definition_of(record), answers)
+
+
+def _editor(
+    form: FormDefinition,
+    bound: Any,
+    *,
+    record: Submission | None,
+    lock_version: int | None,
+    conflict: Submission | None = None,
+) -> str:
+    their_version = None
+    if conflict is not None:
+        their_version = readable(
+            service.definition_of(conflict),
+            service.answers_of(conflict),
+            _locale(),
+            demands_of(g.process),
+        )
+    return render_template(
+        "records/edit.html",
+        definition=form,
+        form=bound,
+        record=record,
+        lock_version=lock_version,
+        problems=problems(bound),
+        their_version=their_version,
+        conflict=conflict,
+        locale=_locale(),
+        travel_label=travel_label,
+    )
+
+
+def _handle_post(form: FormDefinition, record: Submission | None) -> ResponseReturnValue:
+    """One path for new records and edits: add/remove entries, save a draft, or submit."""
+    formdata = request.form
+    action = formdata.get("_action", "submit")
+    lock_version = formdata.get("lock_version", type=int)
+
+    if action.startswith("add:") or action.startswith("remove:"):
+        # Without JavaScript, adding or removing an entry is a round trip that saves nothing.
+        _verb, group, *index = action.split(":")
+        if index:
+            formdata = without_entry(formdata, group, int(index[0]))
+        bound = _build(form, formdata)
+        if action.startswith("add:") and group in bound._fields:
+            bound[group].append_entry()
+            annotate(bound, form, _locale())
+        bound.validate = lambda *a, **k: False
+        return _editor(form, bound, record=record, lock_version=lock_version)
+
+    bound = _build(form, formdata)
+    submitting = action == "submit" or (record is not None and not record.is_draft)
+    valid = bound.validate_on_submit() if submitting else _csrf_ok(bound)
+    if not valid:
+        return _editor(form, bound, record=record, lock_version=lock_version), 422
+    answers = (
+        collect_answers(form, bound) if submitting else {service.DRAFT_KEY: draft_pairs(formdata)}
+    )
+    try:
+        saved = service.save(
+            g.process,
+            form,
+            current_user,
+            answers,
+            submission=record,
+            started_from=lock_version,
+            submit=submitting,
+        )
+    except service.Conflict as conflict:
+        flash(
+            _(
+                "Someone else saved this record while you were editing. Your text is kept "
+                "below; compare it with their version, then save again."
+            ),
+            "error",
+        )
+        return (
+            _editor(
+                form,
+                bound,
+                record=conflict.submission,
+                lock_version=conflict.submission.lock_version,
+                conflict=conflict.submission,
+            ),
+            409,
+        )
+    except DemandsFixed as refusal:
+        db.session.rollback()
+        bound.form_errors.append(str(refusal))
+        page = _editor(form, bound, record=record, lock_version=lock_version)
+        return page, 422
+    db.session.commit()
+    if submitting:
+        flash(_("Saved."), "info")
+        return redirect(url_for("records.show", record_id=saved.submission.id))
+    flash(_("Draft saved. Anyone in your group can resume it."), "info")
+    return redirect(url_for("records.edit", record_id=saved.submission.id))
+
+
+def _csrf_ok(bound: Any) -> bool:
+    """Drafts skip the questions' checks but never the CSRF check."""
+    return bound.csrf_token.validate(bound) if hasattr(bound, "csrf_token") else True
+
+
+@bp.get("/")
+@allow()
+def index() -> str:
+    """The forms this person may fill in, and the records their role may read."""
+    forms = service.definitions().values()
+    readable_ids = [f.id for f in forms if _may_read(f)]
+    records = service.submissions_of(g.process, readable_ids)
+    fillable = [f for f in forms if _may_fill(f)]
+    return render_template(
+        "records/index.html",
+        fillable=fillable,
+        records=records,
+        definitions=service.definitions(),
+        locale=_locale(),
+    )
+
+
+@bp.route("/new/<form_id>", methods=["GET", "POST"])
+@allow()
+def new(form_id: str) -> ResponseReturnValue:
+    """Start filling in a form; nothing is stored until a draft is saved or it is submitted."""
+    form = service.definition(form_id)
+    if form is None or not _may_fill(form):
+        abort(404)
+    if form.once:
+        existing = service.first_of(g.process, form.id)
+        if existing is not None:
+            return redirect(url_for("records.edit", record_id=existing.id))
+    if request.method == "POST":
+        return _handle_post(form, None)
+    return _editor(form, _build(form, None), record=None, lock_version=None)
+
+
+@bp.route("/<int:record_id>/edit", methods=["GET", "POST"])
+@allow()
+def edit(record_id: int) -> ResponseReturnValue:
+    """Resume a draft or edit a submitted record; every save is a new revision."""
+    record = _record(record_id)
+    form = service.definition_of(record)
+    if not _may_fill(form):
+        abort(404)
+    if record.is_draft:
+        # A draft moves on to the current definition when resumed.
+        form = service.definition(record.form_id) or form
+    if request.method == "POST":
+        return _handle_post(form, record)
+    return _editor(form, _build(form, _stored_formdata(record)), record=record,
+                   lock_version=record.lock_version)  # fmt: skip
+
+
+@bp.get("/<int:record_id>")
+@allow()
+def show(record_id: int) -> ResponseReturnValue:
+    """A record's answers as text, with who wrote it and when."""
+    record = _record(record_id)
+    if record.is_draft:
+        return redirect(url_for("records.edit", record_id=record.id))
+    form = service.definition_of(record)
+    return render_template(
+        "records/show.html",
+        record=record,
+        definition=form,
+        sections=readable(form, service.answers_of(record), _locale(), demands_of(g.process)),
+        may_edit=_may_fill(form),
+        locale=_locale(),
+        travel_label=travel_label,
+    )
+
+
+@bp.get("/<int:record_id>/history")
+@allow()
+def history(record_id: int) -> str:
+    """Every saved version of a record, oldest first."""
+    record = _record(record_id)
+    return render_template(
+        "records/history.html",
+        record=record,
+        definition=service.definition_of(record),
+        locale=_locale(),
+    )
+
+
+@bp.get("/<int:record_id>/history/<int:number>")
+@allow()
+def revision(record_id: int, number: int) -> str:
+    """One saved version of a record, exactly as it was."""
+    record = _record(record_id)
+    found: SubmissionRevision | None = next(
+        (r for r in record.revisions if r.number == number), None
+    )
+    if found is None:
+        abort(404)
+    form = service.definition_of(found)
+    answers = service.answers_of(found)
+    draft = service.draft_formdata(answers)
+    return render_template(
+        "records/revision.html",
+        record=record,
+        revision=found,
+        definition=form,
+        draft=draft,
+        sections=None
+        if draft is not None
+        else readable(form, answers, _locale(), demands_of(g.process)),
+        locale=_locale(),
+        travel_label=travel_label,
+    )
