@@ -150,7 +150,7 @@ CSRF_FIELD = re.compile(
 
 def csrf_token(client: FlaskClient, page: str = "/login") -> str:
     """The CSRF token a real browser would find in the page's form."""
-    html = client.get(page).get_data(as_text=True)
+    html = client.get(page, follow_redirects=True).get_data(as_text=True)
     match = CSRF_FIELD.search(html)
     assert match, f"no CSRF token on {page}"
     return match.group(1) or match.group(2)

@@ -57,8 +57,6 @@ def record(process: Process, form_id: str, author: Account, answers: dict, *, su
     """A submitted (or draft) record, saved through the same service as the pages."""
     from intake.records import service
 
-    saved = service.save(
-        process, service.definition(form_id), author, answers, submit=submit
-    )
+    saved = service.save(process, service.definition(form_id), author, answers, submit=submit)
     db.session.commit()
     return saved.submission

@@ -89,9 +89,12 @@ class _Reader:
 
 
 def _field(r: _Reader, data: Any, where: str, seen: dict[str, Field], *, nested: bool) -> Field:
-    data = r.keys(data, FIELD_KEYS, where)
+    if not isinstance(data, dict):
+        raise r.fail(where, "must be a mapping of keys to values")
     field_id = r.identifier(data.get("id"), where)
-    where = f"{where.rsplit(' ', 1)[0]} '{field_id}'" if "field" in where else where
+    # From here on, messages name the field by its id rather than its position.
+    where = f"{where.rsplit(' ', 1)[0]} '{field_id}'"
+    data = r.keys(data, FIELD_KEYS, where)
     if field_id in seen:
         raise r.fail(where, "id is used twice in this form")
     kind = data.get("type")
@@ -145,10 +148,12 @@ def _field(r: _Reader, data: Any, where: str, seen: dict[str, Field], *, nested:
         options.update(
             scale_min=low,
             scale_max=high,
+            # Keys arrive as numbers from YAML and as strings from stored JSON.
             scale_labels={
-                str(k): r.text(v, f"{where} label {k}")
+                str(
+                    r.integer(int(k) if str(k).isdigit() else k, f"{where} label {k}", low, high)
+                ): r.text(v, f"{where} label {k}")
                 for k, v in labels.items()
-                if r.integer(k, f"{where} label {k}", low, high) is not None
             },
         )
     elif {"min", "max", "labels"} & set(data):

@@ -147,6 +147,8 @@ def readable(
                                  _display(s, entry.get(s.id), locale)) for s in spec.fields]
                     for entry in value or []
                 ]  # fmt: skip
+                for n, entry in enumerate(entries, 1):
+                    entry[0].heading = f"{label} {n}"
                 shown.append(ShownAnswer(label, spec.travel, entries=entries))
             elif spec.type == "demand_review":
                 entries = []

@@ -80,9 +80,10 @@ class Answer:
             raise StopValidation()
         raw_given = any(v.strip() for v in (field.raw_data or []) if isinstance(v, str))
         if _empty(field.data) and not raw_given:
+            # An empty answer is one problem, not also "not a valid date/choice".
+            field.errors[:] = []
             if self.spec.required:
                 raise StopValidation(_("This question needs an answer."))
-            field.errors[:] = []
             raise StopValidation()
 
 
@@ -174,7 +175,9 @@ def build_form_class(
         elif spec.type == "demand_review":
             entry = _sub_form(spec.fields, locale)
             per_demand = {
-                f"d{d.id}": FormField(entry, label=_("Demand %(n)d", n=d.number))
+                f"d{d.id}": FormField(
+                    entry, label=_("Demand %(n)d", n=d.number), description=d.text
+                )
                 for d in demands or []
             }
             attrs[spec.id] = FormField(

@@ -31,12 +31,24 @@ def world(app: Flask) -> dict[str, object]:
         bo.account.display_name = f"Bo {MARKER}"
         factories.db.session.commit()
         factories.account("root", admin=True)
-        record = factories.record(beta, "contact", bo.account, {
-            "date": "2026-01-05", "channel": "email", "direction": "we_wrote",
-            "summary": f"secret {MARKER}",
-        })
-        return {"membership_id": bo.id, "token": new_token(), "record_id": record.id,
-                "form_id": "contact", "number": 1}
+        record = factories.record(
+            beta,
+            "contact",
+            bo.account,
+            {
+                "date": "2026-01-05",
+                "channel": "email",
+                "direction": "we_wrote",
+                "summary": f"secret {MARKER}",
+            },
+        )
+        return {
+            "membership_id": bo.id,
+            "token": new_token(),
+            "record_id": record.id,
+            "form_id": "contact",
+            "number": 1,
+        }
 
 
 def requests_for(app: Flask, values: dict[str, object]) -> Iterator[tuple[str, str, str]]:
@@ -105,7 +117,7 @@ def test_outsiders_get_404_for_a_process(app: Flask, client, auth, world, who: s
     auth.login(who)
     token = csrf_token(client, "/")
     checked = 0
-    for endpoint, method, path in requests_for(app, {"short_name": "beta", **world}):
+    for _endpoint, method, path in requests_for(app, {"short_name": "beta", **world}):
         if not path.startswith("/p/"):
             continue
         response = call(client, method, path, token)
