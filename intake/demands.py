@@ -1,17 +1,34 @@
-"""Demands: created word for word from the handover, and fixed from then on (R1)."""
+"""Demands: created word for word from the handover, then fixed (R1).
+
+A demand's wording changes only through an amendment that a support-group
+member approves; the original words and every amendment stay visible.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from intake.crypto import open_text, seal_text
 from intake.extensions import db
 from intake.formdef import FormDefinition
 from intake.formdef.wtf import DemandItem
-from intake.models import Demand, Process, Submission
+from intake.models import (
+    Account,
+    AmendmentState,
+    Demand,
+    DemandAmendment,
+    DemandStatus,
+    DemandStatusChange,
+    Process,
+    Submission,
+    utcnow,
+)
 
 HANDOVER = "handover"
 DEMANDS_FIELD = "demands"
@@ -22,22 +39,114 @@ class DemandsFixed(ValueError):
     """A handed-over demand's text cannot be changed by editing the handover."""
 
 
-def demands_of(process: Process) -> list[DemandItem]:
-    rows = db.session.scalars(
-        sa.select(Demand).where(Demand.process_id == process.id).order_by(Demand.number)
+class AmendmentConflict(ValueError):
+    """The amendment was decided by someone else meanwhile."""
+
+
+@dataclass(frozen=True)
+class AmendmentView:
+    id: int
+    text: str
+    reason: str
+    state: AmendmentState
+    proposed_by: str
+    proposed_at: Any
+    decided_by: str
+    decided_at: Any
+
+
+@dataclass(frozen=True)
+class DemandView:
+    """A demand as its pages show it: current words, original words, amendments, status."""
+
+    id: int
+    number: int
+    original: str
+    current: str
+    status: DemandStatus
+    amendments: list[AmendmentView]
+    status_changes: list[DemandStatusChange]
+
+    @property
+    def amended(self) -> bool:
+        return self.current != self.original
+
+
+def _name(account: Account | None) -> str:
+    return account.display_name if account else ""
+
+
+def _current_text(demand: Demand) -> str:
+    approved = [a for a in demand.amendments if a.state is AmendmentState.APPROVED]
+    if approved:
+        latest = max(approved, key=lambda a: a.decided_at)
+        return open_text(latest.text, demand.encryption_context)
+    return open_text(demand.text, demand.encryption_context)
+
+
+def _rows(process: Process) -> list[Demand]:
+    return list(
+        db.session.scalars(
+            sa.select(Demand)
+            .where(Demand.process_id == process.id)
+            .options(
+                selectinload(Demand.amendments).selectinload(DemandAmendment.proposed_by),
+                selectinload(Demand.amendments).selectinload(DemandAmendment.decided_by),
+                selectinload(Demand.status_changes).selectinload(DemandStatusChange.set_by),
+            )
+            .order_by(Demand.number)
+        )
     )
-    return [DemandItem(d.id, d.number, open_text(d.text, d.encryption_context)) for d in rows]
+
+
+def demands_of(process: Process) -> list[DemandItem]:
+    """Each demand with its words as they stand now."""
+    return [DemandItem(d.id, d.number, _current_text(d)) for d in _rows(process)]
+
+
+def demand_views(process: Process) -> list[DemandView]:
+    views = []
+    for d in _rows(process):
+        context = d.encryption_context
+        views.append(
+            DemandView(
+                id=d.id,
+                number=d.number,
+                original=open_text(d.text, context),
+                current=_current_text(d),
+                status=d.status,
+                amendments=[
+                    AmendmentView(
+                        a.id,
+                        open_text(a.text, context),
+                        open_text(a.reason, context),
+                        a.state,
+                        _name(a.proposed_by),
+                        a.proposed_at,
+                        _name(a.decided_by),
+                        a.decided_at,
+                    )
+                    for a in d.amendments
+                ],
+                status_changes=list(d.status_changes),
+            )
+        )
+    return views
 
 
 def _texts(answers: dict[str, Any]) -> list[str]:
     return [entry[TEXT] for entry in answers.get(DEMANDS_FIELD, []) if entry.get(TEXT)]
 
 
+def _original_texts(process: Process) -> list[str]:
+    return [open_text(d.text, d.encryption_context) for d in _rows(process)]
+
+
 def check_handover(process: Process, form: FormDefinition, answers: dict[str, Any]) -> None:
     """Refuse a handover edit that would change demands already handed over."""
     if form.id != HANDOVER:
         return
-    existing = [d.text for d in demands_of(process)]
+    existing = _original_texts(process)
     if existing and _texts(answers) != existing:
         raise DemandsFixed(
             _l(
@@ -47,14 +156,65 @@ def check_handover(process: Process, form: FormDefinition, answers: dict[str, An
         )
 
 
-def after_handover(
-    process: Process, form: FormDefinition, submission: Submission, answers: dict[str, Any]
-) -> None:
+def after_handover(process: Process, submission: Submission, answers: dict[str, Any]) -> None:
     """The first submitted handover creates the process's numbered demands."""
-    if form.id != HANDOVER or demands_of(process):
+    if _rows(process):
         return
     for number, text in enumerate(_texts(answers), 1):
         demand = Demand(process_id=process.id, number=number, handover_id=submission.id, text=b"")
         demand.text = seal_text(text, f"process:{process.id}:demand")
         db.session.add(demand)
+    db.session.flush()
+
+
+def propose_amendment(demand: Demand, text: str, reason: str, by: Account) -> DemandAmendment:
+    context = demand.encryption_context
+    amendment = DemandAmendment(
+        demand_id=demand.id,
+        text=seal_text(text.strip(), context),
+        reason=seal_text(reason.strip(), context),
+        proposed_by_id=by.id,
+    )
+    db.session.add(amendment)
+    db.session.flush()
+    return amendment
+
+
+def decide_amendment(amendment: DemandAmendment, approve: bool, by: Account) -> None:
+    """Approve or reject once; a second decision, by anyone, is a conflict."""
+    state = AmendmentState.APPROVED if approve else AmendmentState.REJECTED
+    decided = db.session.execute(
+        sa.update(DemandAmendment)
+        .where(
+            DemandAmendment.id == amendment.id,
+            DemandAmendment.state == AmendmentState.PROPOSED,
+        )
+        .values(state=state, decided_by_id=by.id, decided_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not decided:
+        db.session.rollback()
+        raise AmendmentConflict(_l("This amendment was already decided; nothing was changed."))
+    db.session.expire(amendment)
+
+
+def record_statuses(
+    process: Process, minutes: Submission, answers: dict[str, Any], on: date, by: Account
+) -> None:
+    """Take each demand's status from a minutes review, when it changed."""
+    reviews = answers.get("review") or {}
+    for demand in _rows(process):
+        value = (reviews.get(str(demand.id)) or {}).get("status")
+        if not value or value == demand.status.value:
+            continue
+        demand.status = DemandStatus(value)
+        db.session.add(
+            DemandStatusChange(
+                demand_id=demand.id,
+                status=demand.status,
+                on=on,
+                minutes_id=minutes.id,
+                set_by_id=by.id,
+            )
+        )
     db.session.flush()

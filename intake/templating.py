@@ -6,6 +6,7 @@ from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 
 from intake.formdef.model import localised
+from intake.labels import LABELS
 from intake.member_forms import ROLE_LABELS
 
 
@@ -25,4 +26,8 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def globals_for_templates() -> dict:
-        return {"current_locale": lambda: str(get_locale() or "en"), "role_labels": ROLE_LABELS}
+        return {
+            "current_locale": lambda: str(get_locale() or "en"),
+            "role_labels": ROLE_LABELS,
+            **LABELS,
+        }

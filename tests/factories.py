@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from functools import cache
 
 from intake.extensions import db
@@ -60,3 +61,37 @@ def record(process: Process, form_id: str, author: Account, answers: dict, *, su
     saved = service.save(process, service.definition(form_id), author, answers, submit=submit)
     db.session.commit()
     return saved.submission
+
+
+def process_record(process: Process, author: Account, marker: str = "") -> dict[str, int]:
+    """A handover with one demand, an amendment, a step and a meeting; their ids."""
+    from intake import demands, meetings, steps
+    from intake.models import Demand, MeetingKind, StepOwner
+
+    handover = {"demands": [{"text": f"Demand {marker}"}], "wants_updates": "none"}
+    record(process, "handover", author, handover)
+    demand = db.session.query(Demand).filter_by(process_id=process.id).one()
+    amendment = demands.propose_amendment(demand, f"New {marker}", "reason", author)
+    step = steps.add_step(
+        process,
+        what=f"Step {marker}",
+        owner=StepOwner.HIM,
+        deadline=date(2026, 3, 1),
+        agreed_on=date(2026, 1, 1),
+        by=author,
+    )
+    meeting = meetings.plan(
+        process,
+        kind=MeetingKind.WITH_HIM,
+        starts_at=datetime(2026, 1, 10, 18, tzinfo=UTC),
+        place=f"Room {marker}",
+        expected="",
+        by=author,
+    )
+    db.session.commit()
+    return {
+        "demand_id": demand.id,
+        "amendment_id": amendment.id,
+        "step_id": step.id,
+        "meeting_id": meeting.id,
+    }

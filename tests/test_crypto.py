@@ -44,9 +44,17 @@ def test_rotate_reencrypts_everything_and_retires_old_key(app, runner, tmp_path)
     with app.app_context():
         alpha = factories.process("alpha", "X")
         kim = factories.member(alpha, "kim", coordinator=True).account
-        record = factories.record(alpha, "contact", kim, {
-            "date": "2026-01-05", "channel": "email", "direction": "we_wrote", "summary": "S1",
-        })  # fmt: skip
+        record = factories.record(
+            alpha,
+            "contact",
+            kim,
+            {
+                "date": "2026-01-05",
+                "channel": "email",
+                "direction": "we_wrote",
+                "summary": "S1",
+            },
+        )
         record_id = record.id
         old_key = Keyring.key_id_of(record.answers)
 

@@ -30,9 +30,23 @@ LANGUAGES = ("en", "de")
 FORM_KEYS = {"id", "version", "title", "description", "fill", "read", "once", "sections"}
 SECTION_KEYS = {"id", "title", "help", "fields"}
 FIELD_KEYS = {
-    "id", "type", "label", "help", "required", "travel", "min_length", "max_length",
-    "choices", "min", "max", "labels", "show_if", "fields", "min_entries", "max_entries",
-}  # fmt: skip
+    "id",
+    "type",
+    "label",
+    "help",
+    "required",
+    "travel",
+    "min_length",
+    "max_length",
+    "choices",
+    "min",
+    "max",
+    "labels",
+    "show_if",
+    "fields",
+    "min_entries",
+    "max_entries",
+}
 TEXT_TYPES = ("text", "long_text", "email")
 CHOICE_TYPES = ("single_choice", "multiple_choice")
 MAX_TEXT_LIMIT = 100_000
@@ -112,9 +126,11 @@ def _field(r: _Reader, data: Any, where: str, seen: dict[str, Field], *, nested:
     options: dict[str, Any] = {}
     if kind in TEXT_TYPES:
         options["max_length"] = r.integer(
-            data.get("max_length", DEFAULT_MAX_LENGTH[kind]), f"{where} max_length",
-            1, MAX_TEXT_LIMIT,
-        )  # fmt: skip
+            data.get("max_length", DEFAULT_MAX_LENGTH[kind]),
+            f"{where} max_length",
+            1,
+            MAX_TEXT_LIMIT,
+        )
         if "min_length" in data:
             options["min_length"] = r.integer(
                 data["min_length"], f"{where} min_length", 0, options["max_length"]
@@ -173,9 +189,11 @@ def _field(r: _Reader, data: Any, where: str, seen: dict[str, Field], *, nested:
                 data.get("min_entries", 0), f"{where} min_entries", 0, 50
             )
             options["max_entries"] = r.integer(
-                data.get("max_entries", 30), f"{where} max_entries", max(1, options["min_entries"]),
+                data.get("max_entries", 30),
+                f"{where} max_entries",
+                max(1, options["min_entries"]),
                 200,
-            )  # fmt: skip
+            )
     elif "fields" in data:
         raise r.fail(where, "only repeat and demand_review fields contain fields")
 

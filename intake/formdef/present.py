@@ -143,10 +143,16 @@ def readable(
             value = answers.get(spec.id)
             if spec.type == "repeat":
                 entries = [
-                    [ShownAnswer(localised(s.label, locale), s.travel,
-                                 _display(s, entry.get(s.id), locale)) for s in spec.fields]
+                    [
+                        ShownAnswer(
+                            localised(s.label, locale),
+                            s.travel,
+                            _display(s, entry.get(s.id), locale),
+                        )
+                        for s in spec.fields
+                    ]
                     for entry in value or []
-                ]  # fmt: skip
+                ]
                 for n, entry in enumerate(entries, 1):
                     entry[0].heading = f"{label} {n}"
                 shown.append(ShownAnswer(label, spec.travel, entries=entries))
@@ -154,9 +160,14 @@ def readable(
                 entries = []
                 for demand_id, review in (value or {}).items():
                     demand = demand_by_id.get(demand_id)
-                    entry = [ShownAnswer(localised(s.label, locale), s.travel,
-                                         _display(s, review.get(s.id), locale))
-                             for s in spec.fields]  # fmt: skip
+                    entry = [
+                        ShownAnswer(
+                            localised(s.label, locale),
+                            s.travel,
+                            _display(s, review.get(s.id), locale),
+                        )
+                        for s in spec.fields
+                    ]
                     heading = (
                         _("Demand %(n)d", n=demand.number) + f": {demand.text}" if demand else ""
                     )

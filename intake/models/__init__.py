@@ -2,25 +2,44 @@
 
 from intake.models.account import Account, AccountSession, SetupLink
 from intake.models.base import Base, utcnow
-from intake.models.process import Membership, Process, Role
-from intake.models.record import (
+from intake.models.demand import (
+    AgreedStep,
+    AmendmentState,
     Demand,
-    FormSnapshot,
-    Submission,
-    SubmissionRevision,
-    SubmissionStatus,
+    DemandAmendment,
+    DemandStatus,
+    DemandStatusChange,
+    StepChange,
+    StepOwner,
+    StepStatus,
 )
+from intake.models.meeting import ContactEntry, Direction, Meeting, MeetingKind, MeetingState
+from intake.models.process import Membership, Process, Role
+from intake.models.record import FormSnapshot, Submission, SubmissionRevision, SubmissionStatus
 
 __all__ = [
     "Account",
     "AccountSession",
+    "AgreedStep",
+    "AmendmentState",
     "Base",
+    "ContactEntry",
     "Demand",
+    "DemandAmendment",
+    "DemandStatus",
+    "DemandStatusChange",
+    "Direction",
     "FormSnapshot",
+    "Meeting",
+    "MeetingKind",
+    "MeetingState",
     "Membership",
     "Process",
     "Role",
     "SetupLink",
+    "StepChange",
+    "StepOwner",
+    "StepStatus",
     "Submission",
     "SubmissionRevision",
     "SubmissionStatus",

@@ -28,6 +28,8 @@ class Process(Base):
     language: Mapped[str] = mapped_column(String(8), default="en")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    # How often the contact group means to meet him, e.g. 91 days; None if not agreed.
+    meeting_cadence_days: Mapped[int | None]
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="process", order_by="Membership.joined_at"

@@ -66,6 +66,12 @@ class Submission(Base):
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None]
+    # Minutes belong to a meeting; other forms to none.
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting.id", ondelete="SET NULL"), index=True
+    )
+    # The contact group may share a record (e.g. minutes) with the support group.
+    shared_with_support: Mapped[bool] = mapped_column(default=False)
 
     process: Mapped[Process] = relationship()
     snapshot: Mapped[FormSnapshot] = relationship()
@@ -104,25 +110,3 @@ class SubmissionRevision(Base):
     submission: Mapped[Submission] = relationship(back_populates="revisions")
     snapshot: Mapped[FormSnapshot] = relationship()
     made_by: Mapped[Account | None] = relationship()
-
-
-class Demand(Base):
-    """A demand of the survivor and her support group, numbered, fixed once handed over."""
-
-    __tablename__ = "demand"
-    __table_args__ = (UniqueConstraint("process_id", "number"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    process_id: Mapped[int] = mapped_column(
-        ForeignKey("process.id", ondelete="CASCADE"), index=True
-    )
-    number: Mapped[int]
-    text: Mapped[bytes] = mapped_column(LargeBinary)  # encrypted
-    handed_over_at: Mapped[datetime] = mapped_column(default=utcnow)
-    handover_id: Mapped[int | None] = mapped_column(
-        ForeignKey("submission.id", ondelete="SET NULL")
-    )
-
-    @property
-    def encryption_context(self) -> str:
-        return f"process:{self.process_id}:demand"

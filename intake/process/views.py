@@ -1,4 +1,4 @@
-"""A process's own pages: overview and members."""
+"""A process's own pages: the overview, at a glance, and its members."""
 
 from flask import abort, flash, g, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
@@ -6,7 +6,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from intake.accounts import issue_setup_link
+from intake.clock import today
+from intake.demands import demand_views
 from intake.extensions import db
+from intake.glance import glance
 from intake.member_forms import InviteForm, invite_from, invited_page
 from intake.membership import (
     MembershipError,
@@ -16,6 +19,7 @@ from intake.membership import (
     set_coordinator,
 )
 from intake.models import Membership, Role
+from intake.records.service import first_of
 from intake.security.access import allow, process_blueprint
 
 bp = process_blueprint("process", __name__)
@@ -33,6 +37,15 @@ def _member_of_this_process(membership_id: int) -> Membership:
 @allow()
 def overview() -> str:
     """Where the process stands, as far as this person's role may see."""
+    role = g.membership.role
+    if role is Role.CONTACT:
+        return render_template("process/overview.html", glance=glance(g.process, today()))
+    if role is Role.SUPPORT:
+        return render_template(
+            "process/overview.html",
+            demand_list=demand_views(g.process),
+            handover=first_of(g.process, "handover"),
+        )
     return render_template("process/overview.html")
 
 

@@ -16,7 +16,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from intake import demands
 from intake.crypto import open_json, seal_json
 from intake.extensions import db
 from intake.formdef import FormDefinition, parse_definition
@@ -29,6 +28,7 @@ from intake.models import (
     SubmissionStatus,
     utcnow,
 )
+from intake.records import rules
 
 DRAFT_KEY = "_draft"
 
@@ -105,11 +105,12 @@ def save(
     submission: Submission | None = None,
     started_from: int | None = None,
     submit: bool,
+    meeting_id: int | None = None,
 ) -> Saved:
-    """Write a draft or a submission as a new revision; raises Conflict or DemandsFixed."""
+    """Write a draft or a submission as a new revision; raises Conflict or RecordRefused."""
     now = utcnow()
     if submit:
-        demands.check_handover(process, form, answers)
+        rules.check(process, form, answers, now)
     snapshot = snapshot_for(form)
     status = SubmissionStatus.SUBMITTED if submit else SubmissionStatus.DRAFT
     if submission is None:
@@ -123,6 +124,7 @@ def save(
             lock_version=1,
             created_by_id=author.id,
             created_at=now,
+            meeting_id=meeting_id,
         )
         db.session.add(submission)
         db.session.flush()
@@ -169,7 +171,7 @@ def save(
     db.session.add(revision)
     db.session.flush()
     if submit:
-        demands.after_handover(process, form, submission, answers)
+        rules.after_submit(process, form, submission, answers, author)
     return Saved(submission, revision)
 
 

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from intake.demands import DemandsFixed, demands_of
+from intake.demands import demands_of
 from intake.extensions import db
 from intake.formdef import FormDefinition
 from intake.formdef.present import annotate, problems, readable, travel_label
@@ -22,8 +22,8 @@ from intake.formdef.wtf import (
     draft_pairs,
     without_entry,
 )
-from intake.models import Submission, SubmissionRevision
-from intake.records import service
+from intake.models import Meeting, Submission, SubmissionRevision
+from intake.records import rules, service
 from intake.security.access import allow, process_blueprint
 
 bp = process_blueprint("records", __name__, "/records")
@@ -96,7 +96,9 @@ def _editor(
     )
 
 
-def _handle_post(form: FormDefinition, record: Submission | None) -> ResponseReturnValue:
+def _handle_post(
+    form: FormDefinition, record: Submission | None, meeting_id: int | None = None
+) -> ResponseReturnValue:
     """One path for new records and edits: add/remove entries, save a draft, or submit."""
     formdata = request.form
     action = formdata.get("_action", "submit")
@@ -131,6 +133,7 @@ def _handle_post(form: FormDefinition, record: Submission | None) -> ResponseRet
             submission=record,
             started_from=lock_version,
             submit=submitting,
+            meeting_id=meeting_id,
         )
     except service.Conflict as conflict:
         flash(
@@ -150,7 +153,7 @@ def _handle_post(form: FormDefinition, record: Submission | None) -> ResponseRet
             ),
             409,
         )
-    except DemandsFixed as refusal:
+    except rules.RecordRefused as refusal:
         db.session.rollback()
         bound.form_errors.append(str(refusal))
         page = _editor(form, bound, record=record, lock_version=lock_version)
@@ -196,9 +199,25 @@ def new(form_id: str) -> ResponseReturnValue:
         existing = service.first_of(g.process, form.id)
         if existing is not None:
             return redirect(url_for("records.edit", record_id=existing.id))
+    meeting = _meeting_for(form, request.args.get("meeting", type=int))
     if request.method == "POST":
-        return _handle_post(form, None)
-    return _editor(form, _build(form, None), record=None, lock_version=None)
+        return _handle_post(form, None, meeting.id if meeting else None)
+    prefill = None
+    if meeting is not None:
+        prefill = MultiDict(
+            [("kind", meeting.kind.value), ("planned_date", meeting.starts_at.date().isoformat())]
+        )
+    return _editor(form, _build(form, prefill), record=None, lock_version=None)
+
+
+def _meeting_for(form: FormDefinition, meeting_id: int | None) -> Meeting | None:
+    """The meeting these minutes are for, if it is one of this process's meetings."""
+    if form.id != "minutes" or meeting_id is None:
+        return None
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or meeting.process_id != g.process.id:
+        abort(404)
+    return meeting
 
 
 @bp.route("/<int:record_id>/edit", methods=["GET", "POST"])
@@ -214,8 +233,12 @@ def edit(record_id: int) -> ResponseReturnValue:
         form = service.definition(record.form_id) or form
     if request.method == "POST":
         return _handle_post(form, record)
-    return _editor(form, _build(form, _stored_formdata(record)), record=record,
-                   lock_version=record.lock_version)  # fmt: skip
+    return _editor(
+        form,
+        _build(form, _stored_formdata(record)),
+        record=record,
+        lock_version=record.lock_version,
+    )
 
 
 @bp.get("/<int:record_id>")

@@ -69,13 +69,16 @@ def test_good_definition_parses() -> None:
         ("sections.0.fields.1.max_length", 0, "max_length: must be a whole number"),
         ("sections.0.fields.1.choices", [], "choices are only for"),
         ("sections.0.fields.1.show_if", {"field": "later", "equals": "x"}, "must be asked earlier"),
-        ("sections.0.fields.1.show_if", {"field": "mood", "equals": "great"},
-         "['great'] not among the answers of 'mood'"),
+        (
+            "sections.0.fields.1.show_if",
+            {"field": "mood", "equals": "great"},
+            "['great'] not among the answers of 'mood'",
+        ),
         ("sections.0.fields.1.show_if", {"field": "mood"}, "exactly one of equals or in"),
         ("fill", ["everyone"], "form fill: must be a list from"),
         ("sections.0.fields.1.required", "yes", "required must be true or false"),
     ],
-)  # fmt: skip
+)
 def test_refusals_name_file_field_and_problem(path, value, expected) -> None:
     with pytest.raises(DefinitionError) as caught:
         parse_definition(_with(path, value), "sample.yaml")
@@ -91,8 +94,9 @@ def test_group_inside_group_is_refused() -> None:
         "label": "In",
         "fields": [GOOD["sections"][0]["fields"][1]],
     }
-    data = _with("sections.0.fields.1", {"id": "outer", "type": "repeat", "label": "Out",
-                                          "fields": [nested]})  # fmt: skip
+    data = _with(
+        "sections.0.fields.1", {"id": "outer", "type": "repeat", "label": "Out", "fields": [nested]}
+    )
     with pytest.raises(DefinitionError, match="a group cannot contain another group"):
         parse_definition(data, "sample.yaml")
 
@@ -115,8 +119,13 @@ def test_app_refuses_to_start_with_a_bad_definition(tmp_path, instance_dir) -> N
 
     (tmp_path / "sample.yaml").write_text(yaml.safe_dump(_with("version", "one")))
     with pytest.raises(DefinitionError, match=r"sample\.yaml: form version"):
-        create_app({"SECRET_KEY": SECRET, "FORMS_DIR": str(tmp_path),
-                    "SQLALCHEMY_DATABASE_URI": "sqlite://"})  # fmt: skip
+        create_app(
+            {
+                "SECRET_KEY": SECRET,
+                "FORMS_DIR": str(tmp_path),
+                "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            }
+        )
 
 
 def test_built_in_forms_load_in_english_and_german() -> None:

@@ -28,8 +28,9 @@ def _record_id(app) -> int:
 
 def test_draft_saves_even_invalid_input_and_another_member_resumes(app, client, auth, group):
     auth.login("kim")
-    response = submit(client, NEW, {"date": "3rd of Feb", "summary": "half a thought",
-                                     "_action": "draft"})  # fmt: skip
+    response = submit(
+        client, NEW, {"date": "3rd of Feb", "summary": "half a thought", "_action": "draft"}
+    )
     assert response.status_code == 302
     record_id = _record_id(app)
     assert response.headers["Location"] == f"/p/alpha/records/{record_id}/edit"
@@ -49,8 +50,9 @@ def test_submitting_a_draft_checks_it(app, client, auth, group):
     record_id = _record_id(app)
     edit = f"/p/alpha/records/{record_id}/edit"
     lock = re.search(r'name="lock_version" value="(\d+)"', client.get(edit).get_data(as_text=True))
-    response = submit(client, edit, {"date": "3rd of Feb", "lock_version": lock.group(1),
-                                     "_action": "submit"})  # fmt: skip
+    response = submit(
+        client, edit, {"date": "3rd of Feb", "lock_version": lock.group(1), "_action": "submit"}
+    )
     assert response.status_code == 422
     assert "Not a valid date value" in response.get_data(as_text=True)
     response = submit(client, edit, {**ENTRY, "lock_version": lock.group(1), "_action": "submit"})
@@ -77,8 +79,10 @@ def test_every_edit_is_a_revision_and_history_shows_all(app, client, auth, group
         revisions = db.session.query(SubmissionRevision).order_by(SubmissionRevision.number).all()
         assert [r.number for r in revisions] == [1, 2, 3]
         assert [service.answers_of(r)["summary"] for r in revisions] == [
-            ENTRY["summary"], "Second wording.", "Third wording."
-        ]  # fmt: skip
+            ENTRY["summary"],
+            "Second wording.",
+            "Third wording.",
+        ]
     history = client.get(f"/p/alpha/records/{record_id}/history").get_data(as_text=True)
     assert history.count("Version ") == 3
     first = client.get(f"/p/alpha/records/{record_id}/history/1").get_data(as_text=True)
@@ -160,8 +164,9 @@ def test_answers_are_encrypted_at_rest(app, client, auth, group, backend, databa
         assert raw
     assert marker.encode() not in raw
     with app.app_context():
-        assert any(marker == service.answers_of(s).get("summary")
-                   for s in db.session.query(Submission))  # fmt: skip
+        assert any(
+            marker == service.answers_of(s).get("summary") for s in db.session.query(Submission)
+        )
 
 
 def test_old_submissions_stay_readable_after_a_definition_changes(

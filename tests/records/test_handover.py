@@ -35,8 +35,9 @@ def test_support_group_hands_over_and_demands_exist(app, client, auth, group):
 
 def test_handover_needs_a_demand(app, client, auth, group):
     auth.login("sam")
-    response = submit(client, "/p/alpha/records/new/handover",
-                      {"wants_updates": "none", "_action": "submit"})  # fmt: skip
+    response = submit(
+        client, "/p/alpha/records/new/handover", {"wants_updates": "none", "_action": "submit"}
+    )
     assert response.status_code == 422
     assert "Add at least 1." in response.get_data(as_text=True)
 
@@ -70,8 +71,11 @@ def test_demand_text_cannot_be_changed_by_editing_the_handover(app, client, auth
     record_url = _handover(client).headers["Location"]
     edit = record_url + "/edit"
     lock = re.search(r'name="lock_version" value="(\d+)"', client.get(edit).get_data(as_text=True))
-    changed = {**HANDOVER, "demands-1-text": "Tell groups, if he wants to.",
-               "lock_version": lock.group(1)}  # fmt: skip
+    changed = {
+        **HANDOVER,
+        "demands-1-text": "Tell groups, if he wants to.",
+        "lock_version": lock.group(1),
+    }
     response = submit(client, edit, changed)
     page = response.get_data(as_text=True)
     assert response.status_code == 422

@@ -42,7 +42,9 @@ def world(app: Flask) -> dict[str, object]:
                 "summary": f"secret {MARKER}",
             },
         )
+        other = factories.process_record(beta, bo.account, marker=MARKER)
         return {
+            **other,
             "membership_id": bo.id,
             "token": new_token(),
             "record_id": record.id,

@@ -1,0 +1,250 @@
+"""One dated list of everything in a process, built from the records, never typed twice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from intake.extensions import db
+from intake.labels import (
+    demand_status_label,
+    meeting_kind_label,
+    meeting_state_label,
+    step_status_label,
+)
+from intake.models import (
+    AgreedStep,
+    AmendmentState,
+    ContactEntry,
+    Demand,
+    DemandAmendment,
+    DemandStatusChange,
+    Direction,
+    Meeting,
+    MeetingState,
+    Process,
+    StepChange,
+    StepStatus,
+    Submission,
+    SubmissionStatus,
+)
+
+KINDS = ("handover", "demand", "contact", "meeting", "step", "checkin", "report")
+
+
+@dataclass(frozen=True)
+class Event:
+    on: date
+    kind: str
+    title: str
+    detail: str = ""
+    link: tuple[str, dict] | None = None  # endpoint and its values
+    flag: str = ""  # e.g. "missed", "overdue", "silence"
+
+
+def _handover_and_checkins(process: Process) -> list[Event]:
+    rows = db.session.execute(
+        sa.select(Submission.id, Submission.form_id, Submission.submitted_at).where(
+            Submission.process_id == process.id,
+            Submission.status == SubmissionStatus.SUBMITTED,
+            Submission.form_id.in_(["handover", "checkin", "reflection"]),
+        )
+    ).all()
+    titles = {
+        "handover": _("Handover from the support group"),
+        "checkin": _("Check-in received"),
+        "reflection": _("Written reflection received from him"),
+    }
+    kinds = {"handover": "handover", "checkin": "checkin", "reflection": "checkin"}
+    return [
+        Event(
+            at.date(),
+            kinds[form_id],
+            titles[form_id],
+            link=("records.show", {"record_id": record_id}),
+        )
+        for record_id, form_id, at in rows
+        if at is not None
+    ]
+
+
+def _demands(process: Process) -> list[Event]:
+    events = []
+    numbers = dict(
+        db.session.execute(
+            sa.select(Demand.id, Demand.number).where(Demand.process_id == process.id)
+        ).all()
+    )
+    amendments = db.session.execute(
+        sa.select(
+            DemandAmendment.demand_id,
+            DemandAmendment.state,
+            DemandAmendment.proposed_at,
+            DemandAmendment.decided_at,
+        ).where(DemandAmendment.demand_id.in_(numbers))
+    ).all()
+    for demand_id, state, proposed_at, decided_at in amendments:
+        n = numbers[demand_id]
+        link = ("demands.index", {})
+        events.append(
+            Event(
+                proposed_at.date(),
+                "demand",
+                _("Amendment to demand %(n)d proposed", n=n),
+                link=link,
+            )
+        )
+        if state is AmendmentState.APPROVED:
+            events.append(
+                Event(
+                    decided_at.date(),
+                    "demand",
+                    _("Amendment to demand %(n)d approved", n=n),
+                    link=link,
+                )
+            )
+        elif state is AmendmentState.REJECTED:
+            events.append(
+                Event(
+                    decided_at.date(),
+                    "demand",
+                    _("Amendment to demand %(n)d not approved", n=n),
+                    link=link,
+                )
+            )
+    changes = db.session.execute(
+        sa.select(
+            DemandStatusChange.demand_id,
+            DemandStatusChange.status,
+            DemandStatusChange.on,
+            DemandStatusChange.minutes_id,
+        ).where(DemandStatusChange.demand_id.in_(numbers))
+    ).all()
+
+    for demand_id, status, on, minutes_id in changes:
+        events.append(
+            Event(
+                on,
+                "demand",
+                _(
+                    "Demand %(n)d: %(status)s",
+                    n=numbers[demand_id],
+                    status=demand_status_label(status),
+                ),
+                link=("records.show", {"record_id": minutes_id}) if minutes_id else None,
+            )
+        )
+    return events
+
+
+def _contacts(process: Process) -> list[Event]:
+    titles = {
+        Direction.WE_WROTE: _("We wrote to him"),
+        Direction.HE_WROTE: _("He answered"),
+        Direction.SOMEONE_ELSE: _("Contact with someone else"),
+    }
+    rows = db.session.execute(
+        sa.select(
+            ContactEntry.on,
+            ContactEntry.direction,
+            ContactEntry.channel,
+            ContactEntry.submission_id,
+        ).where(ContactEntry.process_id == process.id)
+    ).all()
+    return [
+        Event(
+            on,
+            "contact",
+            titles[direction],
+            detail=channel,
+            link=("records.show", {"record_id": submission_id}),
+            flag="answer" if direction is Direction.HE_WROTE else "",
+        )
+        for on, direction, channel, submission_id in rows
+    ]
+
+
+def _meetings(process: Process) -> list[Event]:
+
+    rows = db.session.execute(
+        sa.select(Meeting.id, Meeting.kind, Meeting.starts_at, Meeting.state).where(
+            Meeting.process_id == process.id
+        )
+    ).all()
+    return [
+        Event(
+            starts_at.date(),
+            "meeting",
+            f"{meeting_kind_label(kind)}: {meeting_state_label(state)}",
+            link=("meetings.index", {}),
+            flag=state.value if state is not MeetingState.HELD else "",
+        )
+        for _id, kind, starts_at, state in rows
+    ]
+
+
+def _steps(process: Process, today: date) -> list[Event]:
+    events = []
+    steps = db.session.execute(
+        sa.select(
+            AgreedStep.id, AgreedStep.agreed_on, AgreedStep.deadline, AgreedStep.status
+        ).where(AgreedStep.process_id == process.id)
+    ).all()
+    for step_id, agreed_on, deadline, status in steps:
+        link = ("steps.show", {"step_id": step_id})
+        events.append(Event(agreed_on, "step", _("Step agreed"), link=link))
+        overdue = status is StepStatus.OPEN and deadline < today
+        events.append(
+            Event(
+                deadline,
+                "step",
+                _("Deadline of a step"),
+                link=link,
+                flag="overdue" if overdue else "",
+            )
+        )
+    closed = db.session.execute(
+        sa.select(StepChange.step_id, StepChange.status, StepChange.changed_at)
+        .join(AgreedStep, AgreedStep.id == StepChange.step_id)
+        .where(AgreedStep.process_id == process.id, StepChange.status != StepStatus.OPEN)
+    ).all()
+
+    for step_id, status, at in closed:
+        events.append(
+            Event(
+                at.date(),
+                "step",
+                _("Step: %(status)s", status=step_status_label(status)),
+                link=("steps.show", {"step_id": step_id}),
+                flag="missed" if status is StepStatus.MISSED else "",
+            )
+        )
+    return events
+
+
+def chronology(
+    process: Process,
+    today: date,
+    *,
+    kinds: set[str] | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> list[Event]:
+    """Every event of the process, oldest first, optionally only some kinds or a period."""
+    events = [
+        *_handover_and_checkins(process),
+        *_demands(process),
+        *_contacts(process),
+        *_meetings(process),
+        *_steps(process, today),
+    ]
+    if kinds:
+        events = [e for e in events if e.kind in kinds]
+    if since:
+        events = [e for e in events if e.on >= since]
+    if until:
+        events = [e for e in events if e.on <= until]
+    return sorted(events, key=lambda e: (e.on, KINDS.index(e.kind)))

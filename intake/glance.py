@@ -1,0 +1,110 @@
+"""Where a process stands, in ten seconds: the at-a-glance page's figures.
+
+Every part is fetched with a fixed number of queries, however many years of
+records a process has.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask_babel import format_date
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from intake import demands, meetings, steps
+from intake.contact_log import entries_of
+from intake.extensions import db
+from intake.models import (
+    AgreedStep,
+    Direction,
+    MeetingKind,
+    MeetingState,
+    Process,
+    StepStatus,
+)
+from intake.silence import Silence, figures
+from intake.timeline_svg import Lane, draw
+
+TIMELINE_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Glance:
+    demands: list[demands.DemandView]
+    silence: Silence
+    cadence: meetings.Cadence
+    open_steps: list[steps.StepView]
+    timeline: Markup
+    pending_amendments: int
+
+
+def overdue_count(process: Process, today: date) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(AgreedStep.id)).where(
+            AgreedStep.process_id == process.id,
+            AgreedStep.status == StepStatus.OPEN,
+            AgreedStep.deadline < today,
+        )
+    )
+
+
+def silence_of(process: Process, today: date, meeting_views=None) -> Silence:
+    meeting_views = meeting_views if meeting_views is not None else meetings.views(process)
+    missed = sum(
+        1
+        for m in meeting_views
+        if m.kind is MeetingKind.WITH_HIM and m.state is MeetingState.MISSED
+    )
+    return figures(
+        entries_of(process),
+        today,
+        meetings_missed=missed,
+        steps_overdue=overdue_count(process, today),
+    )
+
+
+def timeline(process: Process, start: date, end: date, meeting_views=None) -> Markup:
+    meeting_views = meeting_views if meeting_views is not None else meetings.views(process)
+    log = entries_of(process, start, end)
+    with_him = [m for m in meeting_views if m.kind is MeetingKind.WITH_HIM]
+    lanes = [
+        Lane(_("Messages sent"), [d for d, w in log if w is Direction.WE_WROTE], "dot", "#2f5d62"),
+        Lane(_("His answers"), [d for d, w in log if w is Direction.HE_WROTE], "dot", "#c77d00"),
+        Lane(
+            _("Meetings held"),
+            [m.starts_at.date() for m in with_him if m.state is MeetingState.HELD],
+            "square",
+            "#2f5d62",
+        ),
+        Lane(
+            _("Meetings missed"),
+            [m.starts_at.date() for m in with_him if m.state is MeetingState.MISSED],
+            "cross",
+            "#a4262c",
+        ),
+    ]
+    title = _(
+        "Contacts and meetings from %(start)s to %(end)s",
+        start=format_date(start, "medium"),
+        end=format_date(end, "medium"),
+    )
+    return draw(lanes, start, end, title, month_label=lambda d: format_date(d, "MMM"))
+
+
+def glance(process: Process, today: date) -> Glance:
+    meeting_views = meetings.views(process)
+    demand_list = demands.demand_views(process)
+    start = today - timedelta(days=round(TIMELINE_MONTHS * 30.44))
+    return Glance(
+        demands=demand_list,
+        silence=silence_of(process, today, meeting_views),
+        cadence=meetings.cadence(process, meeting_views, today),
+        open_steps=steps.steps_of(process, today, only_open=True),
+        timeline=timeline(process, start, today, meeting_views),
+        pending_amendments=sum(
+            1 for d in demand_list for a in d.amendments if a.state.value == "proposed"
+        ),
+    )

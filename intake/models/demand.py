@@ -1,0 +1,173 @@
+"""Demands, their amendments and their status over time (R1)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Enum, ForeignKey, LargeBinary, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from intake.models.account import Account
+from intake.models.base import Base, utcnow
+
+
+def plain_enum(kind: type[enum.Enum]) -> Enum:
+    """Enums stored as their values in a short text column, the same on every database."""
+    return Enum(kind, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+
+
+class DemandStatus(enum.StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    PARTLY_MET = "partly_met"
+    MET = "met"
+    REFUSED = "refused"
+
+
+class Demand(Base):
+    """A demand, numbered and fixed once handed over; only approved amendments change it."""
+
+    __tablename__ = "demand"
+    __table_args__ = (UniqueConstraint("process_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[int] = mapped_column(
+        ForeignKey("process.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int]
+    text: Mapped[bytes] = mapped_column(LargeBinary)  # encrypted, the original words
+    handed_over_at: Mapped[datetime] = mapped_column(default=utcnow)
+    handover_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submission.id", ondelete="SET NULL")
+    )
+    status: Mapped[DemandStatus] = mapped_column(
+        plain_enum(DemandStatus), default=DemandStatus.NOT_STARTED
+    )
+
+    amendments: Mapped[list[DemandAmendment]] = relationship(
+        back_populates="demand", order_by="DemandAmendment.proposed_at"
+    )
+    status_changes: Mapped[list[DemandStatusChange]] = relationship(
+        back_populates="demand", order_by="DemandStatusChange.on"
+    )
+
+    @property
+    def encryption_context(self) -> str:
+        return f"process:{self.process_id}:demand"
+
+
+class AmendmentState(enum.StrEnum):
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class DemandAmendment(Base):
+    """A proposed new wording, with a reason; it takes effect once the support group approves."""
+
+    __tablename__ = "demand_amendment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    demand_id: Mapped[int] = mapped_column(ForeignKey("demand.id", ondelete="CASCADE"), index=True)
+    text: Mapped[bytes] = mapped_column(LargeBinary)  # encrypted
+    reason: Mapped[bytes] = mapped_column(LargeBinary)  # encrypted
+    state: Mapped[AmendmentState] = mapped_column(
+        plain_enum(AmendmentState), default=AmendmentState.PROPOSED
+    )
+    proposed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("account.id", ondelete="SET NULL")
+    )
+    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+
+    demand: Mapped[Demand] = relationship(back_populates="amendments")
+    proposed_by: Mapped[Account | None] = relationship(foreign_keys=[proposed_by_id])
+    decided_by: Mapped[Account | None] = relationship(foreign_keys=[decided_by_id])
+
+
+class DemandStatusChange(Base):
+    """A demand's status as the contact group assessed it, and the minutes that say why."""
+
+    __tablename__ = "demand_status_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    demand_id: Mapped[int] = mapped_column(ForeignKey("demand.id", ondelete="CASCADE"), index=True)
+    status: Mapped[DemandStatus] = mapped_column(plain_enum(DemandStatus))
+    on: Mapped[date]
+    minutes_id: Mapped[int | None] = mapped_column(ForeignKey("submission.id", ondelete="SET NULL"))
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    set_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    demand: Mapped[Demand] = relationship(back_populates="status_changes")
+    set_by: Mapped[Account | None] = relationship()
+
+
+class StepOwner(enum.StrEnum):
+    HIM = "him"
+    CONTACT_GROUP = "contact_group"
+    AROUND_HIM = "around_him"
+
+
+class StepStatus(enum.StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    MISSED = "missed"
+    DROPPED = "dropped"
+
+
+class AgreedStep(Base):
+    """What was agreed, who does it and by when (R2); it sits under a demand, never replaces it."""
+
+    __tablename__ = "agreed_step"
+    __table_args__ = (UniqueConstraint("minutes_id", "minutes_entry"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[int] = mapped_column(
+        ForeignKey("process.id", ondelete="CASCADE"), index=True
+    )
+    what: Mapped[bytes] = mapped_column(LargeBinary)  # encrypted
+    owner: Mapped[StepOwner] = mapped_column(plain_enum(StepOwner))
+    agreed_on: Mapped[date]
+    deadline: Mapped[date] = mapped_column(index=True)
+    demand_id: Mapped[int | None] = mapped_column(ForeignKey("demand.id", ondelete="SET NULL"))
+    status: Mapped[StepStatus] = mapped_column(plain_enum(StepStatus), default=StepStatus.OPEN)
+    status_reason: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted
+    status_on: Mapped[date | None]
+    # Where it was agreed: an entry of a minutes record, or added by hand.
+    minutes_id: Mapped[int | None] = mapped_column(ForeignKey("submission.id", ondelete="SET NULL"))
+    minutes_entry: Mapped[int | None]
+    lock_version: Mapped[int] = mapped_column(default=1)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    demand: Mapped[Demand | None] = relationship()
+    updated_by: Mapped[Account | None] = relationship(foreign_keys=[updated_by_id])
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status is StepStatus.OPEN and self.deadline < today
+
+    @property
+    def encryption_context(self) -> str:
+        return f"process:{self.process_id}:step"
+
+
+class StepChange(Base):
+    """Each change of a step's state, kept so the record shows who changed what and when."""
+
+    __tablename__ = "step_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    step_id: Mapped[int] = mapped_column(
+        ForeignKey("agreed_step.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[StepStatus] = mapped_column(plain_enum(StepStatus))
+    deadline: Mapped[date]
+    reason: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    changed_by: Mapped[Account | None] = relationship()

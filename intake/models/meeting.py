@@ -1,0 +1,82 @@
+"""Meetings, planned and then held or missed, and the contact log's entries."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, LargeBinary
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from intake.models.account import Account
+from intake.models.base import Base, utcnow
+from intake.models.demand import plain_enum
+
+
+class MeetingKind(enum.StrEnum):
+    WITH_HIM = "with_him"
+    AROUND_HIM = "around_him"
+    INTERNAL = "internal"
+
+
+class MeetingState(enum.StrEnum):
+    PLANNED = "planned"
+    HELD = "held"
+    MISSED = "missed"
+    CANCELLED = "cancelled"
+
+
+class Meeting(Base):
+    """A meeting; a missed meeting with him stays a record, it is never deleted."""
+
+    __tablename__ = "meeting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[int] = mapped_column(
+        ForeignKey("process.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[MeetingKind] = mapped_column(plain_enum(MeetingKind))
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    place: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted: a room or a link
+    expected: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted: who is expected
+    state: Mapped[MeetingState] = mapped_column(
+        plain_enum(MeetingState), default=MeetingState.PLANNED
+    )
+    lock_version: Mapped[int] = mapped_column(default=1)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    created_by: Mapped[Account | None] = relationship()
+
+    @property
+    def encryption_context(self) -> str:
+        return f"process:{self.process_id}:meeting"
+
+
+class Direction(enum.StrEnum):
+    WE_WROTE = "we_wrote"
+    HE_WROTE = "he_wrote"
+    SOMEONE_ELSE = "someone_else"
+
+
+class ContactEntry(Base):
+    """The countable facts of one contact-log record: when, which way, answer awaited.
+
+    The words stay encrypted in the submission; these few fields are kept
+    alongside so the silence figures (R3) can be computed over years of entries
+    without decrypting every one.
+    """
+
+    __tablename__ = "contact_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[int] = mapped_column(
+        ForeignKey("process.id", ondelete="CASCADE"), index=True
+    )
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submission.id", ondelete="CASCADE"), unique=True
+    )
+    on: Mapped[date] = mapped_column(index=True)
+    direction: Mapped[Direction] = mapped_column(plain_enum(Direction))
+    channel: Mapped[str] = mapped_column(default="other")
+    awaiting_answer: Mapped[bool] = mapped_column(default=False)

@@ -1,0 +1,78 @@
+"""The demands: their words, amendments and status over time."""
+
+from flask import abort, flash, g, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from intake import demands
+from intake.extensions import db
+from intake.models import Demand, DemandAmendment, Role
+from intake.process.forms import AmendmentForm
+from intake.security.access import allow, process_blueprint
+
+bp = process_blueprint("demands", __name__, "/demands")
+
+
+def _demand(demand_id: int) -> Demand:
+    demand = db.session.get(Demand, demand_id)
+    if demand is None or demand.process_id != g.process.id:
+        abort(404)
+    return demand
+
+
+@bp.get("/")
+@allow(Role.SUPPORT, Role.CONTACT)
+def index() -> str:
+    """Every demand: words now, original words, amendments with dates and names, status."""
+    return render_template("demands/index.html", demands=demands.demand_views(g.process))
+
+
+@bp.route("/<int:demand_id>/amend", methods=["GET", "POST"])
+@allow(Role.SUPPORT, Role.CONTACT)
+def amend(demand_id: int) -> ResponseReturnValue:
+    """Propose new wording; it takes effect only when the support group approves."""
+    demand = _demand(demand_id)
+    current = next(d for d in demands.demand_views(g.process) if d.id == demand.id)
+    form = AmendmentForm()
+    if not form.is_submitted():
+        form.text.data = current.current
+    if form.validate_on_submit():
+        if form.text.data.strip() == current.current.strip():
+            form.text.errors.append(_("This is the current wording. Change it, or cancel."))
+        else:
+            demands.propose_amendment(demand, form.text.data, form.reason.data, current_user)
+            db.session.commit()
+            flash(
+                _("Amendment proposed. It takes effect once the support group approves it."), "info"
+            )
+            return redirect(url_for("demands.index"))
+    return render_template("demands/amend.html", demand=current, form=form)
+
+
+def _decide(amendment_id: int, approve: bool) -> ResponseReturnValue:
+    amendment = db.session.get(DemandAmendment, amendment_id)
+    if amendment is None or amendment.demand.process_id != g.process.id:
+        abort(404)
+    try:
+        demands.decide_amendment(amendment, approve, current_user)
+    except demands.AmendmentConflict as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("demands.index")), 303
+    db.session.commit()
+    flash(_("Amendment approved.") if approve else _("Amendment not approved."), "info")
+    return redirect(url_for("demands.index"))
+
+
+@bp.post("/amendments/<int:amendment_id>/approve")
+@allow(Role.SUPPORT)
+def approve(amendment_id: int) -> ResponseReturnValue:
+    """Only the support group approves a change to a demand."""
+    return _decide(amendment_id, True)
+
+
+@bp.post("/amendments/<int:amendment_id>/reject")
+@allow(Role.SUPPORT)
+def reject(amendment_id: int) -> ResponseReturnValue:
+    """The support group declines a proposed change; the demand stays as it is."""
+    return _decide(amendment_id, False)

@@ -1,0 +1,116 @@
+"""Hand-written forms of the process record: amendments, steps, meetings, filters."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from intake.formdef.wtf import CheckboxesField
+from intake.labels import meeting_kind_label, step_owner_label, step_status_label
+from intake.models import MeetingKind, MeetingState, StepOwner, StepStatus
+
+NEEDED = _l("This question needs an answer.")
+
+
+class AmendmentForm(FlaskForm):
+    text = TextAreaField(
+        _l("New wording of the demand"),
+        validators=[InputRequired(NEEDED), Length(max=5000)],
+        description=_l("The whole demand as it would read after the change."),
+    )
+    reason = TextAreaField(
+        _l("Why change it"), validators=[InputRequired(NEEDED), Length(max=5000)]
+    )
+
+
+class StepForm(FlaskForm):
+    what = StringField(_l("What"), validators=[InputRequired(NEEDED), Length(max=500)])
+    owner = RadioField(_l("Who does it"), validators=[InputRequired(NEEDED)])
+    agreed_on = DateField(_l("Agreed on"), validators=[InputRequired(NEEDED)])
+    deadline = DateField(_l("By when"), validators=[InputRequired(NEEDED)])
+    demand_id = SelectField(_l("Serves demand"), validators=[Optional()], coerce=str)
+
+    def __init__(self, *args, demands=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner.choices = [SelectChoice(o.value, step_owner_label(o)) for o in StepOwner]
+        self.demand_id.choices = [SelectChoice("", _l("none"))] + [
+            SelectChoice(str(d.id), f"#{d.number}") for d in demands
+        ]
+
+
+class StepChangeForm(FlaskForm):
+    status = RadioField(_l("State"), validators=[InputRequired(NEEDED)])
+    deadline = DateField(_l("By when"), validators=[InputRequired(NEEDED)])
+    reason = TextAreaField(
+        _l("Note"),
+        validators=[Length(max=2000)],
+        description=_l("Needed when a step is dropped: say why."),
+    )
+    lock_version = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.status.choices = [SelectChoice(s.value, step_status_label(s)) for s in StepStatus]
+
+
+class MeetingForm(FlaskForm):
+    kind = RadioField(_l("Kind of meeting"), validators=[InputRequired(NEEDED)])
+    day = DateField(_l("Date"), validators=[InputRequired(NEEDED)])
+    time = TimeField(_l("Time"), validators=[Optional()], description=_l("Optional."))
+    place = StringField(
+        _l("Place or link"),
+        validators=[Length(max=500)],
+        description=_l("It goes into the calendar file; leave it out if that is unsafe."),
+    )
+    expected = StringField(_l("Who is expected"), validators=[Length(max=500)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [SelectChoice(k.value, meeting_kind_label(k)) for k in MeetingKind]
+
+
+class OutcomeForm(FlaskForm):
+    state = HiddenField(validators=[InputRequired()])
+    lock_version = HiddenField(validators=[InputRequired()])
+
+    def outcome(self) -> MeetingState | None:
+        try:
+            return MeetingState(self.state.data)
+        except ValueError:
+            return None
+
+
+class CadenceForm(FlaskForm):
+    every_days = IntegerField(
+        _l("Meet him every … days"),
+        validators=[Optional(), NumberRange(min=7, max=730, message=_l("Use 7 to 730 days."))],
+        description=_l("For example 91 for every three months. Leave empty for no rhythm."),
+    )
+
+
+class ChronologyFilter(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    kind = CheckboxesField(_l("Show"), validators=[Optional()])
+    since = DateField(_l("From"), validators=[Optional()])
+    until = DateField(_l("Until"), validators=[Optional()])
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        _l("Search this process"), validators=[InputRequired(NEEDED), Length(min=2, max=200)]
+    )
