@@ -8,6 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from intake.crypto import open_text
 from intake.extensions import db
 from intake.labels import (
     demand_status_label,
@@ -188,22 +189,21 @@ def _meetings(process: Process) -> list[Event]:
 
 def _steps(process: Process, today: date) -> list[Event]:
     events = []
-    steps = db.session.execute(
-        sa.select(
-            AgreedStep.id, AgreedStep.agreed_on, AgreedStep.deadline, AgreedStep.status
-        ).where(AgreedStep.process_id == process.id)
+    rows = db.session.scalars(
+        sa.select(AgreedStep).where(AgreedStep.process_id == process.id)
     ).all()
-    for step_id, agreed_on, deadline, status in steps:
-        link = ("steps.show", {"step_id": step_id})
-        events.append(Event(agreed_on, "step", _("Step agreed"), link=link))
-        overdue = status is StepStatus.OPEN and deadline < today
+    what = {s.id: open_text(s.what, s.encryption_context) for s in rows}
+    for step in rows:
+        link = ("steps.show", {"step_id": step.id})
+        events.append(Event(step.agreed_on, "step", _("Step agreed"), what[step.id], link))
         events.append(
             Event(
-                deadline,
+                step.deadline,
                 "step",
                 _("Deadline of a step"),
-                link=link,
-                flag="overdue" if overdue else "",
+                what[step.id],
+                link,
+                flag="overdue" if step.is_overdue(today) else "",
             )
         )
     closed = db.session.execute(
@@ -211,14 +211,14 @@ def _steps(process: Process, today: date) -> list[Event]:
         .join(AgreedStep, AgreedStep.id == StepChange.step_id)
         .where(AgreedStep.process_id == process.id, StepChange.status != StepStatus.OPEN)
     ).all()
-
     for step_id, status, at in closed:
         events.append(
             Event(
                 at.date(),
                 "step",
                 _("Step: %(status)s", status=step_status_label(status)),
-                link=("steps.show", {"step_id": step_id}),
+                what[step_id],
+                ("steps.show", {"step_id": step_id}),
                 flag="missed" if status is StepStatus.MISSED else "",
             )
         )

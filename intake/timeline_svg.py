@@ -57,8 +57,9 @@ def draw(
     lanes: list[Lane], start: date, end: date, title: str, month_label=lambda d: d.strftime("%b")
 ) -> Markup:
     """An accessible SVG: its title and a text summary are read out by screen readers."""
-    height = TOP + ROW * len(lanes) + 24
-    summary = "; ".join(f"{lane.label}: {len(lane.days)}" for lane in lanes)
+    height = TOP + ROW * len(lanes) + 36
+    counts = [sum(1 for day in lane.days if start <= day <= end) for lane in lanes]
+    summary = "; ".join(f"{lane.label}: {n}" for lane, n in zip(lanes, counts, strict=True))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
         f'width="100%" role="img" aria-labelledby="tl-title tl-desc" class="timeline">',
@@ -69,17 +70,20 @@ def draw(
     for month in _months(start, end):
         x = _x(month, start, end)
         parts.append(f'<line x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{axis_y}" stroke="#e4e0d8"/>')
-        label = escape(month_label(month))
-        if month.month == 1:
-            label += f" {month.year}"
         parts.append(
-            f'<text x="{x + 2:.1f}" y="{axis_y + 14}" font-size="11" fill="#57606a">{label}</text>'
+            f'<text x="{x + 2:.1f}" y="{axis_y + 14}" font-size="11" fill="#57606a">'
+            f"{escape(month_label(month))}</text>"
         )
-    for i, lane in enumerate(lanes):
+        if month.month == 1 or month == next(iter(_months(start, end))):
+            parts.append(
+                f'<text x="{x + 2:.1f}" y="{axis_y + 27}" font-size="11" fill="#57606a">'
+                f"{month.year}</text>"
+            )
+    for i, (lane, count) in enumerate(zip(lanes, counts, strict=True)):
         y = TOP + ROW * i + ROW / 2
         parts.append(
             f'<text x="0" y="{y + 4:.1f}" font-size="12" fill="#1f2328">'
-            f"{escape(lane.label)} ({len(lane.days)})</text>"
+            f"{escape(lane.label)} ({count})</text>"
         )
         parts.append(
             f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="#d8d4cc"/>'

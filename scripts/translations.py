@@ -63,7 +63,12 @@ def update() -> None:
 def missing() -> list[str]:
     with PO.open("rb") as handle:
         catalog = read_po(handle)
-    return [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
+
+    def untranslated(message) -> bool:
+        texts = message.string if isinstance(message.string, tuple) else (message.string,)
+        return not all(texts) or message.fuzzy
+
+    return [m.id for m in catalog if m.id and untranslated(m)]
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ from flask.cli import with_appcontext
 
 from intake.accounts import create_account, find_account, set_password
 from intake.cli.links import base_url
+from intake.clock import today
+from intake.demo_data import has_story, load_story
 from intake.extensions import db
 from intake.membership import create_process, invite_member, process_by_short_name
 from intake.models import Account, Role
@@ -43,6 +45,9 @@ def load_demo() -> list[tuple[Account, Role, str]]:
         password = _demo_password()
         set_password(account, password)
         sign_ins.append((account, role, password))
+    if not has_story(process):
+        by_role = {role: account for account, role, _ in sign_ins}
+        load_story(process, by_role[Role.SUPPORT], by_role[Role.CONTACT], today())
     db.session.commit()
     return sign_ins
 

@@ -99,7 +99,7 @@ def draft_formdata(answers: dict[str, Any]) -> list[list[str]] | None:
 def save(
     process: Process,
     form: FormDefinition,
-    author: Account,
+    author: Account | None,
     answers: dict[str, Any],
     *,
     submission: Submission | None = None,
@@ -122,7 +122,7 @@ def save(
             status=status,
             answers=b"",
             lock_version=1,
-            created_by_id=author.id,
+            created_by_id=author.id if author else None,
             created_at=now,
             meeting_id=meeting_id,
         )
@@ -147,7 +147,7 @@ def save(
     submission.status = SubmissionStatus.SUBMITTED if was_submitted else status
     submission.snapshot_id = snapshot.id
     submission.form_version = form.version
-    submission.updated_by_id = author.id
+    submission.updated_by_id = author.id if author else None
     submission.updated_at = now
     if submit and submission.submitted_at is None:
         submission.submitted_at = now
@@ -165,7 +165,7 @@ def save(
         status=submission.status,
         snapshot_id=snapshot.id,
         answers=sealed,
-        made_by_id=author.id,
+        made_by_id=author.id if author else None,
         made_at=now,
     )
     db.session.add(revision)

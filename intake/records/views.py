@@ -22,11 +22,14 @@ from intake.formdef.wtf import (
     draft_pairs,
     without_entry,
 )
-from intake.models import Meeting, Submission, SubmissionRevision
+from intake.models import Meeting, Role, Submission, SubmissionRevision
 from intake.records import rules, service
 from intake.security.access import allow, process_blueprint
 
 bp = process_blueprint("records", __name__, "/records")
+
+# Records the contact group may choose to show the support group.
+SHAREABLE = ("minutes",)
 
 
 def _locale() -> str:
@@ -41,12 +44,19 @@ def _may_fill(form: FormDefinition) -> bool:
     return g.membership.role.value in form.fill
 
 
+def _may_read_record(record: Submission) -> bool:
+    if _may_read(service.definition_of(record)):
+        return True
+    # The contact group may share single records, such as minutes, with the support group.
+    return g.membership.role is Role.SUPPORT and record.shared_with_support and not record.is_draft
+
+
 def _record(record_id: int) -> Submission:
     """A record of the process in the URL that this role may read, or 404."""
     record = db.session.get(Submission, record_id)
     if record is None or record.process_id != g.process.id:
         abort(404)
-    if not _may_read(service.definition_of(record)):
+    if not _may_read_record(record):
         abort(404)
     return record
 
@@ -176,8 +186,9 @@ def _csrf_ok(bound: Any) -> bool:
 def index() -> str:
     """The forms this person may fill in, and the records their role may read."""
     forms = service.definitions().values()
-    readable_ids = [f.id for f in forms if _may_read(f)]
-    records = service.submissions_of(g.process, readable_ids)
+    records = [
+        r for r in service.submissions_of(g.process, [f.id for f in forms]) if _may_read_record(r)
+    ]
     fillable = [f for f in forms if _may_fill(f)]
     return render_template(
         "records/index.html",
@@ -255,9 +266,28 @@ def show(record_id: int) -> ResponseReturnValue:
         definition=form,
         sections=readable(form, service.answers_of(record), _locale(), demands_of(g.process)),
         may_edit=_may_fill(form),
+        may_share=g.membership.role is Role.CONTACT and record.form_id in SHAREABLE,
         locale=_locale(),
         travel_label=travel_label,
     )
+
+
+@bp.post("/<int:record_id>/share")
+@allow(Role.CONTACT)
+def share(record_id: int) -> ResponseReturnValue:
+    """Share a record with the support group, or stop sharing it."""
+    record = _record(record_id)
+    if record.is_draft or record.form_id not in SHAREABLE:
+        abort(404)
+    record.shared_with_support = not record.shared_with_support
+    db.session.commit()
+    flash(
+        _("The support group can now read this record.")
+        if record.shared_with_support
+        else _("The support group can no longer read this record."),
+        "info",
+    )
+    return redirect(url_for("records.show", record_id=record.id))
 
 
 @bp.get("/<int:record_id>/history")
