@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from intake.crypto import open_text, seal_text
 from intake.extensions import db
+from intake.locking import claim
 from intake.models import Account, Meeting, MeetingKind, MeetingState, Process, Submission, utcnow
 
 
@@ -115,14 +116,7 @@ def record_outcome(
     meeting: Meeting, state: MeetingState, started_from: int, now: datetime | None = None
 ) -> None:
     check_state(state, meeting.starts_at, now or utcnow())
-    won = db.session.execute(
-        sa.update(Meeting)
-        .where(Meeting.id == meeting.id, Meeting.lock_version == started_from)
-        .values(state=state, lock_version=Meeting.lock_version + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not won:
-        db.session.rollback()
+    if not claim(Meeting, meeting.id, started_from, state=state):
         raise MeetingConflict(_l("Someone changed this meeting meanwhile. Check it and try again."))
     db.session.expire(meeting)
 

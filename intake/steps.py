@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from intake.crypto import open_text, seal_text
 from intake.extensions import db
+from intake.locking import claim
 from intake.models import (
     Account,
     AgreedStep,
@@ -189,14 +190,7 @@ def change_step(
         raise StepError(_l("Say why the step is dropped."))
     if deadline < step.agreed_on:
         raise StepError(_l("The deadline is before the day it was agreed. Check both dates."))
-    won = db.session.execute(
-        sa.update(AgreedStep)
-        .where(AgreedStep.id == step.id, AgreedStep.lock_version == started_from)
-        .values(lock_version=AgreedStep.lock_version + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not won:
-        db.session.rollback()
+    if not claim(AgreedStep, step.id, started_from):
         raise StepConflict(
             _l("Someone changed this step while you were looking at it. Check it and try again.")
         )

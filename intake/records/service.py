@@ -19,6 +19,7 @@ from flask import current_app
 from intake.crypto import open_json, seal_json
 from intake.extensions import db
 from intake.formdef import FormDefinition, parse_definition
+from intake.locking import claim
 from intake.models import (
     Account,
     FormSnapshot,
@@ -129,15 +130,7 @@ def save(
         db.session.add(submission)
         db.session.flush()
     else:
-        # One conditional UPDATE: of two people saving at once, exactly one wins.
-        won = db.session.execute(
-            sa.update(Submission)
-            .where(Submission.id == submission.id, Submission.lock_version == started_from)
-            .values(lock_version=Submission.lock_version + 1)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if not won:
-            db.session.rollback()
+        if not claim(Submission, submission.id, started_from):
             db.session.refresh(submission)
             raise Conflict(submission)
         db.session.refresh(submission, ["lock_version"])
