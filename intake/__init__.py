@@ -91,12 +91,20 @@ def register_blueprints(app: Flask) -> None:
     from intake import health, home, i18n
     from intake.admin.views import bp as admin_bp
     from intake.auth.views import bp as auth_bp
-    from intake.process import demand_views, log_views, meeting_views, step_views, views
+    from intake.process import (
+        checkin_views,
+        demand_views,
+        log_views,
+        meeting_views,
+        step_views,
+        views,
+    )
     from intake.records.views import bp as records_bp
+    from intake.respond.views import bp as respond_bp
 
-    for bp in (health.bp, i18n.bp, home.bp, auth_bp, admin_bp, records_bp):
+    for bp in (health.bp, i18n.bp, home.bp, auth_bp, admin_bp, records_bp, respond_bp):
         app.register_blueprint(bp)
-    for module in (views, demand_views, step_views, meeting_views, log_views):
+    for module in (views, demand_views, step_views, meeting_views, log_views, checkin_views):
         app.register_blueprint(module.bp)
 
 

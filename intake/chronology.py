@@ -24,6 +24,8 @@ from intake.models import (
     DemandAmendment,
     DemandStatusChange,
     Direction,
+    Invitation,
+    InvitationKind,
     Meeting,
     MeetingState,
     Process,
@@ -225,6 +227,25 @@ def _steps(process: Process, today: date) -> list[Event]:
     return events
 
 
+def _his_receipts(process: Process) -> list[Event]:
+    rows = db.session.execute(
+        sa.select(Invitation.confirmed_at, Invitation.minutes_id).where(
+            Invitation.process_id == process.id,
+            Invitation.kind == InvitationKind.HIM,
+            Invitation.confirmed_at.is_not(None),
+        )
+    ).all()
+    return [
+        Event(
+            at.date(),
+            "step",
+            _("He confirmed receiving the agreed steps"),
+            link=("records.show", {"record_id": minutes_id}) if minutes_id else None,
+        )
+        for at, minutes_id in rows
+    ]
+
+
 def chronology(
     process: Process,
     today: date,
@@ -240,6 +261,7 @@ def chronology(
         *_contacts(process),
         *_meetings(process),
         *_steps(process, today),
+        *_his_receipts(process),
     ]
     if kinds:
         events = [e for e in events if e.kind in kinds]

@@ -88,8 +88,21 @@ def process_record(process: Process, author: Account, marker: str = "") -> dict[
         expected="",
         by=author,
     )
+    from intake import invitations
+
+    checkin_round, issued = invitations.start_round(
+        process,
+        title=f"Round {marker}",
+        form_id="checkin",
+        intro=f"Intro {marker}",
+        people=[invitations.Person(f"partner {marker}", "")],
+        days=7,
+        by=author,
+    )
     db.session.commit()
     return {
+        "round_id": checkin_round.id,
+        "invitation_id": issued[0].invitation.id,
         "demand_id": demand.id,
         "amendment_id": amendment.id,
         "step_id": step.id,

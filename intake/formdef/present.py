@@ -112,6 +112,15 @@ class ShownAnswer:
     heading: str = ""
 
 
+def choice_names(spec: Field, locale: str) -> dict[str, str]:
+    """The words for each stored answer value of a choice-type question."""
+    names = {"yes": _("Yes"), "no": _("No"), "unsure": _("Not sure")}
+    names.update({c.value: localised(c.label, locale) for c in spec.choices})
+    for value, label in spec.scale_labels.items():
+        names[value] = f"{value} – {localised(label, locale)}"
+    return names
+
+
 def _display(spec: Field, value: Any, locale: str) -> Any:
     if value is None:
         return None

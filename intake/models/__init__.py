@@ -13,6 +13,7 @@ from intake.models.demand import (
     StepOwner,
     StepStatus,
 )
+from intake.models.invitation import CheckinRound, Invitation, InvitationKind, ThrottleEvent
 from intake.models.meeting import ContactEntry, Direction, Meeting, MeetingKind, MeetingState
 from intake.models.process import Membership, Process, Role
 from intake.models.record import FormSnapshot, Submission, SubmissionRevision, SubmissionStatus
@@ -23,6 +24,7 @@ __all__ = [
     "AgreedStep",
     "AmendmentState",
     "Base",
+    "CheckinRound",
     "ContactEntry",
     "Demand",
     "DemandAmendment",
@@ -30,6 +32,8 @@ __all__ = [
     "DemandStatusChange",
     "Direction",
     "FormSnapshot",
+    "Invitation",
+    "InvitationKind",
     "Meeting",
     "MeetingKind",
     "MeetingState",
@@ -43,5 +47,6 @@ __all__ = [
     "Submission",
     "SubmissionRevision",
     "SubmissionStatus",
+    "ThrottleEvent",
     "utcnow",
 ]

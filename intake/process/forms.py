@@ -1,5 +1,6 @@
 """Hand-written forms of the process record: amendments, steps, meetings, filters."""
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -15,6 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from intake.formdef.model import localised
 from intake.formdef.wtf import CheckboxesField
 from intake.labels import meeting_kind_label, step_owner_label, step_status_label
 from intake.models import MeetingKind, MeetingState, StepOwner, StepStatus
@@ -113,4 +115,63 @@ class SearchForm(FlaskForm):
 
     q = StringField(
         _l("Search this process"), validators=[InputRequired(NEEDED), Length(min=2, max=200)]
+    )
+
+
+class RoundForm(FlaskForm):
+    title = StringField(
+        _l("Name of this round"),
+        validators=[InputRequired(NEEDED), Length(max=120)],
+        description=_l("For the contact group only, e.g. “Spring check-in with his friends”."),
+    )
+    form_id = RadioField(_l("Questionnaire"), validators=[InputRequired(NEEDED)])
+    intro = TextAreaField(
+        _l("Intro text shown to everyone in this round"),
+        validators=[Length(max=3000)],
+        description=_l("Say who you are and why you ask. Nothing about the survivor."),
+    )
+    people = TextAreaField(
+        _l("People, one per line"),
+        validators=[InputRequired(NEEDED), Length(max=20000)],
+        description=_l("A label, optionally “;” and an email address: “partner; a@example.org”."),
+    )
+    days = IntegerField(
+        _l("Links work for … days"),
+        default=28,
+        validators=[
+            InputRequired(NEEDED),
+            NumberRange(min=1, max=180, message=_l("Use 1 to 180 days.")),
+        ],
+    )
+    send_email = RadioField(
+        _l("Email the links?"),
+        default="no",
+        validators=[InputRequired(NEEDED)],
+    )
+
+    def __init__(self, *args, forms=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        locale = str(get_locale() or "en")
+        self.form_id.choices = [SelectChoice(f.id, localised(f.title, locale)) for f in forms]
+        if len(forms) == 1 and not self.form_id.data:
+            self.form_id.data = forms[0].id
+        self.send_email.choices = [
+            SelectChoice("no", _l("No, I copy the links myself")),
+            SelectChoice("yes", _l("Yes, to everyone with an email address")),
+        ]
+
+
+class HisLinkForm(FlaskForm):
+    email = StringField(
+        _l("His email address (optional)"),
+        validators=[Optional(), Length(max=254)],
+        description=_l("Without one, copy the link and send it yourself."),
+    )
+    days = IntegerField(
+        _l("The link works for … days"),
+        default=28,
+        validators=[
+            InputRequired(NEEDED),
+            NumberRange(min=1, max=180, message=_l("Use 1 to 180 days.")),
+        ],
     )

@@ -22,7 +22,15 @@ from intake.formdef.wtf import (
     draft_pairs,
     without_entry,
 )
-from intake.models import Meeting, Role, Submission, SubmissionRevision
+from intake.models import (
+    Invitation,
+    InvitationKind,
+    Meeting,
+    Role,
+    Submission,
+    SubmissionRevision,
+    utcnow,
+)
 from intake.records import rules, service
 from intake.security.access import allow, process_blueprint
 
@@ -181,6 +189,17 @@ def _csrf_ok(bound: Any) -> bool:
     return bound.csrf_token.validate(bound) if hasattr(bound, "csrf_token") else True
 
 
+def _his_links(record: Submission) -> list[tuple[Invitation, str]]:
+    """Links that sent him these minutes' agreed steps, with whether he confirmed."""
+    rows = db.session.scalars(
+        db.select(Invitation)
+        .where(Invitation.minutes_id == record.id, Invitation.kind == InvitationKind.HIM)
+        .order_by(Invitation.created_at)
+    )
+    now = utcnow()
+    return [(i, i.state(now)) for i in rows]
+
+
 @bp.get("/")
 @allow()
 def index() -> str:
@@ -267,6 +286,7 @@ def show(record_id: int) -> ResponseReturnValue:
         sections=readable(form, service.answers_of(record), _locale(), demands_of(g.process)),
         may_edit=_may_fill(form),
         may_share=g.membership.role is Role.CONTACT and record.form_id in SHAREABLE,
+        his_links=_his_links(record) if g.membership.role is Role.CONTACT else [],
         locale=_locale(),
         travel_label=travel_label,
     )

@@ -30,6 +30,9 @@ PUBLIC_ENDPOINTS = frozenset(
         "auth.setup_link",
         "auth.setup",
         "i18n.choose_language",
+        "respond.open_link",
+        "respond.page",
+        "respond.confirm",
     }
 )
 

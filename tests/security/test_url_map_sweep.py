@@ -80,6 +80,9 @@ def test_public_endpoints_are_few_and_known() -> None:
                 "auth.setup_link",
                 "auth.setup",
                 "i18n.choose_language",
+                "respond.open_link",
+                "respond.page",
+                "respond.confirm",
             }
         )
         == PUBLIC_ENDPOINTS

@@ -1,0 +1,106 @@
+"""Private links for people without an account: check-ins, and his own link."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from intake.models.base import Base, utcnow
+from intake.models.demand import plain_enum
+
+
+class InvitationKind(enum.StrEnum):
+    CHECKIN = "checkin"  # someone around him answers a questionnaire
+    HIM = "him"  # he reads the written record of what was agreed, and may reflect
+
+
+class CheckinRound(Base):
+    """Check-ins sent to several people at once, with one intro text."""
+
+    __tablename__ = "checkin_round"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[int] = mapped_column(
+        ForeignKey("process.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(120))
+    form_id: Mapped[str] = mapped_column(String(40))
+    intro: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    invitations: Mapped[list[Invitation]] = relationship(
+        back_populates="round", order_by="Invitation.id"
+    )
+
+    @property
+    def encryption_context(self) -> str:
+        return f"process:{self.process_id}:invitation"
+
+
+class Invitation(Base):
+    """One private link: bound to one process and one form, expiring, revocable, single-use.
+
+    Only the SHA-256 of the token is stored. A reminder gives the same
+    invitation a fresh token, so a saved draft carries over and the old link dies.
+    """
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[int] = mapped_column(
+        ForeignKey("process.id", ondelete="CASCADE"), index=True
+    )
+    round_id: Mapped[int | None] = mapped_column(
+        ForeignKey("checkin_round.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[InvitationKind] = mapped_column(plain_enum(InvitationKind))
+    form_id: Mapped[str] = mapped_column(String(40))
+    label: Mapped[bytes] = mapped_column(LargeBinary)  # encrypted, e.g. "partner"
+    email: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    last_sent_at: Mapped[datetime | None]
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    submission_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submission.id", ondelete="SET NULL")
+    )
+    # His link: the minutes whose agreed steps he is sent, and when he confirmed receipt.
+    minutes_id: Mapped[int | None] = mapped_column(ForeignKey("submission.id", ondelete="SET NULL"))
+    confirmed_at: Mapped[datetime | None]
+
+    round: Mapped[CheckinRound | None] = relationship(back_populates="invitations")
+
+    def state(self, now: datetime) -> str:
+        if self.answered_at:
+            return "answered"
+        if self.revoked_at:
+            return "revoked"
+        if now >= self.expires_at:
+            return "expired"
+        return "open"
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.state(now) == "open"
+
+    @property
+    def encryption_context(self) -> str:
+        return f"process:{self.process_id}:invitation"
+
+
+class ThrottleEvent(Base):
+    """A counted attempt (a wrong link, a failed sign-in), shared by every worker."""
+
+    __tablename__ = "throttle_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(32))
+    key_hash: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -1,0 +1,178 @@
+"""Check-in rounds for the people around him, reminders, results, and his own link."""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from intake import invitations
+from intake.checkin_results import results
+from intake.extensions import db
+from intake.formdef.model import localised
+from intake.invitations import IssuedInvitation
+from intake.mail import MailError, mail_configured, send
+from intake.models import CheckinRound, Invitation, Role, Submission, utcnow
+from intake.process.forms import HisLinkForm, RoundForm
+from intake.records import service
+from intake.security.access import allow, process_blueprint
+from intake.urls import external_url
+
+bp = process_blueprint("checkins", __name__, "/checkins")
+
+
+def _link_forms():
+    return [f for f in service.definitions().values() if "link" in f.fill and f.id != "reflection"]
+
+
+def _locale() -> str:
+    return str(get_locale() or "en")
+
+
+def _email(issued: IssuedInvitation, link: str) -> bool:
+    """Send one link; the mail says nothing about the survivor or the case."""
+    if not issued.email or not mail_configured():
+        return False
+    body = _(
+        "Hello,\n\nthe contact group you know of asks you a few questions. "
+        "This link is only for you and works once:\n\n%(link)s\n\n"
+        "Answer whenever you can; you can save and continue later.",
+        link=link,
+    )
+    try:
+        send(issued.email, _("A few questions"), body)
+    except MailError:
+        return False
+    issued.invitation.last_sent_at = utcnow()
+    return True
+
+
+def _links_page(issued: list[IssuedInvitation], emailed: bool, back: str) -> str:
+    rows = []
+    for item in issued:
+        link = external_url("respond.open_link", token=item.token)
+        sent = _email(item, link) if emailed else False
+        rows.append((item.label, link, sent))
+    db.session.commit()
+    return render_template("checkins/links.html", rows=rows, back=back)
+
+
+def _round(round_id: int) -> CheckinRound:
+    found = db.session.get(CheckinRound, round_id)
+    if found is None or found.process_id != g.process.id:
+        abort(404)
+    return found
+
+
+def _invitation(invitation_id: int) -> Invitation:
+    found = db.session.get(Invitation, invitation_id)
+    if found is None or found.process_id != g.process.id:
+        abort(404)
+    return found
+
+
+@bp.route("/", methods=["GET", "POST"])
+@allow(Role.CONTACT)
+def index() -> ResponseReturnValue:
+    """The rounds so far, and a form to send a new one."""
+    forms = _link_forms()
+    form = RoundForm(forms=forms)
+    if form.validate_on_submit():
+        try:
+            people = invitations.parse_people(form.people.data)
+        except invitations.InvitationError as exc:
+            form.people.errors.append(str(exc))
+        else:
+            checkin_round, issued = invitations.start_round(
+                g.process,
+                title=form.title.data,
+                form_id=form.form_id.data,
+                intro=form.intro.data or "",
+                people=people,
+                days=form.days.data,
+                by=current_user,
+            )
+            return _links_page(
+                issued,
+                form.send_email.data == "yes",
+                url_for("checkins.round_page", round_id=checkin_round.id),
+            )
+    rounds = db.session.scalars(
+        db.select(CheckinRound)
+        .where(CheckinRound.process_id == g.process.id)
+        .order_by(CheckinRound.created_at.desc())
+    ).all()
+    return render_template(
+        "checkins/index.html", rounds=rounds, form=form, mail=mail_configured()
+    ), (422 if form.is_submitted() else 200)
+
+
+@bp.get("/<int:round_id>")
+@allow(Role.CONTACT)
+def round_page(round_id: int) -> str:
+    """Who answered, who not, whose link expired; counts per answer and the words given."""
+    checkin_round = _round(round_id)
+    now = utcnow()
+    people = [(i, invitations.label_of(i), i.state(now)) for i in checkin_round.invitations]
+    definition = service.definition(checkin_round.form_id)
+    answered, questions = results(g.process, definition, _locale(), round_id=round_id)
+    return render_template(
+        "checkins/round.html",
+        round=checkin_round,
+        people=people,
+        answered=answered,
+        questions=questions,
+        title=localised(definition.title, _locale()),
+        intro=invitations.intro_of(checkin_round),
+    )
+
+
+@bp.post("/invitations/<int:invitation_id>/remind")
+@allow(Role.CONTACT)
+def remind(invitation_id: int) -> ResponseReturnValue:
+    """A fresh link for someone who has not answered; emailed if there is an address."""
+    invitation = _invitation(invitation_id)
+    try:
+        issued = invitations.renew(invitation, days=14)
+    except invitations.InvitationError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("checkins.round_page", round_id=invitation.round_id))
+    back = (
+        url_for("checkins.round_page", round_id=invitation.round_id)
+        if invitation.round_id
+        else url_for("checkins.index")
+    )
+    return _links_page([issued], True, back)
+
+
+@bp.post("/invitations/<int:invitation_id>/revoke")
+@allow(Role.CONTACT)
+def revoke(invitation_id: int) -> ResponseReturnValue:
+    """The link stops working at once."""
+    invitation = _invitation(invitation_id)
+    invitations.revoke(invitation)
+    db.session.commit()
+    flash(_("The link no longer works."), "info")
+    if invitation.round_id:
+        return redirect(url_for("checkins.round_page", round_id=invitation.round_id))
+    return redirect(url_for("records.show", record_id=invitation.minutes_id))
+
+
+@bp.route("/him/<int:record_id>", methods=["GET", "POST"])
+@allow(Role.CONTACT)
+def him(record_id: int) -> ResponseReturnValue:
+    """Send him the agreed steps of these minutes as a written record, with the reflection form."""
+    minutes = db.session.get(Submission, record_id)
+    if minutes is None or minutes.process_id != g.process.id or minutes.form_id != "minutes":
+        abort(404)
+    if minutes.is_draft:
+        abort(404)
+    form = HisLinkForm()
+    if form.validate_on_submit():
+        issued = invitations.invite_him(
+            g.process, minutes, email=form.email.data or "", days=form.days.data, by=current_user
+        )
+        return _links_page([issued], True, url_for("records.show", record_id=minutes.id))
+    return render_template("checkins/him.html", form=form, minutes=minutes)

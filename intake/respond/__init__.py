@@ -1,0 +1,1 @@
+"""The pages people without an account reach through a private link."""

@@ -1,0 +1,184 @@
+"""A private link's page: the questionnaire, his written record, thanks; nothing else.
+
+Every way a link can fail (wrong, expired, revoked, spent) gets the same plain
+page, and guessing is throttled per client. The token is moved out of the
+address bar into the session at once, so it is in no history, title or Referer.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from werkzeug.datastructures import MultiDict
+
+from intake import invitations, throttle
+from intake.extensions import db
+from intake.formdef.present import annotate, problems, travel_label
+from intake.formdef.wtf import (
+    answers_to_formdata,
+    build_form_class,
+    collect_answers,
+    draft_pairs,
+    without_entry,
+)
+from intake.models import AgreedStep, Invitation, InvitationKind, Process, Submission, utcnow
+from intake.records import rules, service
+from intake.steps import view as step_view
+
+bp = Blueprint("respond", __name__, url_prefix="/c")
+SESSION_KEY = "respond"
+
+
+def _not_found() -> ResponseReturnValue:
+    return render_template("respond/gone.html"), 404
+
+
+def _blocked() -> ResponseReturnValue | None:
+    if throttle.is_blocked(throttle.LINK_GUESSES, throttle.client_key()):
+        return render_template("errors/429.html", code=429), 429
+    return None
+
+
+def _current() -> Invitation | None:
+    token = session.get(SESSION_KEY)
+    return invitations.by_token(token) if token else None
+
+
+@bp.get("/<token>")
+def open_link(token: str) -> ResponseReturnValue:
+    """Check a link, remember it for this browser, and take the token out of the address."""
+    blocked = _blocked()
+    if blocked:
+        return blocked
+    invitation = invitations.by_token(token)
+    if invitation is None:
+        throttle.record(throttle.LINK_GUESSES, throttle.client_key())
+        return _not_found()
+    session[SESSION_KEY] = token
+    return redirect(url_for("respond.page"))
+
+
+def _his_steps(invitation: Invitation):
+    if invitation.kind is not InvitationKind.HIM or invitation.minutes_id is None:
+        return []
+    rows = db.session.scalars(
+        db.select(AgreedStep)
+        .where(AgreedStep.minutes_id == invitation.minutes_id)
+        .order_by(AgreedStep.minutes_entry)
+    )
+    return [step_view(s, utcnow().date(), {}) for s in rows]
+
+
+def _page(invitation: Invitation, form, definition, status: int = 200) -> ResponseReturnValue:
+    process = db.session.get(Process, invitation.process_id)
+    record = (
+        db.session.get(Submission, invitation.submission_id) if invitation.submission_id else None
+    )
+    return render_template(
+        "respond/page.html",
+        invitation=invitation,
+        definition=definition,
+        form=form,
+        problems=problems(form),
+        intro=invitations.intro_of(invitation.round),
+        pseudonym=process.pseudonym,
+        steps=_his_steps(invitation),
+        lock_version=record.lock_version if record else None,
+        locale=str(get_locale() or "en"),
+        travel_label=travel_label,
+    ), status
+
+
+def _build(definition, formdata):
+    locale = str(get_locale() or "en")
+    form = build_form_class(definition, locale)(formdata=formdata)
+    annotate(form, definition, locale)
+    return form
+
+
+@bp.route("", methods=["GET", "POST"])
+def page() -> ResponseReturnValue:
+    """The questionnaire (and, on his link, the agreed steps) for this link."""
+    invitation = _current()
+    if invitation is None:
+        session.pop(SESSION_KEY, None)
+        return _not_found()
+    definition = service.definition(invitation.form_id)
+    if definition is None:
+        return _not_found()
+    record = (
+        db.session.get(Submission, invitation.submission_id) if invitation.submission_id else None
+    )
+    if request.method == "GET":
+        formdata = None
+        if record is not None:
+            stored = service.answers_of(record)
+            draft = service.draft_formdata(stored)
+            formdata = (
+                MultiDict([tuple(p) for p in draft])
+                if draft
+                else answers_to_formdata(definition, stored)
+            )
+        return _page(invitation, _build(definition, formdata), definition)
+
+    action = request.form.get("_action", "submit")
+    formdata = request.form
+    if action.startswith(("add:", "remove:")):
+        _verb, group, *index = action.split(":")
+        if index:
+            formdata = without_entry(formdata, group, int(index[0]))
+        form = _build(definition, formdata)
+        if action.startswith("add:") and group in form._fields:
+            form[group].append_entry()
+            annotate(form, definition, str(get_locale() or "en"))
+        return _page(invitation, form, definition)
+
+    form = _build(definition, formdata)
+    submitting = action == "submit"
+    valid = form.validate_on_submit() if submitting else form.csrf_token.validate(form)
+    if not valid:
+        return _page(invitation, form, definition, 422)
+    invitation.anonymous = request.form.get("anonymous") == "yes"
+    answers = (
+        collect_answers(definition, form)
+        if submitting
+        else {service.DRAFT_KEY: draft_pairs(formdata)}
+    )
+    process = db.session.get(Process, invitation.process_id)
+    try:
+        saved = service.save(
+            process,
+            definition,
+            None,
+            answers,
+            submission=record,
+            started_from=record.lock_version if record else None,
+            submit=submitting,
+        )
+    except (service.Conflict, rules.RecordRefused):
+        db.session.rollback()
+        return _page(invitation, form, definition, 409)
+    invitation.submission_id = saved.submission.id
+    if submitting:
+        invitation.answered_at = utcnow()
+        db.session.commit()
+        session.pop(SESSION_KEY, None)
+        return render_template("respond/thanks.html")
+    db.session.commit()
+    return _page(
+        invitation,
+        _build(definition, MultiDict([tuple(p) for p in answers[service.DRAFT_KEY]])),
+        definition,
+    )
+
+
+@bp.post("/confirm")
+def confirm() -> ResponseReturnValue:
+    """He confirms that he received the written record of what was agreed."""
+    invitation = _current()
+    if invitation is None or invitation.kind is not InvitationKind.HIM:
+        return _not_found()
+    invitation.confirmed_at = invitation.confirmed_at or utcnow()
+    db.session.commit()
+    return redirect(url_for("respond.page"))

@@ -1,0 +1,60 @@
+"""A real SMTP listener on loopback, and a process ready for check-ins."""
+
+import socket
+from collections.abc import Iterator
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from intake.models import Role
+from tests import factories
+
+SURVIVOR_MARKER = "SURVIVOR-SECRET-5521"
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # the name aiosmtpd calls
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    inbox = Inbox()
+    port = _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, port
+    controller.stop()
+
+
+@pytest.fixture
+def process_ready(app):
+    """A process with a handover whose survivor boundaries carry a marker."""
+    with app.app_context():
+        alpha = factories.process("alpha", "X")
+        kim = factories.member(alpha, "kim", Role.CONTACT, coordinator=True).account
+        sam = factories.member(alpha, "sam", Role.SUPPORT).account
+        factories.record(
+            alpha,
+            "handover",
+            sam,
+            {
+                "demands": [{"text": "One."}],
+                "wants_updates": "none",
+                "never_pass_on": SURVIVOR_MARKER,
+                "update_how": SURVIVOR_MARKER,
+            },
+        )
+        beta = factories.process("beta", "Y")
+        factories.member(beta, "bo", Role.CONTACT, coordinator=True)
+        return {"alpha": alpha.id, "beta": beta.id, "kim": kim.id}
