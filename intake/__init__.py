@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
 from intake import templating
 
@@ -26,6 +27,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
     )
     configure(app, test_config)
+    # Report layouts live apart from pages and are mounted under "pdf/".
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(ROOT / "templates")),
+            PrefixLoader({"pdf": FileSystemLoader(str(ROOT / "pdf_templates"))}),
+        ]
+    )
     load_forms(app)
     register_extensions(app)
     register_blueprints(app)
@@ -96,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
         demand_views,
         log_views,
         meeting_views,
+        report_views,
         step_views,
         views,
     )
@@ -104,7 +113,15 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (health.bp, i18n.bp, home.bp, auth_bp, admin_bp, records_bp, respond_bp):
         app.register_blueprint(bp)
-    for module in (views, demand_views, step_views, meeting_views, log_views, checkin_views):
+    for module in (
+        views,
+        demand_views,
+        step_views,
+        meeting_views,
+        log_views,
+        checkin_views,
+        report_views,
+    ):
         app.register_blueprint(module.bp)
 
 

@@ -38,6 +38,18 @@ from intake.models import (
 KINDS = ("handover", "demand", "contact", "meeting", "step", "checkin", "report")
 
 
+def kind_label(kind: str) -> str:
+    return {
+        "handover": _("Handover"),
+        "demand": _("Demands"),
+        "contact": _("Contacts"),
+        "meeting": _("Meetings"),
+        "step": _("Agreed steps"),
+        "checkin": _("Check-ins"),
+        "report": _("Report-backs"),
+    }[kind]
+
+
 @dataclass(frozen=True)
 class Event:
     on: date

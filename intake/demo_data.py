@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from intake import demands, meetings, steps
+from intake import demands, invitations, meetings, steps
 from intake.extensions import db
 from intake.models import (
     Account,
@@ -252,38 +252,64 @@ def load_story(process: Process, support: Account, kim: Account, today: date) ->
     pending.proposed_at = _at(today - timedelta(days=12))
 
     checkin = service.definition("checkin")
-    for offset, answers in (
+    checkin_round, issued = invitations.start_round(
+        process,
+        title="(demo) Friends and his political group",
+        form_id="checkin",
+        intro="(demo) We are the contact group. We ask the people around him a few questions.",
+        people=[invitations.Person(label, "") for label in ("partner", "friend", "group A")],
+        days=28,
+        by=kim,
+    )
+    checkin_round.created_at = _at(first + timedelta(days=190))
+    for (offset, anonymous, answers), item in zip(
         (
-            200,
-            {
-                "told": "yes",
-                "told_by": ["contact_group"],
-                "read_letter": "yes",
-                "challenge": "no",
-                "groups_not_told": "unsure",
-                "quote_consent": "no",
-            },
+            (
+                200,
+                False,
+                {
+                    "told": "yes",
+                    "told_by": ["contact_group"],
+                    "read_letter": "yes",
+                    "challenge": "no",
+                    "groups_not_told": "unsure",
+                    "quote_consent": "no",
+                },
+            ),
+            (
+                420,
+                False,
+                {
+                    "told": "yes",
+                    "told_by": ["him"],
+                    "read_letter": "no",
+                    "what_he_said": "That it was all a misunderstanding.",
+                    "challenge": "yes",
+                    "challenge_how": "I told him to take the demands seriously.",
+                    "groups_not_told": "yes",
+                    "quote_consent": "yes",
+                },
+            ),
+            (
+                800,
+                True,
+                {
+                    "told": "no",
+                    "read_letter": "no",
+                    "groups_not_told": "unsure",
+                    "what_he_said": "Nothing at all.",
+                    "quote_consent": "no",
+                },
+            ),
         ),
-        (
-            420,
-            {
-                "told": "yes",
-                "told_by": ["him"],
-                "read_letter": "no",
-                "what_he_said": "That it was all a misunderstanding.",
-                "challenge": "yes",
-                "challenge_how": "I told him to take the demands seriously.",
-                "groups_not_told": "yes",
-                "quote_consent": "yes",
-            },
-        ),
-        (
-            800,
-            {"told": "no", "read_letter": "no", "groups_not_told": "unsure", "quote_consent": "no"},
-        ),
+        issued,
+        strict=True,
     ):
         saved = service.save(process, checkin, None, answers, submit=True)
         _backdate(saved.submission, first + timedelta(days=offset))
+        item.invitation.submission_id = saved.submission.id
+        item.invitation.answered_at = _at(first + timedelta(days=offset))
+        item.invitation.anonymous = anonymous
     process.meeting_cadence_days = 91
     db.session.flush()
 

@@ -2,7 +2,15 @@
 
 from flask_babel import gettext as _
 
-from intake.models import DemandStatus, Direction, MeetingKind, MeetingState, StepOwner, StepStatus
+from intake.models import (
+    DemandStatus,
+    Direction,
+    MeetingKind,
+    MeetingState,
+    ReportState,
+    StepOwner,
+    StepStatus,
+)
 
 
 def demand_status_label(status: DemandStatus) -> str:
@@ -57,7 +65,19 @@ def direction_label(direction: Direction) -> str:
     }[direction]
 
 
+def report_state_label(state: ReportState) -> str:
+    return {
+        ReportState.QUEUED: _("waiting to be made"),
+        ReportState.RENDERING: _("being made"),
+        ReportState.DRAFT: _("draft, not released"),
+        ReportState.FAILED: _("could not be made"),
+        ReportState.RELEASED: _("released"),
+        ReportState.WITHDRAWN: _("withdrawn"),
+    }[state]
+
+
 LABELS = {
+    "report_state_label": report_state_label,
     "demand_status_label": demand_status_label,
     "step_status_label": step_status_label,
     "step_owner_label": step_owner_label,

@@ -67,14 +67,19 @@ def draw(
         f'<desc id="tl-desc">{escape(summary)}</desc>',
     ]
     axis_y = TOP + ROW * len(lanes) + 4
-    for month in _months(start, end):
+    months = list(_months(start, end))
+    # Over long spans, label every few months so the labels never overlap.
+    every = max(1, -(-len(months) // 12))
+    for n, month in enumerate(months):
         x = _x(month, start, end)
         parts.append(f'<line x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{axis_y}" stroke="#e4e0d8"/>')
+        if n % every:
+            continue
         parts.append(
             f'<text x="{x + 2:.1f}" y="{axis_y + 14}" font-size="11" fill="#57606a">'
             f"{escape(month_label(month))}</text>"
         )
-        if month.month == 1 or month == next(iter(_months(start, end))):
+        if month.month <= every or n == 0:
             parts.append(
                 f'<text x="{x + 2:.1f}" y="{axis_y + 27}" font-size="11" fill="#57606a">'
                 f"{month.year}</text>"

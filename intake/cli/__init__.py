@@ -5,7 +5,7 @@ from flask.cli import FlaskGroup
 
 
 def register(app: Flask) -> None:
-    from intake.cli import check, demo, firstrun, keys, processes, users
+    from intake.cli import check, demo, firstrun, keys, processes, report, users
 
     app.cli.add_command(users.user)
     app.cli.add_command(processes.process)
@@ -13,6 +13,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(check.check)
     app.cli.add_command(firstrun.firstrun)
     app.cli.add_command(keys.keys)
+    app.cli.add_command(report.report)
 
 
 def _create_app() -> Flask:

@@ -188,3 +188,31 @@ def readable(
                 shown.append(ShownAnswer(label, spec.travel, _display(spec, value, locale)))
         sections.append((localised(section.title, locale), shown))
     return sections
+
+
+def travelling(definition: FormDefinition, answers: dict[str, Any]) -> dict[str, Any]:
+    """Only the answers that may leave the web page (travel: report), nested ones too."""
+    kept: dict[str, Any] = {}
+    for spec in definition.fields():
+        if spec.travel != "report" or spec.id not in answers:
+            continue
+        value = answers[spec.id]
+        allowed = {f.id for f in spec.fields if f.travel == "report"}
+        if spec.type == "repeat":
+            value = [{k: v for k, v in e.items() if k in allowed} for e in value]
+        elif spec.type == "demand_review":
+            value = {d: {k: v for k, v in r.items() if k in allowed} for d, r in value.items()}
+        kept[spec.id] = value
+    return kept
+
+
+def report_sections(definition: FormDefinition, sections):
+    """Sections as readable() gives them, without questions that may not travel."""
+    out = []
+    for title, answers in sections:
+        answers = [a for a in answers if a.travel == "report"]
+        for a in answers:
+            a.entries = [[s for s in entry if s.travel == "report"] for entry in a.entries]
+        if answers:
+            out.append((title, answers))
+    return out

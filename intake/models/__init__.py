@@ -17,6 +17,7 @@ from intake.models.invitation import CheckinRound, Invitation, InvitationKind, T
 from intake.models.meeting import ContactEntry, Direction, Meeting, MeetingKind, MeetingState
 from intake.models.process import Membership, Process, Role
 from intake.models.record import FormSnapshot, Submission, SubmissionRevision, SubmissionStatus
+from intake.models.report import ReportBack, ReportDownload, ReportState
 
 __all__ = [
     "Account",
@@ -39,6 +40,9 @@ __all__ = [
     "MeetingState",
     "Membership",
     "Process",
+    "ReportBack",
+    "ReportDownload",
+    "ReportState",
     "Role",
     "SetupLink",
     "StepChange",

@@ -2,10 +2,9 @@
 
 from flask import g, render_template, request
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
-from intake.chronology import KINDS, chronology
+from intake.chronology import KINDS, chronology, kind_label
 from intake.clock import today
 from intake.extensions import db
 from intake.glance import silence_of
@@ -15,16 +14,6 @@ from intake.search import search
 from intake.security.access import allow, process_blueprint
 
 bp = process_blueprint("log", __name__)
-
-KIND_LABELS = {
-    "handover": lambda: _("Handover"),
-    "demand": lambda: _("Demands"),
-    "contact": lambda: _("Contacts"),
-    "meeting": lambda: _("Meetings"),
-    "step": lambda: _("Agreed steps"),
-    "checkin": lambda: _("Check-ins"),
-    "report": lambda: _("Report-backs"),
-}
 
 
 @bp.get("/contacts")
@@ -46,7 +35,7 @@ def contacts() -> str:
 def chronology_page() -> str:
     """One dated list of everything, filterable by kind and period."""
     form = ChronologyFilter(request.args)
-    form.kind.choices = [SelectChoice(k, KIND_LABELS[k]()) for k in KINDS]
+    form.kind.choices = [SelectChoice(k, kind_label(k)) for k in KINDS]
     valid = form.validate() if request.args else True
     events = chronology(
         g.process,
@@ -55,7 +44,7 @@ def chronology_page() -> str:
         since=form.since.data if valid else None,
         until=form.until.data if valid else None,
     )
-    return render_template("log/chronology.html", form=form, events=events, kind_labels=KIND_LABELS)
+    return render_template("log/chronology.html", form=form, events=events, kind_label=kind_label)
 
 
 @bp.get("/search")

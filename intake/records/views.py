@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
@@ -14,7 +14,15 @@ from werkzeug.datastructures import MultiDict
 from intake.demands import demands_of
 from intake.extensions import db
 from intake.formdef import FormDefinition
-from intake.formdef.present import annotate, problems, readable, travel_label
+from intake.formdef.model import localised
+from intake.formdef.present import (
+    annotate,
+    problems,
+    readable,
+    report_sections,
+    travel_label,
+    travelling,
+)
 from intake.formdef.wtf import (
     answers_to_formdata,
     build_form_class,
@@ -32,10 +40,13 @@ from intake.models import (
     utcnow,
 )
 from intake.records import rules, service
+from intake.report.render import document_html, to_pdf
+from intake.report.service import log_download
 from intake.security.access import allow, process_blueprint
 
 bp = process_blueprint("records", __name__, "/records")
 
+CONSENT = "quote_consent"
 # Records the contact group may choose to show the support group.
 SHAREABLE = ("minutes",)
 
@@ -308,6 +319,38 @@ def share(record_id: int) -> ResponseReturnValue:
         "info",
     )
     return redirect(url_for("records.show", record_id=record.id))
+
+
+@bp.get("/<int:record_id>/pdf")
+@allow()
+def pdf(record_id: int) -> Response:
+    """This record as a PDF, with only the answers that may appear in report-backs."""
+    record = _record(record_id)
+    if record.is_draft:
+        abort(404)
+    form = service.definition_of(record)
+    answers = travelling(form, service.answers_of(record))
+    if (
+        CONSENT in {f.id for f in form.fields()}
+        and service.answers_of(record).get(CONSENT) != "yes"
+    ):
+        # Without consent to be quoted, a person's own words never reach a PDF.
+        answers = {
+            k: v for k, v in answers.items() if form.field(k).type not in ("text", "long_text")
+        }
+    sections = report_sections(
+        form, readable(form, answers, g.process.language, demands_of(g.process))
+    )
+    with force_locale(g.process.language):
+        title = localised(form.title, g.process.language)
+    data = to_pdf(document_html(title, sections, g.process.language, g.process.pseudonym))
+    log_download(g.process, current_user, submission=record)
+    db.session.commit()
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{record.form_id}-{g.process.short_name}-{record.id}.pdf"'
+    )
+    return response
 
 
 @bp.get("/<int:record_id>/history")

@@ -122,6 +122,7 @@ def test_no_route_changes_a_demand_without_an_approved_amendment(app, client, au
             "membership_id": 1,
             "invitation_id": 1,
             "round_id": 1,
+            "report_id": 1,
             "number": 1,
             "form_id": "handover",
             "token": "x",

@@ -1,0 +1,53 @@
+"""``intake report``: write a report-back PDF (or its HTML) from the command line."""
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from intake.clock import today
+from intake.membership import process_by_short_name
+from intake.report.content import assemble, first_day
+from intake.report.render import report_html, to_pdf
+
+
+@click.command("report")
+@click.argument("short_name")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Where to write the PDF.",
+)
+@click.option(
+    "--since", type=click.DateTime(["%Y-%m-%d"]), help="First day (default: 91 days ago)."
+)
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Last day (default: today).")
+@click.option("--whole", is_flag=True, help="From the first day of the process.")
+@click.option(
+    "--html",
+    "html_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the final HTML handed to WeasyPrint.",
+)
+@with_appcontext
+def report(short_name: str, output: Path, since, until, whole: bool, html_out: Path | None) -> None:
+    """Write the report-back of a process for a period, the same as the app makes."""
+    process = process_by_short_name(short_name)
+    if process is None:
+        raise click.ClickException(f"No process named {short_name!r}.")
+    end: date = until.date() if until else today()
+    start: date = (
+        first_day(process) if whole else (since.date() if since else end - timedelta(days=91))
+    )
+    if end < start:
+        raise click.ClickException("--until is before --since.")
+    with current_app.test_request_context():
+        html = report_html(assemble(process, start, end, whole=whole))
+        if html_out:
+            html_out.write_text(html, encoding="utf-8")
+        output.write_bytes(to_pdf(html))
+    click.echo(f"Wrote {output} ({start} to {end}).")

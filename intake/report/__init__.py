@@ -1,0 +1,1 @@
+"""Report-backs: assembled from the records, rendered to PDF, frozen on release."""

@@ -1,0 +1,165 @@
+"""Report-backs through their life: queued, rendered as a draft, released and frozen, withdrawn."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from intake.crypto import keyring as _keyring
+from intake.crypto import open_text, seal_text
+from intake.extensions import db
+from intake.models import (
+    Account,
+    Membership,
+    Process,
+    ReportBack,
+    ReportDownload,
+    ReportState,
+    Role,
+    Submission,
+    utcnow,
+)
+from intake.report.content import assemble, first_day
+from intake.report.render import report_html, sha256, to_pdf
+
+
+class ReportError(ValueError):
+    """A report-back request that cannot be carried out, in words for the person."""
+
+
+def request_report(
+    process: Process,
+    *,
+    since: date,
+    until: date,
+    whole: bool,
+    by: Account | None,
+    assessment: Submission | None = None,
+) -> ReportBack:
+    if whole:
+        since = first_day(process)
+    if until < since:
+        raise ReportError(_l("The period ends before it starts. Check both dates."))
+    report = ReportBack(
+        process_id=process.id,
+        whole=whole,
+        since=since,
+        until=until,
+        language=process.language,
+        state=ReportState.QUEUED,
+        created_by_id=by.id if by else None,
+        assessment_id=assessment.id if assessment else None,
+    )
+    db.session.add(report)
+    db.session.flush()
+    return report
+
+
+def html_for(report: ReportBack) -> str:
+    process = db.session.get(Process, report.process_id)
+    assessment = db.session.get(Submission, report.assessment_id) if report.assessment_id else None
+    content = assemble(
+        process, report.since, report.until, whole=report.whole, assessment=assessment
+    )
+    return report_html(content)
+
+
+def render(report: ReportBack) -> None:
+    """Render and store the PDF, encrypted; the report becomes a draft to preview."""
+    report.state = ReportState.RENDERING
+    db.session.commit()
+    pdf = to_pdf(html_for(report))
+    report.pdf = _keyring().encrypt(pdf, report.encryption_context)
+    report.sha256 = sha256(pdf)
+    report.state = ReportState.DRAFT
+    report.rendered_at = utcnow()
+    db.session.commit()
+
+
+def pdf_of(report: ReportBack) -> bytes:
+    if report.pdf is None:
+        raise ReportError(_l("This report-back has not been rendered."))
+    return _keyring().decrypt(report.pdf, report.encryption_context)
+
+
+def release(report: ReportBack, by: Account) -> None:
+    """Freeze a rendered draft: from now on its PDF never changes."""
+    won = db.session.execute(
+        sa.update(ReportBack)
+        .where(ReportBack.id == report.id, ReportBack.state == ReportState.DRAFT)
+        .values(state=ReportState.RELEASED, released_by_id=by.id, released_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not won:
+        db.session.rollback()
+        raise ReportError(_l("Only a rendered draft can be released."))
+    db.session.expire(report)
+
+
+def withdraw(report: ReportBack, reason: str, by: Account) -> None:
+    if not reason.strip():
+        raise ReportError(_l("Say why the report-back is withdrawn."))
+    if report.state is not ReportState.RELEASED:
+        raise ReportError(_l("Only a released report-back can be withdrawn."))
+    report.state = ReportState.WITHDRAWN
+    report.withdrawn_by_id = by.id
+    report.withdrawn_at = utcnow()
+    report.withdraw_reason = seal_text(reason.strip(), report.encryption_context)
+
+
+def withdraw_reason(report: ReportBack) -> str:
+    return (
+        open_text(report.withdraw_reason, report.encryption_context)
+        if report.withdraw_reason
+        else ""
+    )
+
+
+def may_download(report: ReportBack, membership: Membership, survivor_wants_updates: bool) -> bool:
+    """Contact group: always; central group: released; support group: released, if she asked."""
+    if membership.role is Role.CONTACT:
+        return report.pdf is not None
+    if report.state is not ReportState.RELEASED:
+        return False
+    if membership.role is Role.CENTRAL:
+        return True
+    return membership.role is Role.SUPPORT and survivor_wants_updates
+
+
+def log_download(
+    process: Process,
+    account: Account,
+    *,
+    report: ReportBack | None = None,
+    submission: Submission | None = None,
+) -> None:
+    db.session.add(
+        ReportDownload(
+            process_id=process.id,
+            account_id=account.id,
+            report_id=report.id if report else None,
+            submission_id=submission.id if submission else None,
+        )
+    )
+
+
+def reports_of(process: Process) -> list[ReportBack]:
+    return list(
+        db.session.scalars(
+            sa.select(ReportBack)
+            .where(ReportBack.process_id == process.id)
+            .order_by(ReportBack.created_at.desc())
+        )
+    )
+
+
+def downloads_of(report: ReportBack) -> list[ReportDownload]:
+    return list(
+        db.session.scalars(
+            sa.select(ReportDownload)
+            .where(ReportDownload.report_id == report.id)
+            .order_by(ReportDownload.at.desc())
+        )
+    )
