@@ -23,8 +23,10 @@ from intake.extensions import db
 from intake.formdef.model import localised
 from intake.meetings import views as meeting_views
 from intake.models import (
+    ContactEntry,
     DemandStatus,
     DemandStatusChange,
+    Meeting,
     MeetingKind,
     MeetingState,
     Process,
@@ -68,10 +70,24 @@ class ReportContent:
 
 
 def first_day(process: Process) -> date:
-    first = db.session.scalar(
+    """The earliest day on record: records are often entered after the fact."""
+    candidates = [process.created_at.date()]
+    first_record = db.session.scalar(
         sa.select(sa.func.min(Submission.created_at)).where(Submission.process_id == process.id)
     )
-    return first.date() if first else process.created_at.date()
+    first_contact = db.session.scalar(
+        sa.select(sa.func.min(ContactEntry.on)).where(ContactEntry.process_id == process.id)
+    )
+    first_meeting = db.session.scalar(
+        sa.select(sa.func.min(Meeting.starts_at)).where(Meeting.process_id == process.id)
+    )
+    if first_record:
+        candidates.append(first_record.date())
+    if first_contact:
+        candidates.append(first_contact)
+    if first_meeting:
+        candidates.append(first_meeting.date())
+    return min(candidates)
 
 
 def _status_at(changes: list[DemandStatusChange], day: date) -> DemandStatus:
