@@ -29,6 +29,7 @@ from intake.models import (
     Meeting,
     MeetingState,
     Process,
+    ReportBack,
     StepChange,
     StepStatus,
     Submission,
@@ -258,6 +259,23 @@ def _his_receipts(process: Process) -> list[Event]:
     ]
 
 
+def _reports(process: Process) -> list[Event]:
+    rows = db.session.execute(
+        sa.select(ReportBack.id, ReportBack.released_at, ReportBack.withdrawn_at).where(
+            ReportBack.process_id == process.id, ReportBack.released_at.is_not(None)
+        )
+    ).all()
+    events = []
+    for report_id, released_at, withdrawn_at in rows:
+        link = ("reports.show", {"report_id": report_id})
+        events.append(Event(released_at.date(), "report", _("Report-back released"), link=link))
+        if withdrawn_at:
+            events.append(
+                Event(withdrawn_at.date(), "report", _("Report-back withdrawn"), link=link)
+            )
+    return events
+
+
 def chronology(
     process: Process,
     today: date,
@@ -274,6 +292,7 @@ def chronology(
         *_meetings(process),
         *_steps(process, today),
         *_his_receipts(process),
+        *_reports(process),
     ]
     if kinds:
         events = [e for e in events if e.kind in kinds]

@@ -50,6 +50,7 @@ def test_preview_release_download_withdraw(app, client, auth, story):
     assert central.get(url + "/release").status_code == 405
     assert submit(central, url + "/release", page=url).status_code == 404
 
+    assert "Report-back released" in client.get("/p/alpha/chronology").get_data(as_text=True)
     # The contact group sees who downloaded it, and when.
     assert "Alex" in client.get(url).get_data(as_text=True)
     with app.app_context():
