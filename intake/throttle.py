@@ -21,6 +21,13 @@ class Limit:
 
 
 LINK_GUESSES = Limit("link", 20, timedelta(minutes=10))
+SIGN_IN_PER_CLIENT = Limit("signin-client", 20, timedelta(minutes=15))
+SIGN_IN_PER_ACCOUNT = Limit("signin-account", 8, timedelta(minutes=15))
+
+
+def retry_after(limit: Limit) -> int:
+    """Minutes to tell a person to wait: the whole window, to keep it simple and safe."""
+    return int(limit.window.total_seconds() // 60)
 
 
 def _key(value: str) -> str:

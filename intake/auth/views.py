@@ -5,7 +5,14 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from intake.accounts import authenticate, redeem_setup_link, set_password, usable_setup_link
+from intake import throttle
+from intake.accounts import (
+    authenticate,
+    normalise_username,
+    redeem_setup_link,
+    set_password,
+    usable_setup_link,
+)
 from intake.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
 from intake.extensions import db
 from intake.i18n import _safe_next
@@ -26,7 +33,23 @@ def login() -> ResponseReturnValue:
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
+        name = normalise_username(form.username.data)
+        for limit, key in (
+            (throttle.SIGN_IN_PER_CLIENT, throttle.client_key()),
+            (throttle.SIGN_IN_PER_ACCOUNT, name),
+        ):
+            if throttle.is_blocked(limit, key):
+                # Same answer for known and unknown names: it reveals nothing.
+                minutes = throttle.retry_after(limit)
+                return (
+                    render_template("auth/throttled.html", minutes=minutes),
+                    429,
+                    {"Retry-After": str(minutes * 60)},
+                )
         account = authenticate(form.username.data, form.password.data)
+        if account is None:
+            throttle.record(throttle.SIGN_IN_PER_CLIENT, throttle.client_key())
+            throttle.record(throttle.SIGN_IN_PER_ACCOUNT, name)
         if account is not None:
             start_session(account)
             login_user(account)
@@ -52,7 +75,10 @@ def logout() -> ResponseReturnValue:
 @bp.get("/setup/<token>")
 def setup_link(token: str) -> ResponseReturnValue:
     """Check a set-up link, then move its token out of the address bar."""
+    if throttle.is_blocked(throttle.LINK_GUESSES, throttle.client_key()):
+        return render_template("errors/429.html", code=429), 429
     if usable_setup_link(token) is None:
+        throttle.record(throttle.LINK_GUESSES, throttle.client_key())
         return render_template("auth/setup_invalid.html"), 404
     session[SETUP_TOKEN_KEY] = token
     return redirect(url_for("auth.setup"))
