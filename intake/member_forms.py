@@ -7,6 +7,7 @@ from wtforms import BooleanField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Regexp
 
+from intake import audit
 from intake.accounts import IssuedLink
 from intake.extensions import db
 from intake.membership import Invitation, MembershipError, invite_member
@@ -67,6 +68,7 @@ def invite_from(form: InviteForm, process: Process, invited_by: Account) -> Invi
     except MembershipError as exc:
         form.username.errors.append(str(exc))
         return None
+    audit.record("member-added", process=process, subject=f"membership:{invitation.membership.id}")
     db.session.commit()
     return invitation
 

@@ -11,6 +11,7 @@ from wtforms import RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
+from intake import audit
 from intake.extensions import db
 from intake.member_forms import InviteForm, invite_from, invited_page
 from intake.membership import (
@@ -76,6 +77,7 @@ def new_process() -> ResponseReturnValue:
         except MembershipError as exc:
             form.short_name.errors.append(str(exc))
         else:
+            audit.record("process-created", subject=f"process:{process.id}")
             db.session.commit()
             flash(_("Process created. Now add its first members."), "info")
             return redirect(url_for("admin.process", short_name=process.short_name))
@@ -95,4 +97,13 @@ def process(short_name: str) -> ResponseReturnValue:
             return invited_page(invitation.membership, invitation.setup, back)
     return render_template(
         "admin/process.html", process=process, members=current_members(process), form=form
+    )
+
+
+@bp.get("/audit")
+@instance_admin_only
+def audit_log() -> str:
+    """Instance-level events: sign-ins, failed sign-ins, processes created."""
+    return render_template(
+        "admin/audit.html", events=audit.events(None), action_label=audit.action_label
     )

@@ -5,9 +5,10 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from intake import throttle
+from intake import audit, throttle
 from intake.accounts import (
     authenticate,
+    find_account,
     normalise_username,
     redeem_setup_link,
     set_password,
@@ -48,11 +49,13 @@ def login() -> ResponseReturnValue:
                 )
         account = authenticate(form.username.data, form.password.data)
         if account is None:
+            audit.record("signin-failed", actor=find_account(name))
             throttle.record(throttle.SIGN_IN_PER_CLIENT, throttle.client_key())
             throttle.record(throttle.SIGN_IN_PER_ACCOUNT, name)
         if account is not None:
             start_session(account)
             login_user(account)
+            audit.record("signin", actor=account)
             db.session.commit()
             return redirect(_safe_next(form.next.data))
         # Same words whether the name is unknown or the password wrong,
@@ -65,6 +68,7 @@ def login() -> ResponseReturnValue:
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
     """End this session on the server, not only in the browser."""
+    audit.record("signout")
     end_current_session("signed-out")
     logout_user()
     db.session.commit()
@@ -124,6 +128,7 @@ def change_password() -> ResponseReturnValue:
             set_password(current_user, form.password.data)
             account = current_user._get_current_object()
             end_sessions_of(account, "password-changed")
+            audit.record("password-changed", actor=account)
             start_session(account)
             login_user(account)
             db.session.commit()

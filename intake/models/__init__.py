@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models, one module per part of the domain."""
 
 from intake.models.account import Account, AccountSession, SetupLink
+from intake.models.audit import AuditEvent
 from intake.models.base import Base, utcnow
 from intake.models.demand import (
     AgreedStep,
@@ -24,6 +25,7 @@ __all__ = [
     "AccountSession",
     "AgreedStep",
     "AmendmentState",
+    "AuditEvent",
     "Base",
     "CheckinRound",
     "ContactEntry",

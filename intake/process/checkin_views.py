@@ -8,7 +8,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from intake import invitations
+from intake import audit, invitations
 from intake.checkin_results import results
 from intake.extensions import db
 from intake.formdef.model import localised
@@ -94,6 +94,9 @@ def index() -> ResponseReturnValue:
                 days=form.days.data,
                 by=current_user,
             )
+            audit.record(
+                "invitations-created", process=g.process, subject=f"round:{checkin_round.id}"
+            )
             return _links_page(
                 issued,
                 form.send_email.data == "yes",
@@ -139,6 +142,7 @@ def remind(invitation_id: int) -> ResponseReturnValue:
     except invitations.InvitationError as exc:
         flash(str(exc), "error")
         return redirect(url_for("checkins.round_page", round_id=invitation.round_id))
+    audit.record("invitation-renewed", process=g.process, subject=f"invitation:{invitation.id}")
     back = (
         url_for("checkins.round_page", round_id=invitation.round_id)
         if invitation.round_id
@@ -153,6 +157,7 @@ def revoke(invitation_id: int) -> ResponseReturnValue:
     """The link stops working at once."""
     invitation = _invitation(invitation_id)
     invitations.revoke(invitation)
+    audit.record("invitation-revoked", process=g.process, subject=f"invitation:{invitation.id}")
     db.session.commit()
     flash(_("The link no longer works."), "info")
     if invitation.round_id:
@@ -171,6 +176,7 @@ def him(record_id: int) -> ResponseReturnValue:
         abort(404)
     form = HisLinkForm()
     if form.validate_on_submit():
+        audit.record("his-link-created", process=g.process, subject=f"minutes:{minutes.id}")
         issued = invitations.invite_him(
             g.process, minutes, email=form.email.data or "", days=form.days.data, by=current_user
         )

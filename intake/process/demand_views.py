@@ -5,7 +5,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from intake import demands
+from intake import audit, demands
 from intake.extensions import db
 from intake.models import Demand, DemandAmendment, Role
 from intake.process.forms import AmendmentForm
@@ -42,6 +42,7 @@ def amend(demand_id: int) -> ResponseReturnValue:
             form.text.errors.append(_("This is the current wording. Change it, or cancel."))
         else:
             demands.propose_amendment(demand, form.text.data, form.reason.data, current_user)
+            audit.record("amendment-proposed", process=g.process, subject=f"demand:{demand.number}")
             db.session.commit()
             flash(
                 _("Amendment proposed. It takes effect once the support group approves it."), "info"
@@ -59,6 +60,8 @@ def _decide(amendment_id: int, approve: bool) -> ResponseReturnValue:
     except demands.AmendmentConflict as exc:
         flash(str(exc), "error")
         return redirect(url_for("demands.index")), 303
+    action = "amendment-approved" if approve else "amendment-rejected"
+    audit.record(action, process=g.process, subject=f"amendment:{amendment_id}")
     db.session.commit()
     flash(_("Amendment approved.") if approve else _("Amendment not approved."), "info")
     return redirect(url_for("demands.index"))

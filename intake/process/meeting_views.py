@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from intake import meetings
+from intake import audit, meetings
 from intake.clock import today
 from intake.extensions import db
 from intake.labels import meeting_kind_label
@@ -83,6 +83,7 @@ def cadence() -> ResponseReturnValue:
     cadence_form = CadenceForm()
     if cadence_form.validate_on_submit():
         g.process.meeting_cadence_days = cadence_form.every_days.data
+        audit.record("cadence-changed", process=g.process)
         db.session.commit()
         flash(_("Meeting rhythm saved."), "info")
         return redirect(url_for("meetings.index"))

@@ -24,6 +24,7 @@ from wtforms import BooleanField, DateField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
+from intake import audit
 from intake.clock import today
 from intake.extensions import db
 from intake.models import ReportBack, ReportState, Role, Submission, SubmissionStatus
@@ -117,6 +118,7 @@ def index() -> ResponseReturnValue:
             form.until.errors.append(str(exc))
             status = 422
         else:
+            audit.record("report-requested", process=g.process, subject=f"report:{report.id}")
             db.session.commit()
             if current_app.config.get("REPORT_RENDER_INLINE"):
                 service.render(report)
@@ -154,6 +156,7 @@ def download(report_id: int) -> Response:
         abort(404)
     pdf = service.pdf_of(report)
     service.log_download(g.process, current_user, report=report)
+    audit.record("report-read", process=g.process, subject=f"report:{report.id}")
     db.session.commit()
     name = f"report-back-{g.process.short_name}-{report.since}-{report.until}.pdf"
     response = Response(pdf, mimetype="application/pdf")
@@ -171,6 +174,7 @@ def release(report_id: int) -> ResponseReturnValue:
     except service.ReportError as exc:
         flash(str(exc), "error")
         return redirect(url_for("reports.show", report_id=report.id)), 303
+    audit.record("report-released", process=g.process, subject=f"report:{report.id}")
     db.session.commit()
     flash(_("Released. The central group can download it now."), "info")
     return redirect(url_for("reports.show", report_id=report.id))
@@ -188,6 +192,7 @@ def withdraw(report_id: int) -> ResponseReturnValue:
         except service.ReportError as exc:
             flash(str(exc), "error")
         else:
+            audit.record("report-withdrawn", process=g.process, subject=f"report:{report.id}")
             db.session.commit()
             flash(_("Withdrawn."), "info")
         return redirect(url_for("reports.show", report_id=report.id))

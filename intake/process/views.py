@@ -5,6 +5,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from intake import audit
 from intake.accounts import issue_setup_link
 from intake.clock import today
 from intake.demands import demand_views
@@ -84,6 +85,7 @@ def remove(membership_id: int) -> ResponseReturnValue:
     except MembershipError as exc:
         flash(str(exc), "error")
     else:
+        audit.record("member-removed", process=g.process, subject=f"membership:{membership.id}")
         db.session.commit()
         flash(_("%(name)s is no longer a member.", name=membership.account.display_name), "info")
     return redirect(url_for("process.members"))
@@ -99,6 +101,9 @@ def toggle_coordinator(membership_id: int) -> ResponseReturnValue:
     except MembershipError as exc:
         flash(str(exc), "error")
     else:
+        audit.record(
+            "coordinator-changed", process=g.process, subject=f"membership:{membership.id}"
+        )
         db.session.commit()
     return redirect(url_for("process.members"))
 
@@ -112,5 +117,15 @@ def new_setup_link(membership_id: int) -> ResponseReturnValue:
         flash(_("This person has already chosen a password."), "error")
         return redirect(url_for("process.members"))
     issued = issue_setup_link(membership.account, created_by=current_user)
+    audit.record("setup-link-issued", process=g.process, subject=f"membership:{membership.id}")
     db.session.commit()
     return invited_page(membership, issued, url_for("process.members"))
+
+
+@bp.get("/audit")
+@allow(coordinator=True)
+def audit_log() -> str:
+    """Who did what and when in this process, newest first; never what anyone wrote."""
+    return render_template(
+        "process/audit.html", events=audit.events(g.process), action_label=audit.action_label
+    )

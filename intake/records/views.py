@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from intake import audit
 from intake.demands import demands_of
 from intake.extensions import db
 from intake.formdef import FormDefinition
@@ -311,6 +312,7 @@ def share(record_id: int) -> ResponseReturnValue:
     if record.is_draft or record.form_id not in SHAREABLE:
         abort(404)
     record.shared_with_support = not record.shared_with_support
+    audit.record("record-shared", process=g.process, subject=f"record:{record.id}")
     db.session.commit()
     flash(
         _("The support group can now read this record.")
@@ -345,6 +347,7 @@ def pdf(record_id: int) -> Response:
         title = localised(form.title, g.process.language)
     data = to_pdf(document_html(title, sections, g.process.language, g.process.pseudonym))
     log_download(g.process, current_user, submission=record)
+    audit.record("document-read", process=g.process, subject=f"record:{record.id}")
     db.session.commit()
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = (

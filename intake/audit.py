@@ -1,0 +1,71 @@
+"""Writing and reading the audit log. Actions and ids only: no answer text, token or name."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from intake.extensions import db
+from intake.models import Account, AuditEvent, Process
+
+ACTIONS = {
+    "signin": lambda: _("signed in"),
+    "signin-failed": lambda: _("failed sign-in"),
+    "signout": lambda: _("signed out"),
+    "password-changed": lambda: _("changed their password"),
+    "process-created": lambda: _("created a process"),
+    "member-added": lambda: _("added a member"),
+    "member-removed": lambda: _("removed a member"),
+    "coordinator-changed": lambda: _("changed who coordinates"),
+    "setup-link-issued": lambda: _("issued a set-up link"),
+    "amendment-proposed": lambda: _("proposed an amendment"),
+    "amendment-approved": lambda: _("approved an amendment"),
+    "amendment-rejected": lambda: _("did not approve an amendment"),
+    "invitations-created": lambda: _("created check-in links"),
+    "invitation-renewed": lambda: _("sent a reminder link"),
+    "invitation-revoked": lambda: _("revoked a link"),
+    "his-link-created": lambda: _("created his link"),
+    "cadence-changed": lambda: _("changed the meeting rhythm"),
+    "report-requested": lambda: _("asked for a report-back"),
+    "report-released": lambda: _("released a report-back"),
+    "report-withdrawn": lambda: _("withdrew a report-back"),
+    "report-read": lambda: _("downloaded a report-back"),
+    "document-read": lambda: _("downloaded a record as PDF"),
+    "record-shared": lambda: _("changed sharing with the support group"),
+}
+
+
+def record(
+    action: str,
+    *,
+    process: Process | None = None,
+    subject: str = "",
+    actor: Account | None = None,
+) -> None:
+    """Add an event to the session; it is written with the change it describes."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    if actor is None and current_user and current_user.is_authenticated:
+        actor = current_user._get_current_object()
+    db.session.add(
+        AuditEvent(
+            process_id=process.id if process else None,
+            actor_id=actor.id if actor else None,
+            action=action,
+            subject=subject[:60],
+        )
+    )
+
+
+def events(process: Process | None, limit: int = 500) -> list[AuditEvent]:
+    query = sa.select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
+    if process is None:
+        query = query.where(AuditEvent.process_id.is_(None))
+    else:
+        query = query.where(AuditEvent.process_id == process.id)
+    return list(db.session.scalars(query))
+
+
+def action_label(action: str) -> str:
+    return ACTIONS.get(action, lambda: action)()
