@@ -33,6 +33,8 @@ ACTIONS = {
     "report-read": lambda: _("downloaded a report-back"),
     "document-read": lambda: _("downloaded a record as PDF"),
     "record-shared": lambda: _("changed sharing with the support group"),
+    "process-exported": lambda: _("exported the whole process"),
+    "process-erased": lambda: _("erased a process"),
 }
 
 

@@ -5,7 +5,7 @@ from flask.cli import FlaskGroup
 
 
 def register(app: Flask) -> None:
-    from intake.cli import check, demo, firstrun, keys, processes, report, users
+    from intake.cli import archive, check, demo, firstrun, keys, processes, report, users
 
     app.cli.add_command(users.user)
     app.cli.add_command(processes.process)
@@ -14,6 +14,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(firstrun.firstrun)
     app.cli.add_command(keys.keys)
     app.cli.add_command(report.report)
+    app.cli.add_command(archive.export)
+    app.cli.add_command(archive.unseal)
+    app.cli.add_command(archive.erase)
 
 
 def _create_app() -> Flask:

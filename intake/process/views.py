@@ -1,11 +1,11 @@
 """A process's own pages: the overview, at a glance, and its members."""
 
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from intake import audit
+from intake import archive, audit
 from intake.accounts import issue_setup_link
 from intake.clock import today
 from intake.demands import demand_views
@@ -129,3 +129,43 @@ def audit_log() -> str:
     return render_template(
         "process/audit.html", events=audit.events(g.process), action_label=audit.action_label
     )
+
+
+@bp.route("/export", methods=["GET", "POST"])
+@allow(coordinator=True)
+def export() -> ResponseReturnValue:
+    """Download every record of this process as one archive, sealed with a passphrase if given."""
+    if request.method == "POST":
+        passphrase = request.form.get("passphrase", "")
+        if passphrase and len(passphrase) < 12:
+            flash(_("Use a passphrase of at least 12 characters, or none."), "error")
+            return render_template("process/export.html"), 422
+        data = archive.export(g.process, passphrase or None)
+        audit.record("process-exported", process=g.process)
+        db.session.commit()
+        suffix = "sealed" if passphrase else "zip"
+        response = Response(data, mimetype="application/octet-stream")
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="intake-{g.process.short_name}.{suffix}"'
+        )
+        return response
+    return render_template("process/export.html")
+
+
+@bp.route("/erase", methods=["GET", "POST"])
+@allow(coordinator=True)
+def erase() -> ResponseReturnValue:
+    """Two steps: type the short name, then confirm; then everything of the process is gone."""
+    typed = request.form.get("short_name", "").strip()
+    if request.method == "GET" or typed != g.process.short_name:
+        if request.method == "POST":
+            flash(_("That is not the short name of this process. Nothing was deleted."), "error")
+        return render_template("process/erase.html", step=1)
+    if request.form.get("confirm") != "yes":
+        return render_template("process/erase.html", step=2)
+    # Logged first: the erasing account may itself be erased with the process.
+    audit.record("process-erased", subject=f"process:{g.process.id}")
+    db.session.commit()
+    archive.erase(g.process)
+    flash(_("The process and everything of it are erased."), "info")
+    return redirect(url_for("home.index"))

@@ -1,0 +1,71 @@
+"""``intake export`` / ``intake erase`` / ``intake unseal``: a whole process out, or gone."""
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from intake import archive, audit
+from intake.extensions import db
+from intake.membership import process_by_short_name
+
+
+def _process(short_name: str):
+    process = process_by_short_name(short_name)
+    if process is None:
+        raise click.ClickException(f"No process named {short_name!r}.")
+    return process
+
+
+@click.command("export")
+@click.argument("short_name")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--encrypt", is_flag=True, help="Seal the archive with a passphrase (asked for).")
+@with_appcontext
+def export(short_name: str, output: Path, encrypt: bool) -> None:
+    """Write every record of a process, with form definitions and released PDFs, to one file."""
+    process = _process(short_name)
+    passphrase = None
+    if encrypt:
+        passphrase = click.prompt("Passphrase", hide_input=True, confirmation_prompt=True)
+        if len(passphrase) < 12:
+            raise click.ClickException("Use a passphrase of at least 12 characters.")
+    output.write_bytes(archive.export(process, passphrase))
+    output.chmod(0o600)
+    audit.record("process-exported", process=process)
+    db.session.commit()
+    click.echo(f"Wrote {output}{' (sealed)' if passphrase else ''}. Keep it as safe as the data.")
+
+
+@click.command("unseal")
+@click.argument("sealed", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def unseal(sealed: Path, output: Path) -> None:
+    """Open an archive sealed with a passphrase into a plain zip."""
+    passphrase = click.prompt("Passphrase", hide_input=True)
+    try:
+        data = archive.unseal(sealed.read_bytes(), passphrase)
+    except Exception as exc:
+        raise click.ClickException("Wrong passphrase, or not a sealed intake archive.") from exc
+    output.write_bytes(data)
+    output.chmod(0o600)
+    click.echo(f"Wrote {output}.")
+
+
+@click.command("erase")
+@click.argument("short_name")
+@click.option("--yes", is_flag=True, help="Do not ask; for scripts.")
+@with_appcontext
+def erase(short_name: str, yes: bool) -> None:
+    """Delete a process and everything of it, and accounts that belonged only to it."""
+    process = _process(short_name)
+    if not yes:
+        typed = click.prompt(
+            f"This deletes everything of {short_name!r} for good. Type its short name to go on"
+        )
+        if typed.strip() != short_name:
+            raise click.ClickException("Nothing was deleted.")
+    audit.record("process-erased", subject=f"process:{process.id}")
+    db.session.commit()
+    result = archive.erase(process)
+    click.echo(f"Erased {short_name}; {result['accounts']} account(s) that belonged only to it.")
