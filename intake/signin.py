@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, session
+from flask import current_app, request, session
 
 from intake.extensions import db
 from intake.models import Account, AccountSession, utcnow
@@ -27,12 +27,53 @@ def start_session(account: Account) -> AccountSession:
     if lang:
         session["lang"] = lang
     token = new_token()
-    row = AccountSession(account_id=account.id, token_hash=hash_token(token))
+    row = AccountSession(account_id=account.id, token_hash=hash_token(token), device=device_hint())
     db.session.add(row)
     db.session.flush()
     session[SESSION_KEY] = token
     session.permanent = True
     return row
+
+
+def device_hint() -> str:
+    """Browser and system from the User-Agent, coarsely: enough to recognise, not to track."""
+    agent = request.headers.get("User-Agent", "")
+    browser = next((b for b in ("Firefox", "Edg", "Chrome", "Safari") if b in agent), "")
+    system = next(
+        (s for s in ("Android", "iPhone", "iPad", "Windows", "Mac OS", "Linux") if s in agent), ""
+    )
+    browser = {"Edg": "Edge"}.get(browser, browser)
+    return " · ".join(part for part in (browser, system) if part)[:80]
+
+
+def sessions_of(account: Account) -> list[AccountSession]:
+    return list(
+        db.session.scalars(
+            sa.select(AccountSession)
+            .where(AccountSession.account_id == account.id, AccountSession.ended_at.is_(None))
+            .order_by(AccountSession.last_seen_at.desc())
+        )
+    )
+
+
+def is_current(row: AccountSession) -> bool:
+    token = session.get(SESSION_KEY)
+    return bool(token) and row.token_hash == hash_token(token)
+
+
+def end_session(account: Account, session_id: int, reason: str = "ended-by-owner") -> bool:
+    """End one of this account's sessions; False if it is not theirs or already ended."""
+    return bool(
+        db.session.execute(
+            sa.update(AccountSession)
+            .where(
+                AccountSession.id == session_id,
+                AccountSession.account_id == account.id,
+                AccountSession.ended_at.is_(None),
+            )
+            .values(ended_at=utcnow(), ended_reason=reason)
+        ).rowcount
+    )
 
 
 def end_current_session(reason: str = "signed-out") -> None:

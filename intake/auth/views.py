@@ -1,6 +1,6 @@
 """Sign-in, sign-out, set-up links and password change."""
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -18,7 +18,14 @@ from intake.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
 from intake.extensions import db
 from intake.i18n import _safe_next
 from intake.security.passwords import verify_password
-from intake.signin import end_current_session, end_sessions_of, start_session
+from intake.signin import (
+    end_current_session,
+    end_session,
+    end_sessions_of,
+    is_current,
+    sessions_of,
+    start_session,
+)
 
 bp = Blueprint("auth", __name__)
 
@@ -135,3 +142,30 @@ def change_password() -> ResponseReturnValue:
             flash(_("Your password is changed. Other devices are signed out."), "info")
             return redirect(url_for("home.index"))
     return render_template("auth/password.html", form=form)
+
+
+@bp.get("/account/sessions")
+def sessions() -> str:
+    """Where this account is signed in, with a button to end each other session."""
+    return render_template(
+        "auth/sessions.html", rows=sessions_of(current_user), is_current=is_current
+    )
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+def end_one(session_id: int) -> ResponseReturnValue:
+    """Sign out one other device at once; its copied cookie stops working."""
+    if not end_session(current_user, session_id):
+        abort(404)
+    db.session.commit()
+    flash(_("That device is signed out."), "info")
+    return redirect(url_for("auth.sessions"))
+
+
+@bp.post("/account/sessions/others/end")
+def end_others() -> ResponseReturnValue:
+    """Sign out every other device."""
+    ended = end_sessions_of(current_user, "ended-by-owner", keep_current=True)
+    db.session.commit()
+    flash(_("%(n)d other device(s) signed out.", n=ended), "info")
+    return redirect(url_for("auth.sessions"))

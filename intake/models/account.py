@@ -80,5 +80,7 @@ class AccountSession(Base):
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None]
     ended_reason: Mapped[str | None] = mapped_column(String(32))
+    # A short hint ("Firefox on Linux") so a person can tell their devices apart.
+    device: Mapped[str | None] = mapped_column(String(80))
 
     account: Mapped[Account] = relationship()
