@@ -33,6 +33,9 @@ ACTIONS = {
     "report-read": lambda: _("downloaded a report-back"),
     "document-read": lambda: _("downloaded a record as PDF"),
     "record-shared": lambda: _("changed sharing with the support group"),
+    "second-factor-on": lambda: _("turned on a second factor"),
+    "second-factor-off": lambda: _("turned off the second factor"),
+    "second-factor-required": lambda: _("changed whether a second factor is required"),
     "process-exported": lambda: _("exported the whole process"),
     "process-erased": lambda: _("erased a process"),
 }

@@ -54,3 +54,23 @@ class ChangePasswordForm(FlaskForm):
     )
     password = SetPasswordForm.password
     confirm = SetPasswordForm.confirm
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        validators=[InputRequired(_l("Enter the code.")), Length(max=40, message=TOO_LONG)],
+        description=_l("Six digits from your authenticator app, or one of your recovery codes."),
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"},
+    )
+
+
+class PasswordCheckForm(FlaskForm):
+    password = PasswordField(
+        _l("Your password"),
+        validators=[
+            InputRequired(_l("Enter your password.")),
+            Length(max=MAX_LENGTH, message=TOO_LONG),
+        ],
+        render_kw={"autocomplete": "current-password"},
+    )

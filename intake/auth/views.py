@@ -1,11 +1,13 @@
-"""Sign-in, sign-out, set-up links and password change."""
+"""Sign-in, sign-out, set-up links, password change, devices and the second factor."""
+
+import time
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from intake import audit, throttle
+from intake import audit, second_factor, throttle
 from intake.accounts import (
     authenticate,
     find_account,
@@ -14,9 +16,16 @@ from intake.accounts import (
     set_password,
     usable_setup_link,
 )
-from intake.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
+from intake.auth.forms import (
+    ChangePasswordForm,
+    CodeForm,
+    LoginForm,
+    PasswordCheckForm,
+    SetPasswordForm,
+)
 from intake.extensions import db
 from intake.i18n import _safe_next
+from intake.models import Account
 from intake.security.passwords import verify_password
 from intake.signin import (
     end_current_session,
@@ -30,6 +39,8 @@ from intake.signin import (
 bp = Blueprint("auth", __name__)
 
 SETUP_TOKEN_KEY = "setup_token"  # noqa: S105 (a session key name, not a secret)
+PENDING_KEY = "second_step"
+PENDING_SECONDS = 300
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -59,6 +70,15 @@ def login() -> ResponseReturnValue:
             audit.record("signin-failed", actor=find_account(name))
             throttle.record(throttle.SIGN_IN_PER_CLIENT, throttle.client_key())
             throttle.record(throttle.SIGN_IN_PER_ACCOUNT, name)
+        if account is not None and account.has_second_factor:
+            # The password was right; the session starts only after the code.
+            lang = session.get("lang")
+            session.clear()
+            if lang:
+                session["lang"] = lang
+            session[PENDING_KEY] = {"id": account.id, "at": time.time(), "next": form.next.data}
+            db.session.commit()
+            return redirect(url_for("auth.second_step"))
         if account is not None:
             start_session(account)
             login_user(account)
@@ -169,3 +189,89 @@ def end_others() -> ResponseReturnValue:
     db.session.commit()
     flash(_("%(n)d other device(s) signed out.", n=ended), "info")
     return redirect(url_for("auth.sessions"))
+
+
+def _pending_account() -> Account | None:
+    pending = session.get(PENDING_KEY)
+    if not pending or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        return None
+    account = db.session.get(Account, pending.get("id"))
+    if account is None or account.is_deactivated or not account.has_second_factor:
+        return None
+    return account
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def second_step() -> ResponseReturnValue:
+    """The second step of signing in: a code from the authenticator, or a recovery code."""
+    account = _pending_account()
+    if account is None:
+        session.pop(PENDING_KEY, None)
+        flash(_("Please sign in again."), "info")
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        if throttle.is_blocked(throttle.SIGN_IN_PER_ACCOUNT, account.username):
+            minutes = throttle.retry_after(throttle.SIGN_IN_PER_ACCOUNT)
+            return render_template("auth/throttled.html", minutes=minutes), 429
+        if second_factor.verify(account, form.code.data):
+            target = session.get(PENDING_KEY, {}).get("next")
+            start_session(account)
+            login_user(account)
+            audit.record("signin", actor=account)
+            db.session.commit()
+            return redirect(_safe_next(target))
+        db.session.rollback()
+        audit.record("signin-failed", actor=account)
+        throttle.record(throttle.SIGN_IN_PER_ACCOUNT, account.username)
+        form.code.errors.append(_("That code does not work. Codes change every 30 seconds."))
+    return render_template("auth/code.html", form=form)
+
+
+@bp.route("/account/second-factor", methods=["GET", "POST"])
+def second_factor_page() -> ResponseReturnValue:
+    """Turn the second factor on (password, then a first code) or off (password and a code)."""
+    account = current_user._get_current_object()
+    password_form, code_form = PasswordCheckForm(prefix="p"), CodeForm(prefix="c")
+    action = request.form.get("action")
+    if request.method == "POST" and action == "begin" and password_form.validate_on_submit():
+        if verify_password(account.password_hash, password_form.password.data):
+            secret = second_factor.begin(account)
+            db.session.commit()
+            return render_template(
+                "auth/second_factor.html",
+                step="scan",
+                secret=secret,
+                qr=second_factor.qr_code(account, secret),
+                form=code_form,
+            )
+        password_form.password.errors.append(_("That is not your current password."))
+    if request.method == "POST" and action == "confirm" and code_form.validate_on_submit():
+        codes = second_factor.confirm(account, code_form.code.data)
+        if codes is not None:
+            end_sessions_of(account, "second-factor-on", keep_current=True)
+            audit.record("second-factor-on", actor=account)
+            db.session.commit()
+            return render_template("auth/second_factor.html", step="codes", codes=codes)
+        secret = second_factor.pending_secret(account)
+        if secret is None:
+            return redirect(url_for("auth.second_factor_page"))
+        code_form.code.errors.append(_("That code does not work. Codes change every 30 seconds."))
+        return render_template(
+            "auth/second_factor.html",
+            step="scan",
+            secret=secret,
+            qr=second_factor.qr_code(account, secret),
+            form=code_form,
+        ), 422
+    if request.method == "POST" and action == "off" and password_form.validate_on_submit():
+        ok_password = verify_password(account.password_hash, password_form.password.data)
+        if ok_password and second_factor.verify(account, request.form.get("off_code", "")):
+            second_factor.turn_off(account)
+            audit.record("second-factor-off", actor=account)
+            db.session.commit()
+            flash(_("The second factor is off."), "info")
+            return redirect(url_for("auth.second_factor_page"))
+        db.session.rollback()
+        password_form.password.errors.append(_("The password or the code does not work."))
+    return render_template("auth/second_factor.html", step="status", form=password_form)

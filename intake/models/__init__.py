@@ -1,6 +1,6 @@
 """Typed SQLAlchemy models, one module per part of the domain."""
 
-from intake.models.account import Account, AccountSession, SetupLink
+from intake.models.account import Account, AccountSession, RecoveryCode, SetupLink
 from intake.models.audit import AuditEvent
 from intake.models.base import Base, utcnow
 from intake.models.demand import (
@@ -42,6 +42,7 @@ __all__ = [
     "MeetingState",
     "Membership",
     "Process",
+    "RecoveryCode",
     "ReportBack",
     "ReportDownload",
     "ReportState",

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intake.models.base import Base, utcnow
@@ -28,6 +28,11 @@ class Account(UserMixin, Base):
     locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[datetime | None]
+    # Second factor: the TOTP secret (encrypted), one being set up, and the last
+    # time step used, so that a code cannot be used twice.
+    totp_secret: Mapped[bytes | None] = mapped_column(LargeBinary)
+    totp_pending: Mapped[bytes | None] = mapped_column(LargeBinary)
+    totp_last_counter: Mapped[int | None]
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="account", foreign_keys="Membership.account_id"
@@ -36,6 +41,10 @@ class Account(UserMixin, Base):
     @property
     def is_active(self) -> bool:  # read by Flask-Login
         return not self.is_deactivated
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_secret is not None
 
     @property
     def has_password(self) -> bool:
@@ -84,3 +93,16 @@ class AccountSession(Base):
     device: Mapped[str | None] = mapped_column(String(80))
 
     account: Mapped[Account] = relationship()
+
+
+class RecoveryCode(Base):
+    """One-time codes for when the phone with the authenticator is gone; stored hashed."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None]

@@ -169,3 +169,13 @@ def erase() -> ResponseReturnValue:
     archive.erase(g.process)
     flash(_("The process and everything of it are erased."), "info")
     return redirect(url_for("home.index"))
+
+
+@bp.post("/second-factor")
+@allow(coordinator=True)
+def require_second_factor() -> ResponseReturnValue:
+    """Require, or stop requiring, a second factor of every member of this process."""
+    g.process.require_second_factor = not g.process.require_second_factor
+    audit.record("second-factor-required", process=g.process)
+    db.session.commit()
+    return redirect(url_for("process.members"))

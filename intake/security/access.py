@@ -16,7 +16,8 @@ from functools import wraps
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, g, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from intake.extensions import db
@@ -29,6 +30,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "auth.login",
         "auth.setup_link",
         "auth.setup",
+        "auth.second_step",
         "i18n.choose_language",
         "respond.open_link",
         "respond.page",
@@ -89,7 +91,7 @@ def load_process(endpoint: str | None, values: dict[str, Any] | None) -> None:
     g.membership = current_membership(process, current_user.id)
 
 
-def enforce_role() -> None:
+def enforce_role() -> Any:
     """Blueprint ``before_request``: 404 unless the view lets this person's role in."""
     view = current_app.view_functions.get(request.endpoint or "")
     allowed: Iterable[Role] | None = getattr(view, "_intake_roles", None)
@@ -98,6 +100,13 @@ def enforce_role() -> None:
         abort(404)
     if getattr(view, "_intake_coordinator", False) and not membership.is_coordinator:
         abort(404)
+    if g.process.require_second_factor and not current_user.has_second_factor:
+        flash(
+            _("This process asks every member to sign in with a second factor. Set it up first."),
+            "error",
+        )
+        return redirect(url_for("auth.second_factor_page"))
+    return None
 
 
 def add_short_name(endpoint: str, values: dict[str, Any]) -> None:

@@ -50,6 +50,7 @@ def world(app: Flask) -> dict[str, object]:
             "record_id": record.id,
             "form_id": "contact",
             "number": 1,
+            "session_id": 1,
         }
 
 
@@ -79,6 +80,7 @@ def test_public_endpoints_are_few_and_known() -> None:
                 "auth.login",
                 "auth.setup_link",
                 "auth.setup",
+                "auth.second_step",
                 "i18n.choose_language",
                 "respond.open_link",
                 "respond.page",
