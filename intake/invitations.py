@@ -106,7 +106,10 @@ def start_round(
     by: Account,
 ) -> tuple[CheckinRound, list[IssuedInvitation]]:
     checkin_round = CheckinRound(
-        process_id=process.id, title=title.strip(), form_id=form_id, created_by_id=by.id
+        process_id=process.id,
+        title=seal_text(title.strip(), f"process:{process.id}:invitation"),
+        form_id=form_id,
+        created_by_id=by.id,
     )
     checkin_round.intro = (
         seal_text(intro.strip(), f"process:{process.id}:invitation") if intro.strip() else None
@@ -167,6 +170,10 @@ def label_of(invitation: Invitation) -> str:
 
 def email_of(invitation: Invitation) -> str:
     return open_text(invitation.email, invitation.encryption_context) if invitation.email else ""
+
+
+def title_of(checkin_round: CheckinRound) -> str:
+    return open_text(checkin_round.title, checkin_round.encryption_context)
 
 
 def intro_of(checkin_round: CheckinRound | None) -> str:

@@ -9,7 +9,19 @@ import sqlalchemy as sa
 
 from intake.crypto import Keyring, keyring
 from intake.extensions import db
-from intake.models import Demand, Submission, SubmissionRevision
+from intake.models import (
+    Account,
+    AgreedStep,
+    CheckinRound,
+    Demand,
+    DemandAmendment,
+    Invitation,
+    Meeting,
+    ReportBack,
+    StepChange,
+    Submission,
+    SubmissionRevision,
+)
 
 
 @dataclass(frozen=True)
@@ -29,6 +41,21 @@ SEALED_COLUMNS: tuple[Sealed, ...] = (
     Sealed(Submission, "answers", lambda row: row.encryption_context),
     Sealed(SubmissionRevision, "answers", _revision_context),
     Sealed(Demand, "text", lambda row: row.encryption_context),
+    Sealed(DemandAmendment, "text", lambda row: row.demand.encryption_context),
+    Sealed(DemandAmendment, "reason", lambda row: row.demand.encryption_context),
+    Sealed(AgreedStep, "what", lambda row: row.encryption_context),
+    Sealed(AgreedStep, "status_reason", lambda row: row.encryption_context),
+    Sealed(StepChange, "reason", lambda row: f"process:{row.step.process_id}:step"),
+    Sealed(Meeting, "place", lambda row: row.encryption_context),
+    Sealed(Meeting, "expected", lambda row: row.encryption_context),
+    Sealed(CheckinRound, "title", lambda row: row.encryption_context),
+    Sealed(CheckinRound, "intro", lambda row: row.encryption_context),
+    Sealed(Invitation, "label", lambda row: row.encryption_context),
+    Sealed(Invitation, "email", lambda row: row.encryption_context),
+    Sealed(ReportBack, "pdf", lambda row: row.encryption_context),
+    Sealed(ReportBack, "withdraw_reason", lambda row: row.encryption_context),
+    Sealed(Account, "totp_secret", lambda row: f"account:{row.id}:totp"),
+    Sealed(Account, "totp_pending", lambda row: f"account:{row.id}:totp"),
 )
 
 

@@ -5,7 +5,7 @@ from flask.cli import FlaskGroup
 
 
 def register(app: Flask) -> None:
-    from intake.cli import archive, check, demo, firstrun, keys, processes, report, users
+    from intake.cli import archive, backup, check, demo, firstrun, keys, processes, report, users
 
     app.cli.add_command(users.user)
     app.cli.add_command(processes.process)
@@ -17,6 +17,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(archive.export)
     app.cli.add_command(archive.unseal)
     app.cli.add_command(archive.erase)
+    app.cli.add_command(backup.backup)
+    app.cli.add_command(backup.restore)
 
 
 def _create_app() -> Flask:

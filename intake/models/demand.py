@@ -171,3 +171,4 @@ class StepChange(Base):
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     changed_by: Mapped[Account | None] = relationship()
+    step: Mapped[AgreedStep] = relationship()

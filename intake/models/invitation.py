@@ -26,7 +26,7 @@ class CheckinRound(Base):
     process_id: Mapped[int] = mapped_column(
         ForeignKey("process.id", ondelete="CASCADE"), index=True
     )
-    title: Mapped[str] = mapped_column(String(120))
+    title: Mapped[bytes] = mapped_column(LargeBinary)  # encrypted: free text of the group
     form_id: Mapped[str] = mapped_column(String(40))
     intro: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))

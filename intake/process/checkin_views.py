@@ -107,6 +107,7 @@ def index() -> ResponseReturnValue:
         .where(CheckinRound.process_id == g.process.id)
         .order_by(CheckinRound.created_at.desc())
     ).all()
+    rounds = [(r, invitations.title_of(r)) for r in rounds]
     return render_template(
         "checkins/index.html", rounds=rounds, form=form, mail=mail_configured()
     ), (422 if form.is_submitted() else 200)
@@ -129,6 +130,7 @@ def round_page(round_id: int) -> str:
         questions=questions,
         title=localised(definition.title, _locale()),
         intro=invitations.intro_of(checkin_round),
+        round_title=invitations.title_of(checkin_round),
     )
 
 
