@@ -57,6 +57,7 @@ def test_rotate_reencrypts_everything_and_retires_old_key(app, runner, tmp_path)
         )
         record_id = record.id
         old_key = Keyring.key_id_of(record.answers)
+        factories.process_record(alpha, kim, marker="ROTATED")
 
     result = runner.invoke(args=["keys", "rotate", "--retire"])
     assert result.exit_code == 0, result.output
@@ -69,6 +70,19 @@ def test_rotate_reencrypts_everything_and_retires_old_key(app, runner, tmp_path)
         assert service.answers_of(record)["summary"] == "S1"
         for revision in db.session.query(SubmissionRevision):
             assert Keyring.key_id_of(revision.answers) != old_key
-        assert db.session.query(Demand).count() == 0
+        # Everything sealed is still readable after the old key is gone.
+        from intake import invitations
+        from intake.demands import demand_views
+        from intake.models import CheckinRound, Invitation, Process, ReportBack
+        from intake.report.service import pdf_of
+
+        process = db.session.query(Process).one()
+        views = demand_views(process)
+        assert views[0].original == "Demand ROTATED"
+        assert views[0].amendments[0].text == "New ROTATED"
+        assert invitations.title_of(db.session.query(CheckinRound).one()) == "Round ROTATED"
+        assert invitations.label_of(db.session.query(Invitation).one()) == "partner ROTATED"
+        assert pdf_of(db.session.query(ReportBack).one()).endswith(b"ROTATED")
+        assert db.session.query(Demand).count() == 1
     listing = runner.invoke(args=["keys", "list"]).output
     assert "current in use" in listing
