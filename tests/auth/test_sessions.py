@@ -59,3 +59,19 @@ def test_end_all_others_and_not_someone_elses(app):
     assert done.status_code == 302
     assert all(o.get("/").status_code == 302 for o in others)
     assert laptop.get("/").status_code == 200
+
+
+def test_tampered_or_forged_cookies_open_nothing(app):
+    with app.app_context():
+        factories.account("kim")
+    laptop = _browser(app, FIREFOX)
+    cookie = laptop.get_cookie("intake_session").value
+    for forged in (
+        cookie[:-2] + ("AA" if cookie[-2:] != "AA" else "BB"),
+        cookie.split(".")[0] + ".x.y",
+        "not-a-cookie",
+    ):
+        intruder = app.test_client()
+        intruder.set_cookie("intake_session", forged)
+        assert intruder.get("/").status_code == 302
+        assert intruder.get("/account/sessions").status_code == 302
