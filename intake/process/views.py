@@ -132,7 +132,7 @@ def audit_log() -> str:
 
 
 @bp.route("/export", methods=["GET", "POST"])
-@allow(coordinator=True)
+@allow(Role.CONTACT, coordinator=True)
 def export() -> ResponseReturnValue:
     """Download every record of this process as one archive, sealed with a passphrase if given."""
     if request.method == "POST":
@@ -153,7 +153,7 @@ def export() -> ResponseReturnValue:
 
 
 @bp.route("/erase", methods=["GET", "POST"])
-@allow(coordinator=True)
+@allow(Role.CONTACT, coordinator=True)
 def erase() -> ResponseReturnValue:
     """Two steps: type the short name, then confirm; then everything of the process is gone."""
     typed = request.form.get("short_name", "").strip()

@@ -123,7 +123,13 @@ def test_export_from_the_command_line(app, runner, two, tmp_path):
     assert "records.json" in zipfile.ZipFile(opened).namelist()
 
 
-def test_only_coordinators_export_or_erase(app, client, auth, two):
+def test_only_contact_group_coordinators_export_or_erase(app, client, auth, two):
+    """The export holds raw records, so even a coordinator of another role cannot take it."""
+    with app.app_context():
+        from intake.models import Membership
+
+        db.session.query(Membership).filter_by(account_id=two["only"]).one().is_coordinator = True
+        db.session.commit()
     auth.login("onlyhere")
     assert client.get("/p/alpha-erase-me/export").status_code == 404
     assert (
