@@ -95,9 +95,9 @@ def _status_at(changes: list[DemandStatusChange], day: date) -> DemandStatus:
     return before[-1].status if before else DemandStatus.NOT_STARTED
 
 
-def _status_until(changes: list[DemandStatusChange], day: date, now: DemandStatus) -> DemandStatus:
+def _status_until(changes: list[DemandStatusChange], day: date) -> DemandStatus:
     after = [c for c in changes if c.on <= day]
-    return after[-1].status if after else (now if not changes else DemandStatus.NOT_STARTED)
+    return after[-1].status if after else DemandStatus.NOT_STARTED
 
 
 def _assessment(submission: Submission | None, locale: str) -> list[tuple[str, str]]:
@@ -127,7 +127,7 @@ def assemble(
             d.number,
             d.current,
             d.original,
-            _status_until(d.status_changes, until, d.status),
+            _status_until(d.status_changes, until),
             _status_at(d.status_changes, since),
             [a for a in d.amendments if a.state.value == "approved"],
         )

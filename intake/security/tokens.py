@@ -1,7 +1,6 @@
 """Random tokens for links and sessions; only their hashes are ever stored."""
 
 import hashlib
-import hmac
 import secrets
 
 TOKEN_BYTES = 32
@@ -17,6 +16,3 @@ def hash_token(token: str) -> str:
     # nothing to brute-force, unlike a password.
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
-
-def same(a: str, b: str) -> bool:
-    return hmac.compare_digest(a.encode(), b.encode())

@@ -49,7 +49,7 @@ def test_planted_urls_fetch_and_embed_nothing(app, bait):
 
 def test_answers_with_markup_are_printed_as_text(app, client, auth, story, bait):
     from intake.extensions import db
-    from intake.models import Process
+    from intake.models import Process, Submission
     from intake.records import service
     from tests import factories
 
@@ -65,4 +65,6 @@ def test_answers_with_markup_are_printed_as_text(app, client, auth, story, bait)
     text = " ".join(pdf_text(response.data).split())
     assert f'<img src="http://127.0.0.1:{port}/p.png">' in text  # shown, not followed
     assert hits == []
-    assert service is not None
+    with app.app_context():
+        stored = service.answers_of(db.session.get(Submission, record_id))
+    assert stored["assessment"] == planted  # kept as typed; only the printing escapes it
