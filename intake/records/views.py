@@ -25,11 +25,7 @@ from intake.formdef.present import (
     travelling,
 )
 from intake.formdef.wtf import (
-    answers_to_formdata,
     build_form_class,
-    collect_answers,
-    draft_pairs,
-    without_entry,
 )
 from intake.models import (
     Invitation,
@@ -40,7 +36,7 @@ from intake.models import (
     SubmissionRevision,
     utcnow,
 )
-from intake.records import rules, service
+from intake.records import roundtrip, rules, service
 from intake.report.render import document_html, to_pdf
 from intake.report.service import log_download
 from intake.security.access import allow, process_blueprint
@@ -89,11 +85,7 @@ def _build(form: FormDefinition, formdata: MultiDict | None):
 
 
 def _stored_formdata(record: Submission) -> MultiDict:
-    answers = service.answers_of(record)
-    draft = service.draft_formdata(answers)
-    if draft is not None:
-        return MultiDict([tuple(pair) for pair in draft])
-    return answers_to_formdata(service.definition_of(record), answers)
+    return roundtrip.stored_formdata(service.definition_of(record), service.answers_of(record))
 
 
 def _editor(
@@ -134,26 +126,17 @@ def _handle_post(
     action = formdata.get("_action", "submit")
     lock_version = formdata.get("lock_version", type=int)
 
-    if action.startswith("add:") or action.startswith("remove:"):
-        # Without JavaScript, adding or removing an entry is a round trip that saves nothing.
-        _verb, group, *index = action.split(":")
-        if index:
-            formdata = without_entry(formdata, group, int(index[0]))
-        bound = _build(form, formdata)
-        if action.startswith("add:") and group in bound._fields:
-            bound[group].append_entry()
-            annotate(bound, form, _locale())
-        bound.validate = lambda *a, **k: False
+    bound = roundtrip.entry_round_trip(
+        action, formdata, lambda data: _build(form, data), form, _locale()
+    )
+    if bound is not None:
         return _editor(form, bound, record=record, lock_version=lock_version)
 
     bound = _build(form, formdata)
     submitting = action == "submit" or (record is not None and not record.is_draft)
-    valid = bound.validate_on_submit() if submitting else _csrf_ok(bound)
-    if not valid:
+    if not roundtrip.accepted(bound, submitting):
         return _editor(form, bound, record=record, lock_version=lock_version), 422
-    answers = (
-        collect_answers(form, bound) if submitting else {service.DRAFT_KEY: draft_pairs(formdata)}
-    )
+    answers = roundtrip.answers_from(form, bound, formdata, submitting)
     try:
         saved = service.save(
             g.process,
@@ -194,11 +177,6 @@ def _handle_post(
         return redirect(url_for("records.show", record_id=saved.submission.id))
     flash(_("Draft saved. Anyone in your group can resume it."), "info")
     return redirect(url_for("records.edit", record_id=saved.submission.id))
-
-
-def _csrf_ok(bound: Any) -> bool:
-    """Drafts skip the questions' checks but never the CSRF check."""
-    return bound.csrf_token.validate(bound) if hasattr(bound, "csrf_token") else True
 
 
 def _his_links(record: Submission) -> list[tuple[Invitation, str]]:

@@ -10,20 +10,15 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
-from werkzeug.datastructures import MultiDict
 
 from intake import invitations, throttle
 from intake.extensions import db
 from intake.formdef.present import annotate, problems, travel_label
 from intake.formdef.wtf import (
-    answers_to_formdata,
     build_form_class,
-    collect_answers,
-    draft_pairs,
-    without_entry,
 )
 from intake.models import AgreedStep, Invitation, InvitationKind, Process, Submission, utcnow
-from intake.records import rules, service
+from intake.records import roundtrip, rules, service
 from intake.steps import view as step_view
 
 bp = Blueprint("respond", __name__, url_prefix="/c")
@@ -113,38 +108,24 @@ def page() -> ResponseReturnValue:
     if request.method == "GET":
         formdata = None
         if record is not None:
-            stored = service.answers_of(record)
-            draft = service.draft_formdata(stored)
-            formdata = (
-                MultiDict([tuple(p) for p in draft])
-                if draft
-                else answers_to_formdata(definition, stored)
-            )
+            formdata = roundtrip.stored_formdata(definition, service.answers_of(record))
         return _page(invitation, _build(definition, formdata), definition)
 
     action = request.form.get("_action", "submit")
     formdata = request.form
-    if action.startswith(("add:", "remove:")):
-        _verb, group, *index = action.split(":")
-        if index:
-            formdata = without_entry(formdata, group, int(index[0]))
-        form = _build(definition, formdata)
-        if action.startswith("add:") and group in form._fields:
-            form[group].append_entry()
-            annotate(form, definition, str(get_locale() or "en"))
+    locale = str(get_locale() or "en")
+    form = roundtrip.entry_round_trip(
+        action, formdata, lambda data: _build(definition, data), definition, locale
+    )
+    if form is not None:
         return _page(invitation, form, definition)
 
     form = _build(definition, formdata)
     submitting = action == "submit"
-    valid = form.validate_on_submit() if submitting else form.csrf_token.validate(form)
-    if not valid:
+    if not roundtrip.accepted(form, submitting):
         return _page(invitation, form, definition, 422)
     invitation.anonymous = request.form.get("anonymous") == "yes"
-    answers = (
-        collect_answers(definition, form)
-        if submitting
-        else {service.DRAFT_KEY: draft_pairs(formdata)}
-    )
+    answers = roundtrip.answers_from(definition, form, formdata, submitting)
     process = db.session.get(Process, invitation.process_id)
     try:
         saved = service.save(
@@ -167,9 +148,7 @@ def page() -> ResponseReturnValue:
         return render_template("respond/thanks.html")
     db.session.commit()
     return _page(
-        invitation,
-        _build(definition, MultiDict([tuple(p) for p in answers[service.DRAFT_KEY]])),
-        definition,
+        invitation, _build(definition, roundtrip.stored_formdata(definition, answers)), definition
     )
 
 

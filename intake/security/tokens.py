@@ -15,4 +15,3 @@ def hash_token(token: str) -> str:
     # A plain SHA-256 is enough: the token is random and long, so there is
     # nothing to brute-force, unlike a password.
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
