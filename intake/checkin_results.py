@@ -11,14 +11,13 @@ import sqlalchemy as sa
 from intake.extensions import db
 from intake.formdef import FormDefinition
 from intake.formdef.model import localised
-from intake.formdef.present import choice_names
+from intake.formdef.present import CONSENT_FIELD, choice_names
 from intake.invitations import label_of
 from intake.models import Invitation, InvitationKind, Process, Submission, SubmissionStatus
 from intake.records import service
 
 CHOICE_TYPES = ("single_choice", "multiple_choice", "yes_no_unsure", "scale")
 TEXT_TYPES = ("text", "long_text")
-CONSENT_FIELD = "quote_consent"
 
 
 @dataclass

@@ -190,11 +190,25 @@ def readable(
     return sections
 
 
+# A form that asks this decides whether its author's own words may be quoted.
+CONSENT_FIELD = "quote_consent"
+WORDS = ("text", "long_text")
+
+
 def travelling(definition: FormDefinition, answers: dict[str, Any]) -> dict[str, Any]:
-    """Only the answers that may leave the web page (travel: report), nested ones too."""
+    """Only the answers that may leave the web page (travel: report), nested ones too.
+
+    Where the form asks for consent to be quoted and it was not given, the
+    author's own words stay behind too: only their choices travel, to be counted.
+    """
+    refused = any(f.id == CONSENT_FIELD for f in definition.fields()) and (
+        answers.get(CONSENT_FIELD) != "yes"
+    )
     kept: dict[str, Any] = {}
     for spec in definition.fields():
         if spec.travel != "report" or spec.id not in answers:
+            continue
+        if refused and spec.type in WORDS:
             continue
         value = answers[spec.id]
         allowed = {f.id for f in spec.fields if f.travel == "report"}

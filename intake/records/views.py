@@ -43,7 +43,6 @@ from intake.security.access import allow, process_blueprint
 
 bp = process_blueprint("records", __name__, "/records")
 
-CONSENT = "quote_consent"
 # Records the contact group may choose to show the support group.
 SHAREABLE = ("minutes",)
 
@@ -310,14 +309,6 @@ def pdf(record_id: int) -> Response:
         abort(404)
     form = service.definition_of(record)
     answers = travelling(form, service.answers_of(record))
-    if (
-        CONSENT in {f.id for f in form.fields()}
-        and service.answers_of(record).get(CONSENT) != "yes"
-    ):
-        # Without consent to be quoted, a person's own words never reach a PDF.
-        answers = {
-            k: v for k, v in answers.items() if form.field(k).type not in ("text", "long_text")
-        }
     sections = report_sections(
         form, readable(form, answers, g.process.language, demands_of(g.process))
     )
