@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, request, session
+from flask_login import login_user
 
 from intake.extensions import db
 from intake.models import Account, AccountSession, utcnow
@@ -21,7 +22,7 @@ LAST_SEEN_RESOLUTION = timedelta(minutes=1)
 
 
 def start_session(account: Account) -> AccountSession:
-    """Sign this browser in with a brand-new session id (no fixation)."""
+    """Sign this browser in with a brand-new session id (no fixation), for Flask-Login too."""
     lang = session.get("lang")
     session.clear()
     if lang:
@@ -32,6 +33,7 @@ def start_session(account: Account) -> AccountSession:
     db.session.flush()
     session[SESSION_KEY] = token
     session.permanent = True
+    login_user(account)
     return row
 
 

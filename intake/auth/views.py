@@ -5,7 +5,7 @@ import time
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from intake import audit, second_factor, throttle
 from intake.accounts import (
@@ -81,7 +81,6 @@ def login() -> ResponseReturnValue:
             return redirect(url_for("auth.second_step"))
         if account is not None:
             start_session(account)
-            login_user(account)
             audit.record("signin", actor=account)
             db.session.commit()
             return redirect(_safe_next(form.next.data))
@@ -135,7 +134,6 @@ def setup() -> ResponseReturnValue:
         if current_user.is_authenticated:
             logout_user()
         start_session(account)
-        login_user(account)
         db.session.commit()
         flash(_("Your password is set. Welcome."), "info")
         return redirect(url_for("home.index"))
@@ -157,7 +155,6 @@ def change_password() -> ResponseReturnValue:
             end_sessions_of(account, "password-changed")
             audit.record("password-changed", actor=account)
             start_session(account)
-            login_user(account)
             db.session.commit()
             flash(_("Your password is changed. Other devices are signed out."), "info")
             return redirect(url_for("home.index"))
@@ -217,7 +214,6 @@ def second_step() -> ResponseReturnValue:
         if second_factor.verify(account, form.code.data):
             target = session.get(PENDING_KEY, {}).get("next")
             start_session(account)
-            login_user(account)
             audit.record("signin", actor=account)
             db.session.commit()
             return redirect(_safe_next(target))
