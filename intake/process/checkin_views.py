@@ -17,7 +17,7 @@ from intake.mail import MailError, mail_configured, send
 from intake.models import CheckinRound, Invitation, Role, Submission, utcnow
 from intake.process.forms import HisLinkForm, RoundForm
 from intake.records import service
-from intake.security.access import allow, process_blueprint
+from intake.security.access import allow, of_this_process, process_blueprint
 from intake.urls import external_url
 
 bp = process_blueprint("checkins", __name__, "/checkins")
@@ -60,17 +60,11 @@ def _links_page(issued: list[IssuedInvitation], emailed: bool, back: str) -> str
 
 
 def _round(round_id: int) -> CheckinRound:
-    found = db.session.get(CheckinRound, round_id)
-    if found is None or found.process_id != g.process.id:
-        abort(404)
-    return found
+    return of_this_process(CheckinRound, round_id)
 
 
 def _invitation(invitation_id: int) -> Invitation:
-    found = db.session.get(Invitation, invitation_id)
-    if found is None or found.process_id != g.process.id:
-        abort(404)
-    return found
+    return of_this_process(Invitation, invitation_id)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -171,10 +165,8 @@ def revoke(invitation_id: int) -> ResponseReturnValue:
 @allow(Role.CONTACT)
 def him(record_id: int) -> ResponseReturnValue:
     """Send him the agreed steps of these minutes as a written record, with the reflection form."""
-    minutes = db.session.get(Submission, record_id)
-    if minutes is None or minutes.process_id != g.process.id or minutes.form_id != "minutes":
-        abort(404)
-    if minutes.is_draft:
+    minutes = of_this_process(Submission, record_id)
+    if minutes.form_id != "minutes" or minutes.is_draft:
         abort(404)
     form = HisLinkForm()
     if form.validate_on_submit():

@@ -1,6 +1,6 @@
 """The demands: their words, amendments and status over time."""
 
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import flash, g, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -9,16 +9,13 @@ from intake import audit, demands
 from intake.extensions import db
 from intake.models import Demand, DemandAmendment, Role
 from intake.process.forms import AmendmentForm
-from intake.security.access import allow, process_blueprint
+from intake.security.access import allow, of_this_process, process_blueprint
 
 bp = process_blueprint("demands", __name__, "/demands")
 
 
 def _demand(demand_id: int) -> Demand:
-    demand = db.session.get(Demand, demand_id)
-    if demand is None or demand.process_id != g.process.id:
-        abort(404)
-    return demand
+    return of_this_process(Demand, demand_id)
 
 
 @bp.get("/")
@@ -52,9 +49,7 @@ def amend(demand_id: int) -> ResponseReturnValue:
 
 
 def _decide(amendment_id: int, approve: bool) -> ResponseReturnValue:
-    amendment = db.session.get(DemandAmendment, amendment_id)
-    if amendment is None or amendment.demand.process_id != g.process.id:
-        abort(404)
+    amendment = of_this_process(DemandAmendment, amendment_id, lambda a: a.demand.process_id)
     try:
         demands.decide_amendment(amendment, approve, current_user)
     except demands.AmendmentConflict as exc:

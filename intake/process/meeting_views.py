@@ -13,7 +13,7 @@ from intake.extensions import db
 from intake.labels import meeting_kind_label
 from intake.models import Meeting, MeetingKind, Role
 from intake.process.forms import CadenceForm, MeetingForm, OutcomeForm
-from intake.security.access import allow, process_blueprint
+from intake.security.access import allow, of_this_process, process_blueprint
 
 bp = process_blueprint("meetings", __name__, "/meetings")
 
@@ -59,9 +59,7 @@ def index() -> ResponseReturnValue:
 @allow(Role.CONTACT)
 def outcome(meeting_id: int) -> ResponseReturnValue:
     """Record that a meeting was held, missed or cancelled; a missed meeting stays a record."""
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or meeting.process_id != g.process.id:
-        abort(404)
+    meeting = of_this_process(Meeting, meeting_id)
     form = OutcomeForm()
     state = form.outcome() if form.validate_on_submit() else None
     if state is None:

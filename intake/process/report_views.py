@@ -30,7 +30,7 @@ from intake.extensions import db
 from intake.models import ReportBack, ReportState, Role, Submission, SubmissionStatus
 from intake.records import service as records
 from intake.report import service, worker
-from intake.security.access import allow, process_blueprint
+from intake.security.access import allow, of_this_process, process_blueprint
 
 bp = process_blueprint("reports", __name__, "/reports")
 
@@ -57,9 +57,7 @@ def survivor_wants_updates() -> bool:
 
 
 def _report(report_id: int) -> ReportBack:
-    report = db.session.get(ReportBack, report_id)
-    if report is None or report.process_id != g.process.id:
-        abort(404)
+    report = of_this_process(ReportBack, report_id)
     if g.membership.role is not Role.CONTACT and not service.may_download(
         report, g.membership, survivor_wants_updates()
     ):
@@ -101,10 +99,8 @@ def index() -> ResponseReturnValue:
     status = 200
     if form.validate_on_submit():
         assessment = (
-            db.session.get(Submission, int(form.assessment.data)) if form.assessment.data else None
+            of_this_process(Submission, int(form.assessment.data)) if form.assessment.data else None
         )
-        if assessment is not None and assessment.process_id != g.process.id:
-            abort(404)
         try:
             report = service.request_report(
                 g.process,

@@ -1,6 +1,6 @@
 """Agreed steps: the list, one step with its history, adding and changing steps."""
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,16 +10,13 @@ from intake.clock import today
 from intake.extensions import db
 from intake.models import AgreedStep, Role, StepOwner, StepStatus
 from intake.process.forms import StepChangeForm, StepForm
-from intake.security.access import allow, process_blueprint
+from intake.security.access import allow, of_this_process, process_blueprint
 
 bp = process_blueprint("steps", __name__, "/steps")
 
 
 def _step(step_id: int) -> AgreedStep:
-    step = db.session.get(AgreedStep, step_id)
-    if step is None or step.process_id != g.process.id:
-        abort(404)
-    return step
+    return of_this_process(AgreedStep, step_id)
 
 
 @bp.get("/")

@@ -21,15 +21,15 @@ from intake.membership import (
 )
 from intake.models import Membership, Role
 from intake.records.service import first_of
-from intake.security.access import allow, process_blueprint
+from intake.security.access import allow, of_this_process, process_blueprint
 
 bp = process_blueprint("process", __name__)
 
 
 def _member_of_this_process(membership_id: int) -> Membership:
     """A current membership of the process in the URL, or 404; ids of others never match."""
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.process_id != g.process.id or not membership.is_current:
+    membership = of_this_process(Membership, membership_id)
+    if not membership.is_current:
         abort(404)
     return membership
 

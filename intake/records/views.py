@@ -39,7 +39,7 @@ from intake.models import (
 from intake.records import roundtrip, rules, service
 from intake.report.render import document_html, to_pdf
 from intake.report.service import log_download
-from intake.security.access import allow, process_blueprint
+from intake.security.access import allow, of_this_process, process_blueprint
 
 bp = process_blueprint("records", __name__, "/records")
 
@@ -68,9 +68,7 @@ def _may_read_record(record: Submission) -> bool:
 
 def _record(record_id: int) -> Submission:
     """A record of the process in the URL that this role may read, or 404."""
-    record = db.session.get(Submission, record_id)
-    if record is None or record.process_id != g.process.id:
-        abort(404)
+    record = of_this_process(Submission, record_id)
     if not _may_read_record(record):
         abort(404)
     return record
@@ -233,10 +231,7 @@ def _meeting_for(form: FormDefinition, meeting_id: int | None) -> Meeting | None
     """The meeting these minutes are for, if it is one of this process's meetings."""
     if form.id != "minutes" or meeting_id is None:
         return None
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or meeting.process_id != g.process.id:
-        abort(404)
-    return meeting
+    return of_this_process(Meeting, meeting_id)
 
 
 @bp.route("/<int:record_id>/edit", methods=["GET", "POST"])

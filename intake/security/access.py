@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from intake import audit
 from intake.extensions import db
 from intake.models import Membership, Process, Role
 
@@ -39,6 +40,7 @@ PUBLIC_ENDPOINTS = frozenset(
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
+M = TypeVar("M")
 ANY_ROLE = frozenset(Role)
 
 
@@ -91,15 +93,46 @@ def load_process(endpoint: str | None, values: dict[str, Any] | None) -> None:
     g.membership = current_membership(process, current_user.id)
 
 
+def refuse(subject: str, process: Process | None = None) -> NoReturn:
+    """404, written to the audit log: somebody asked for what is not theirs to see.
+
+    Without a process the event is the instance admin's to read: asking for
+    another process's pages or ids concerns more than one process.
+    """
+    audit.record("access-refused", process=process, subject=subject)
+    db.session.commit()
+    abort(404)
+
+
+def of_this_process(model: type[M], ident: int, process_of: Callable[[M], int] | None = None) -> M:
+    """The object with this id if it belongs to the process in the URL, or 404.
+
+    An id that exists in another process is an attempt worth logging; an id
+    that exists nowhere is not (it is what a stale bookmark looks like).
+    """
+    found = db.session.get(model, ident)
+    if found is None:
+        abort(404)
+    owner = process_of(found) if process_of else found.process_id  # type: ignore[attr-defined]
+    if owner != g.process.id:
+        refuse(f"{g.process.short_name}/{model.__tablename__}:{ident}")  # type: ignore[attr-defined]
+    return found
+
+
 def enforce_role() -> Any:
     """Blueprint ``before_request``: 404 unless the view lets this person's role in."""
     view = current_app.view_functions.get(request.endpoint or "")
     allowed: Iterable[Role] | None = getattr(view, "_intake_roles", None)
     membership: Membership | None = g.get("membership")
-    if allowed is None or membership is None or membership.role not in allowed:
+    process: Process | None = g.get("process")
+    if process is None or allowed is None:
         abort(404)
-    if getattr(view, "_intake_coordinator", False) and not membership.is_coordinator:
-        abort(404)
+    if membership is None:
+        refuse(process.short_name)
+    if membership.role not in allowed or (
+        getattr(view, "_intake_coordinator", False) and not membership.is_coordinator
+    ):
+        refuse(request.endpoint or "", process)
     if g.process.require_second_factor and not current_user.has_second_factor:
         flash(
             _("This process asks every member to sign in with a second factor. Set it up first."),

@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask, url_for
 
-from intake.models import Role
+from intake.extensions import db
+from intake.models import AuditEvent, Process, Role
 from intake.security.access import PUBLIC_ENDPOINTS
 from intake.security.tokens import new_token
 from tests import factories
@@ -134,6 +136,82 @@ def test_outsiders_get_404_for_a_process(app: Flask, client, auth, world, who: s
     assert checked >= 5
     # Still signed in: the 404s were not a sign-out in disguise.
     assert client.get("/").status_code == 200
+
+
+OTHER_PROCESS_IDS = {
+    "record_id",
+    "membership_id",
+    "report_id",
+    "round_id",
+    "invitation_id",
+    "demand_id",
+    "amendment_id",
+    "step_id",
+    "meeting_id",
+}
+
+
+def refusals(app: Flask) -> list[AuditEvent]:
+    with app.app_context():
+        return list(
+            db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "access-refused"))
+        )
+
+
+def test_ids_of_another_process_are_refused_and_logged(app: Flask, client, auth, world) -> None:
+    """Kim coordinates alpha; every alpha route given beta's ids answers 404 and is logged."""
+    auth.login("kim")
+    token = csrf_token(client, "/")
+    checked = 0
+    # Kim's role may not use these at all; they are refused before any id is looked at.
+    forbidden_to_kim = {
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if Role.CONTACT not in getattr(view, "_intake_roles", {Role.CONTACT})
+    }
+    with app.test_request_context():
+        rules = [
+            rule
+            for rule in app.url_map.iter_rules()
+            if rule.rule.startswith("/p/") and rule.arguments & OTHER_PROCESS_IDS
+        ]
+    for rule in rules:
+        with app.test_request_context():
+            path = url_for(
+                rule.endpoint,
+                **{name: world[name] for name in rule.arguments - {"short_name"}},
+                short_name="alpha",
+            )
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            before = len(refusals(app))
+            response = call(client, method, path, token)
+            assert response.status_code == 404, f"{method} {path} -> {response.status_code}"
+            assert MARKER not in response.get_data(as_text=True)
+            logged = refusals(app)[before:]
+            assert len(logged) == 1, f"{method} {path} was not logged"
+            event = logged[0]
+            if rule.endpoint in forbidden_to_kim:
+                assert event.subject == rule.endpoint, path
+            else:
+                assert event.process_id is None and event.subject.startswith("alpha/"), path
+            checked += 1
+    assert checked >= 20
+
+
+def test_strangers_and_wrong_roles_are_logged(app: Flask, client, auth, world) -> None:
+    """A stranger's attempt is the admin's to see; a member's wrong-role try, the process's."""
+    with app.app_context():
+        alpha = db.session.scalar(sa.select(Process).where(Process.short_name == "alpha"))
+        factories.member(alpha, "sam", Role.SUPPORT)
+        alpha_id = alpha.id
+    auth.login("kim")
+    assert client.get("/p/beta/records/").status_code == 404
+    auth.logout()
+    auth.login("sam")
+    assert client.get("/p/alpha/contacts").status_code == 404
+    stranger, wrong_role = refusals(app)
+    assert (stranger.process_id, stranger.subject) == (None, "beta")
+    assert wrong_role.process_id == alpha_id
 
 
 def test_members_cannot_reach_instance_pages(app: Flask, client, auth, world) -> None:
