@@ -43,16 +43,28 @@ def test_round_titles_are_sealed_by_the_upgrade_and_kept(backend, database_url, 
                     "VALUES (3, 7, 'Spring round', 'checkin', '2025-02-01')"
                 )
             )
+            # A child row of the rebuilt tables: SQLite rebuilds a table by dropping
+            # it, which must not cascade to the rows that point at it.
+            conn.execute(
+                sa.text(
+                    "INSERT INTO invitation (id, process_id, round_id, kind, form_id, label, "
+                    "token_hash, created_at, expires_at, anonymous) VALUES (5, 7, 3, 'checkin', "
+                    "'checkin', :label, :hash, '2025-02-01', '2025-03-01', false)"
+                ),
+                {"label": b"sealed label", "hash": "0" * 64},
+            )
         upgrade()
         db.session.remove()
         round_ = db.session.get(CheckinRound, 3)
         assert b"Spring round" not in bytes(round_.title)
         assert title_of(round_) == "Spring round"
+        assert [i.id for i in round_.invitations] == [5]
         db.session.remove()  # release the row's lock before changing the table
         downgrade(revision="c72a6478a452")
         with db.engine.connect() as conn:
             assert (
                 conn.execute(sa.text("SELECT title FROM checkin_round")).scalar() == "Spring round"
             )
+            assert conn.execute(sa.text("SELECT round_id FROM invitation")).scalar() == 3
         upgrade()
         db.engine.dispose()
