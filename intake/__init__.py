@@ -10,8 +10,6 @@ from typing import Any
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
-from intake import templating
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -40,6 +38,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_protections(app)
     register_errors(app)
     register_commands(app)
+    from intake import templating
+
     templating.register(app)
     return app
 

@@ -38,6 +38,7 @@ ACTIONS = {
     "second-factor-required": lambda: _("changed whether a second factor is required"),
     "process-exported": lambda: _("exported the whole process"),
     "process-erased": lambda: _("erased a process"),
+    "retention-changed": lambda: _("changed the day the process is erased"),
     "access-refused": lambda: _("was refused a page or record that is not theirs"),
 }
 

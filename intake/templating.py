@@ -5,6 +5,8 @@ from datetime import datetime
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 
+from intake import retention
+from intake.clock import today
 from intake.formdef.model import localised
 from intake.labels import LABELS
 from intake.member_forms import ROLE_LABELS
@@ -29,5 +31,6 @@ def register(app: Flask) -> None:
         return {
             "current_locale": lambda: str(get_locale() or "en"),
             "role_labels": ROLE_LABELS,
+            "retention_notice": lambda process: retention.notice(process, today()),
             **LABELS,
         }

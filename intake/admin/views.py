@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from intake import audit
+from intake.clock import today
 from intake.extensions import db
 from intake.member_forms import InviteForm, invite_from, invited_page
 from intake.membership import (
@@ -58,7 +59,7 @@ def index() -> str:
         .group_by(Process.id)
         .order_by(Process.short_name)
     ).all()
-    return render_template("admin/index.html", rows=rows)
+    return render_template("admin/index.html", rows=rows, today=today())
 
 
 @bp.route("/processes/new", methods=["GET", "POST"])

@@ -17,6 +17,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(archive.export)
     app.cli.add_command(archive.unseal)
     app.cli.add_command(archive.erase)
+    app.cli.add_command(archive.retention_command)
     app.cli.add_command(backup.backup)
     app.cli.add_command(backup.restore)
 

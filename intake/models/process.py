@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -32,6 +32,8 @@ class Process(Base):
     meeting_cadence_days: Mapped[int | None]
     # Coordinators may require every member to sign in with a second factor.
     require_second_factor: Mapped[bool] = mapped_column(default=False)
+    # Optional retention: on this day ``intake retention`` erases the whole process.
+    erase_on: Mapped[date | None]
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="process", order_by="Membership.joined_at"

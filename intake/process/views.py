@@ -2,10 +2,11 @@
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from intake import archive, audit
+from intake import archive, audit, retention
 from intake.accounts import issue_setup_link
 from intake.clock import today
 from intake.demands import demand_views
@@ -20,6 +21,7 @@ from intake.membership import (
     set_coordinator,
 )
 from intake.models import Membership, Role
+from intake.process.forms import RetentionForm
 from intake.records.service import first_of
 from intake.security.access import allow, of_this_process, process_blueprint
 
@@ -139,7 +141,7 @@ def export() -> ResponseReturnValue:
         passphrase = request.form.get("passphrase", "")
         if passphrase and len(passphrase) < 12:
             flash(_("Use a passphrase of at least 12 characters, or none."), "error")
-            return render_template("process/export.html"), 422
+            return _export_page(), 422
         data = archive.export(g.process, passphrase or None)
         audit.record("process-exported", process=g.process)
         db.session.commit()
@@ -149,7 +151,36 @@ def export() -> ResponseReturnValue:
             f'attachment; filename="intake-{g.process.short_name}.{suffix}"'
         )
         return response
-    return render_template("process/export.html")
+    return _export_page()
+
+
+def _export_page(form: RetentionForm | None = None) -> str:
+    if form is None:
+        form = RetentionForm(erase_on=g.process.erase_on)
+    return render_template("process/export.html", retention_form=form)
+
+
+@bp.post("/retention")
+@allow(Role.CONTACT, coordinator=True)
+def set_retention() -> ResponseReturnValue:
+    """Set or clear the day this process is erased."""
+    form = RetentionForm()
+    if form.validate_on_submit():
+        try:
+            retention.set_erase_date(g.process, form.erase_on.data, today())
+        except retention.RetentionError as exc:
+            form.erase_on.errors = [str(exc)]
+        else:
+            db.session.commit()
+            on = g.process.erase_on
+            flash(
+                _("The process will be erased on %(date)s.", date=format_date(on, "medium"))
+                if on
+                else _("The process is kept: no day is set to erase it."),
+                "info",
+            )
+            return redirect(url_for("process.export"))
+    return _export_page(form), 422
 
 
 @bp.route("/erase", methods=["GET", "POST"])
