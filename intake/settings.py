@@ -48,6 +48,9 @@ def from_environment() -> dict[str, Any]:
         # drop a Secure cookie there. `intake check` warns about this.
         found["SESSION_COOKIE_SECURE"] = False
         found["PREFERRED_URL_SCHEME"] = "http"
+    if os.environ.get("REDIS_URL"):
+        # Throttling counters then live in Redis, shared by every app server.
+        found["REDIS_URL"] = os.environ["REDIS_URL"]
     if os.environ.get("INTAKE_BASE_URL"):
         found["BASE_URL"] = os.environ["INTAKE_BASE_URL"].rstrip("/")
     return found

@@ -1,11 +1,18 @@
-"""Throttling of guesses, counted in the database so every worker and server shares it."""
+"""Throttling of guesses, counted where every worker and server sees the same count.
+
+The count lives in the database, or in Redis when ``REDIS_URL`` is set. If
+Redis cannot be reached the database counts instead: an outage must never
+mean more guesses.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+import redis
 import sqlalchemy as sa
 from flask import current_app, request
 
@@ -31,7 +38,7 @@ def retry_after(limit: Limit) -> int:
 
 
 def _key(value: str) -> str:
-    # Keys are hashed with the app's secret so the table holds no addresses.
+    # Keys are hashed with the app's secret so neither store holds addresses or names.
     secret = str(current_app.config["SECRET_KEY"]).encode()
     return hashlib.sha256(secret + b"|" + value.encode()).hexdigest()
 
@@ -41,21 +48,98 @@ def client_key() -> str:
 
 
 def is_blocked(limit: Limit, key: str) -> bool:
-    since = utcnow() - limit.window
-    count = db.session.scalar(
-        sa.select(sa.func.count(ThrottleEvent.id)).where(
-            ThrottleEvent.bucket == limit.bucket,
-            ThrottleEvent.key_hash == _key(key),
-            ThrottleEvent.at > since,
-        )
-    )
-    return count >= limit.attempts
+    hashed = _key(key)
+    store = _redis()
+    if store is not None:
+        try:
+            return _redis_count(store, limit, hashed) >= limit.attempts
+        except redis.RedisError as exc:
+            _unreachable(exc)
+    return _database_count(limit, hashed) >= limit.attempts
 
 
 def record(limit: Limit, key: str) -> None:
-    db.session.add(ThrottleEvent(bucket=limit.bucket, key_hash=_key(key)))
+    hashed = _key(key)
+    store = _redis()
+    if store is not None:
+        try:
+            _redis_add(store, limit, hashed)
+            return
+        except redis.RedisError as exc:
+            _unreachable(exc)
+    _database_add(limit, hashed)
+
+
+def redis_reachable() -> bool | None:
+    """None without ``REDIS_URL``; otherwise whether Redis answers (for ``intake check``)."""
+    store = _redis()
+    if store is None:
+        return None
+    try:
+        return bool(store.ping())
+    except redis.RedisError:
+        return False
+
+
+# --- the database ---------------------------------------------------------
+
+
+def _database_count(limit: Limit, hashed: str) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(ThrottleEvent.id)).where(
+            ThrottleEvent.bucket == limit.bucket,
+            ThrottleEvent.key_hash == hashed,
+            ThrottleEvent.at > utcnow() - limit.window,
+        )
+    )
+
+
+def _database_add(limit: Limit, hashed: str) -> None:
+    db.session.add(ThrottleEvent(bucket=limit.bucket, key_hash=hashed))
     # Old events are no longer counted; clearing them keeps the table small.
     db.session.execute(
         sa.delete(ThrottleEvent).where(ThrottleEvent.at < utcnow() - timedelta(days=1))
     )
     db.session.commit()
+
+
+# --- Redis: one sorted set per key, scored by time, a sliding window -------
+
+
+def _redis() -> redis.Redis | None:
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        return None
+    clients = current_app.extensions.setdefault("intake_redis", {})
+    if url not in clients:
+        # Short timeouts: a sign-in should not hang on a slow Redis.
+        clients[url] = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+    return clients[url]
+
+
+def _redis_name(limit: Limit, hashed: str) -> str:
+    return f"intake:throttle:{limit.bucket}:{hashed}"
+
+
+def _redis_count(store: redis.Redis, limit: Limit, hashed: str) -> int:
+    now = utcnow().timestamp()
+    pipe = store.pipeline(transaction=True)
+    pipe.zremrangebyscore(_redis_name(limit, hashed), 0, now - limit.window.total_seconds())
+    pipe.zcard(_redis_name(limit, hashed))
+    return int(pipe.execute()[1])
+
+
+def _redis_add(store: redis.Redis, limit: Limit, hashed: str) -> None:
+    now = utcnow().timestamp()
+    name = _redis_name(limit, hashed)
+    pipe = store.pipeline(transaction=True)
+    # A random member: two attempts in the same instant are two attempts.
+    pipe.zadd(name, {f"{now}:{secrets.token_hex(6)}": now})
+    pipe.expire(name, int(limit.window.total_seconds()) + 1)
+    pipe.execute()
+
+
+def _unreachable(exc: redis.RedisError) -> None:
+    current_app.logger.warning(
+        "Redis unreachable, counting in the database: %s", type(exc).__name__
+    )

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -112,6 +114,39 @@ def database_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -
     yield server.url.set(database=name).render_as_string(False)
     with server.connect() as conn:
         conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A throw-away Redis on a private Unix socket, with nothing written to disk."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        message = "redis-server is missing: run the suite with `make test`"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    directory = tmp_path_factory.mktemp("redis")
+    socket = directory / "redis.sock"
+    arguments = ["--port", "0", "--unixsocket", str(socket), "--unixsocketperm", "700"]
+    arguments += ["--save", "", "--appendonly", "no", "--dir", str(directory)]
+    server = subprocess.Popen([binary, *arguments], stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 15
+    while not socket.exists():
+        if server.poll() is not None or time.monotonic() > deadline:
+            pytest.fail("redis-server did not start")
+        time.sleep(0.05)
+    yield f"unix://{socket}"
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_url(redis_server: str) -> str:
+    """The test Redis, emptied for each test."""
+    import redis
+
+    redis.Redis.from_url(redis_server).flushall()
+    return redis_server
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from flask_migrate import Migrate
 
 from intake.crypto import keyring
 from intake.extensions import db
+from intake.throttle import redis_reachable
 
 
 def findings() -> list[tuple[str, str]]:
@@ -50,6 +51,13 @@ def findings() -> list[tuple[str, str]]:
         found.append(("fail", f"No encryption key in {ring.directory}: `intake keys init`."))
     else:
         found.append(("ok", f"Answers are encrypted with key {ring.current}."))
+    reachable = redis_reachable()
+    if reachable is True:
+        found.append(("ok", "Sign-in and link guesses are counted in Redis."))
+    elif reachable is False:
+        found.append(
+            ("warn", "REDIS_URL is set, but Redis does not answer: counting in the database.")
+        )
     if not os.environ.get("DATABASE_URL"):
         found.append(("ok", "Data is kept in SQLite in instance/."))
     return found

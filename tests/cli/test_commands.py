@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from intake.extensions import db
 from intake.models import Account, Membership, Process, Role
 from intake.security.passwords import verify_password
@@ -115,3 +117,14 @@ def test_check_fails_on_short_secret(app, runner) -> None:
     result = runner.invoke(args=["check"])
     assert result.exit_code == 1
     assert "SECRET_KEY" in result.output
+
+
+@pytest.mark.sqlite_only
+def test_check_says_where_guesses_are_counted(app, runner, redis_url, tmp_path) -> None:
+    assert "Redis" not in runner.invoke(args=["check"]).output
+    app.config["REDIS_URL"] = redis_url
+    assert "counted in Redis" in runner.invoke(args=["check"]).output
+    app.config["REDIS_URL"] = f"unix://{tmp_path}/gone.sock"
+    result = runner.invoke(args=["check"])
+    assert result.exit_code == 0
+    assert "Redis does not answer" in result.output
