@@ -63,13 +63,16 @@ def record(process: Process, form_id: str, author: Account, answers: dict, *, su
     return saved.submission
 
 
-def process_record(process: Process, author: Account, marker: str = "") -> dict[str, int]:
-    """A handover with one demand, an amendment, a step and a meeting; their ids."""
+def process_record(
+    process: Process, author: Account, marker: str = "", handover: dict | None = None
+) -> dict[str, int]:
+    """A handover with one demand (plus ``handover`` answers), an amendment, a step,
+    a meeting, a check-in round and a released report-back; their ids."""
     from intake import demands, meetings, steps
     from intake.models import Demand, MeetingKind, StepOwner
 
-    handover = {"demands": [{"text": f"Demand {marker}"}], "wants_updates": "none"}
-    record(process, "handover", author, handover)
+    answers = {"demands": [{"text": f"Demand {marker}"}], "wants_updates": "none"}
+    record(process, "handover", author, {**answers, **(handover or {})})
     demand = db.session.query(Demand).filter_by(process_id=process.id).one()
     amendment = demands.propose_amendment(demand, f"New {marker}", "reason", author)
     step = steps.add_step(

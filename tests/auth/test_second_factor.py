@@ -1,15 +1,35 @@
 """TOTP second factor: set up with the password, codes used once, recovery codes, per process."""
 
 import re
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pyotp
 
 from intake.models import Role
 from tests import factories
-from tests.conftest import submit
+from tests.conftest import csrf_token, submit
 
 PAGE = "/account/second-factor"
+
+
+def wrong_codes(secret: str, count: int) -> list[str]:
+    """Codes that are not valid now, nor a step either side (a guess may hit by chance)."""
+    totp = pyotp.TOTP(secret)
+    return [c for c in (f"{n:06d}" for n in range(100)) if not totp.verify(c, valid_window=2)][
+        :count
+    ]
+
+
+def _kim_with_second_factor(app, client, auth) -> tuple[str, list[str]]:
+    """Kim turns the second factor on, then signs out; her secret and recovery codes."""
+    with app.app_context():
+        factories.account("kim")
+    auth.login("kim")
+    secret_and_codes = _turn_on(client)
+    auth.logout()
+    return secret_and_codes
 
 
 def _turn_on(client) -> tuple[str, list[str]]:
@@ -17,7 +37,7 @@ def _turn_on(client) -> tuple[str, list[str]]:
     html = page.get_data(as_text=True)
     assert "<svg" in html  # the QR code, drawn by the service
     secret = re.search(r'<p class="mono">([A-Z2-7]{16,})</p>', html).group(1)
-    wrong = submit(client, PAGE, {"action": "confirm", "c-code": "000000"})
+    wrong = submit(client, PAGE, {"action": "confirm", "c-code": wrong_codes(secret, 1)[0]})
     assert wrong.status_code == 422 and "does not work" in wrong.get_data(as_text=True)
     done = submit(
         client, PAGE, {"action": "confirm", "c-code": pyotp.TOTP(secret).at(time.time() - 30)}
@@ -38,11 +58,7 @@ def test_setting_up_needs_the_password(app, client, auth):
 
 
 def test_sign_in_then_needs_a_code_used_once(app, client, auth):
-    with app.app_context():
-        factories.account("kim")
-    auth.login("kim")
-    secret, _codes = _turn_on(client)
-    auth.logout()
+    secret, _codes = _kim_with_second_factor(app, client, auth)
 
     step = auth.login("kim")
     assert step.headers["Location"] == "/login/code"
@@ -59,11 +75,7 @@ def test_sign_in_then_needs_a_code_used_once(app, client, auth):
 
 
 def test_recovery_code_works_once(app, client, auth):
-    with app.app_context():
-        factories.account("kim")
-    auth.login("kim")
-    _secret, codes = _turn_on(client)
-    auth.logout()
+    _secret, codes = _kim_with_second_factor(app, client, auth)
     auth.login("kim")
     assert submit(client, "/login/code", {"code": codes[0]}).status_code == 302
     auth.logout()
@@ -111,3 +123,35 @@ def test_turning_off_needs_password_and_code(app, client, auth):
     assert done.status_code == 302
     auth.logout()
     assert auth.login("kim").headers["Location"] == "/"
+
+
+def test_one_code_sent_by_many_browsers_at_once_signs_in_one(app, client, auth):
+    """Replay at speed: the code is spent by one conditional update, whoever comes first."""
+    secret, _codes = _kim_with_second_factor(app, client, auth)
+    browsers = [app.test_client() for _ in range(5)]
+    for browser in browsers:
+        assert submit(browser, "/login", {"username": "kim", "password": factories.PASSWORD})
+    code = pyotp.TOTP(secret).now()
+    tokens = [csrf_token(browser, "/login/code") for browser in browsers]
+    start = threading.Barrier(len(browsers))
+
+    def send(pair):
+        browser, token = pair
+        start.wait()
+        return browser.post("/login/code", data={"csrf_token": token, "code": code}).status_code
+
+    with ThreadPoolExecutor(len(browsers)) as pool:
+        statuses = list(pool.map(send, zip(browsers, tokens, strict=True)))
+    assert sorted(statuses) == [200, 200, 200, 200, 302]
+    assert sum(browser.get("/").status_code == 200 for browser in browsers) == 1
+
+
+def test_guessing_codes_is_throttled(app, client, auth):
+    secret, _codes = _kim_with_second_factor(app, client, auth)
+    auth.login("kim")
+    for guess in wrong_codes(secret, 8):
+        wrong = submit(client, "/login/code", {"code": guess})
+        assert wrong.status_code == 200
+    right = submit(client, "/login/code", {"code": pyotp.TOTP(secret).now()})
+    assert right.status_code == 429
+    assert client.get("/").status_code == 302
