@@ -12,7 +12,7 @@ from flask import url_for
 
 from intake.accounts import issue_setup_link
 from intake.extensions import db
-from intake.models import Account, Membership, Process, Role, Submission
+from intake.models import Account, AgreedStep, Membership, Process, ReportBack, Role, Submission
 from intake.records import service
 from tests import factories
 from tests.conftest import csrf_token, submit
@@ -145,3 +145,38 @@ def test_a_record_with_extra_fields_stays_the_posters_in_this_process(app, clien
         stored = service.answers_of(record)
     assert stored["summary"] == "A plain note"
     assert not set(ESCALATION) & set(stored)
+
+
+def test_ids_of_another_process_in_form_fields_are_refused(app, client, auth, world):
+    """A demand or an assessment of beta, slipped into alpha's forms, attaches to nothing."""
+    with app.app_context():
+        beta = db.session.get(Process, world["beta"])
+        bo = beta.memberships[0].account
+        theirs = factories.process_record(beta, bo)
+        assessment = factories.record(beta, "report", bo, {"assessment": "Theirs."})
+        assessment_id = assessment.id
+        before = db.session.scalar(sa.select(sa.func.count(ReportBack.id)))
+    auth.login("kim")
+    step = {
+        "what": "Read the letter",
+        "owner": "him",
+        "agreed_on": "2026-01-01",
+        "deadline": "2026-02-01",
+        "demand_id": str(theirs["demand_id"]),
+    }
+    refused = submit(client, "/p/alpha/steps/new", step)
+    assert refused.status_code == 200 and "Not a valid choice" in refused.get_data(as_text=True)
+    report = {"since": "2026-01-01", "until": "2026-03-01", "assessment": str(assessment_id)}
+    refused = submit(client, "/p/alpha/reports/", report)
+    assert refused.status_code in (200, 422)
+    assert "Not a valid choice" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count(AgreedStep.id)).where(
+                    AgreedStep.process_id == world["alpha"]
+                )
+            )
+            == 0
+        )
+        assert db.session.scalar(sa.select(sa.func.count(ReportBack.id))) == before
