@@ -36,6 +36,7 @@ FIELD_KEYS = {
     "help",
     "required",
     "travel",
+    "share",
     "min_length",
     "max_length",
     "choices",
@@ -122,6 +123,9 @@ def _field(r: _Reader, data: Any, where: str, seen: dict[str, Field], *, nested:
     required = data.get("required", False)
     if not isinstance(required, bool):
         raise r.fail(where, "required must be true or false")
+    share = data.get("share", True)
+    if not isinstance(share, bool):
+        raise r.fail(where, "share must be true or false")
 
     options: dict[str, Any] = {}
     if kind in TEXT_TYPES:
@@ -207,6 +211,7 @@ def _field(r: _Reader, data: Any, where: str, seen: dict[str, Field], *, nested:
         help=r.text(data.get("help"), f"{where} help", required=False),
         required=required,
         travel=travel,
+        share=share,
         **options,
     )
 

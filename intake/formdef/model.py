@@ -54,6 +54,8 @@ class Field:
     help: dict[str, str] = field(default_factory=dict)
     required: bool = False
     travel: str = "internal"
+    # False: left out when the contact group shares the record with the support group.
+    share: bool = True
     min_length: int | None = None
     max_length: int | None = None
     choices: tuple[Choice, ...] = ()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flask_babel import gettext as _
@@ -218,6 +218,49 @@ def travelling(definition: FormDefinition, answers: dict[str, Any]) -> dict[str,
             value = {d: {k: v for k, v in r.items() if k in allowed} for d, r in value.items()}
         kept[spec.id] = value
     return kept
+
+
+def shared_view(
+    definition: FormDefinition, answers: dict[str, Any], current: FormDefinition | None
+) -> tuple[FormDefinition, dict[str, Any]]:
+    """What the support group reads of a record shared with it: the form and answers
+    without the questions kept to the contact group (``share: false``), nested ones too.
+
+    ``current`` is today's version of the form: a question withheld later is
+    withheld from records made with older versions as well.
+    """
+    withheld: set[str] = set()
+    for version in (definition, current) if current else (definition,):
+        for spec in version.fields():
+            withheld |= {spec.id} if not spec.share else set()
+            withheld |= {f.id for f in spec.fields if not f.share}
+    kept: dict[str, Any] = {}
+    for key, value in answers.items():
+        if key in withheld:
+            continue
+        if isinstance(value, list):
+            value = [_without(entry, withheld) for entry in value]
+        elif isinstance(value, dict):
+            value = {d: _without(review, withheld) for d, review in value.items()}
+        kept[key] = value
+    sections = tuple(
+        replace(
+            section,
+            fields=tuple(
+                replace(spec, fields=tuple(f for f in spec.fields if f.id not in withheld))
+                for spec in section.fields
+                if spec.id not in withheld
+            ),
+        )
+        for section in definition.sections
+    )
+    return replace(definition, sections=tuple(s for s in sections if s.fields)), kept
+
+
+def _without(entry: Any, withheld: set[str]) -> Any:
+    if not isinstance(entry, dict):
+        return entry  # a multiple choice answer: a list of values, not of entries
+    return {k: v for k, v in entry.items() if k not in withheld}
 
 
 def report_sections(definition: FormDefinition, sections):

@@ -21,6 +21,7 @@ from intake.formdef.present import (
     problems,
     readable,
     report_sections,
+    shared_view,
     travel_label,
     travelling,
 )
@@ -64,6 +65,16 @@ def _may_read_record(record: Submission) -> bool:
         return True
     # The contact group may share single records, such as minutes, with the support group.
     return g.membership.role is Role.SUPPORT and record.shared_with_support and not record.is_draft
+
+
+def _as_read(version: Submission | SubmissionRevision) -> tuple[FormDefinition, dict]:
+    """A record's form and answers as this person may read them: all of it, or, where
+    the contact group shared the record with the support group, what it shares."""
+    form = service.definition_of(version)
+    answers = service.answers_of(version)
+    if _may_read(form):
+        return form, answers
+    return shared_view(form, answers, service.definition(form.id))
 
 
 def _record(record_id: int) -> Submission:
@@ -262,12 +273,12 @@ def show(record_id: int) -> ResponseReturnValue:
     record = _record(record_id)
     if record.is_draft:
         return redirect(url_for("records.edit", record_id=record.id))
-    form = service.definition_of(record)
+    form, answers = _as_read(record)
     return render_template(
         "records/show.html",
         record=record,
         definition=form,
-        sections=readable(form, service.answers_of(record), _locale(), demands_of(g.process)),
+        sections=readable(form, answers, _locale(), demands_of(g.process)),
         may_edit=_may_fill(form),
         may_share=g.membership.role is Role.CONTACT and record.form_id in SHAREABLE,
         his_links=_his_links(record) if g.membership.role is Role.CONTACT else [],
@@ -302,8 +313,8 @@ def pdf(record_id: int) -> Response:
     record = _record(record_id)
     if record.is_draft:
         abort(404)
-    form = service.definition_of(record)
-    answers = travelling(form, service.answers_of(record))
+    form, answers = _as_read(record)
+    answers = travelling(form, answers)
     sections = report_sections(
         form, readable(form, answers, g.process.language, demands_of(g.process))
     )
@@ -343,9 +354,10 @@ def revision(record_id: int, number: int) -> str:
     )
     if found is None:
         abort(404)
-    form = service.definition_of(found)
-    answers = service.answers_of(found)
+    form, answers = _as_read(found)
     draft = service.draft_formdata(answers)
+    if draft is not None and not _may_read(form):
+        abort(404)  # what was shared is the submitted record, not the drafts before it
     return render_template(
         "records/revision.html",
         record=record,

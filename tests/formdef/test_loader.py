@@ -77,6 +77,7 @@ def test_good_definition_parses() -> None:
         ("sections.0.fields.1.show_if", {"field": "mood"}, "exactly one of equals or in"),
         ("fill", ["everyone"], "form fill: must be a list from"),
         ("sections.0.fields.1.required", "yes", "required must be true or false"),
+        ("sections.0.fields.1.share", "no", "share must be true or false"),
     ],
 )
 def test_refusals_name_file_field_and_problem(path, value, expected) -> None:
