@@ -232,8 +232,7 @@ def shared_view(
     withheld: set[str] = set()
     for version in (definition, current) if current else (definition,):
         for spec in version.fields():
-            withheld |= {spec.id} if not spec.share else set()
-            withheld |= {f.id for f in spec.fields if not f.share}
+            withheld |= {f.id for f in (spec, *spec.fields) if not f.share}
     kept: dict[str, Any] = {}
     for key, value in answers.items():
         if key in withheld:

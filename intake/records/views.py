@@ -35,6 +35,7 @@ from intake.models import (
     Role,
     Submission,
     SubmissionRevision,
+    SubmissionStatus,
     utcnow,
 )
 from intake.records import roundtrip, rules, service
@@ -339,8 +340,16 @@ def history(record_id: int) -> str:
     return render_template(
         "records/history.html",
         record=record,
+        revisions=[r for r in record.revisions if _may_read_revision(r)],
         definition=service.definition_of(record),
         locale=_locale(),
+    )
+
+
+def _may_read_revision(revision: SubmissionRevision) -> bool:
+    # What the contact group shared is the submitted record, not the drafts before it.
+    return revision.status is not SubmissionStatus.DRAFT or _may_read(
+        service.definition_of(revision)
     )
 
 
@@ -352,12 +361,10 @@ def revision(record_id: int, number: int) -> str:
     found: SubmissionRevision | None = next(
         (r for r in record.revisions if r.number == number), None
     )
-    if found is None:
+    if found is None or not _may_read_revision(found):
         abort(404)
     form, answers = _as_read(found)
     draft = service.draft_formdata(answers)
-    if draft is not None and not _may_read(form):
-        abort(404)  # what was shared is the submitted record, not the drafts before it
     return render_template(
         "records/revision.html",
         record=record,

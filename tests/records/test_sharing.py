@@ -67,6 +67,8 @@ def test_notes_for_the_contact_group_stay_with_it_when_shared(app, client, auth,
     assert revision.status_code == 200 and "Shared words." in revision.get_data(as_text=True)
     assert GROUP_ONLY not in revision.get_data(as_text=True)
     assert sam.get(f"{record}/history/1").status_code == 404  # the draft before it was shared
+    history = sam.get(f"{record}/history").get_data(as_text=True)
+    assert "Version 2" in history and "Version 1" not in history
 
 
 def test_a_question_withheld_later_is_withheld_from_older_records(app):
