@@ -18,6 +18,7 @@ from intake.accounts import (
 )
 from intake.extensions import db
 from intake.models import Account, Membership, Process, Role, utcnow
+from intake.signin import end_sessions_of
 
 SHORT_NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$")
 
@@ -145,6 +146,10 @@ def remove_member(membership: Membership, *, removed_by: Account | None = None) 
         )
     membership.left_at = utcnow()
     membership.removed_by_id = removed_by.id if removed_by else None
+    # A copied cookie must stop working at once, not only for this process: the
+    # person signs in again, and then reaches whatever processes they still have.
+    oneself = removed_by is not None and removed_by.id == membership.account_id
+    end_sessions_of(membership.account, "removed", keep_current=oneself)
 
 
 def set_coordinator(membership: Membership, value: bool) -> None:

@@ -89,12 +89,32 @@ def test_removed_member_loses_access_at_once(app, client, auth) -> None:
     auth.login("kim")
     response = submit(client, f"/p/alpha/members/{lu_id}/remove", page="/p/alpha/members")
     assert response.status_code == 302
-    assert lu_browser.get("/p/alpha/").status_code == 404
+    # Removal ended Lu's session itself: the copied cookie opens nothing any more.
+    assert lu_browser.get("/p/alpha/").headers["Location"].startswith("/login")
+    assert lu_browser.get("/").headers["Location"].startswith("/login")
+    submit(lu_browser, "/login", {"username": "lu", "password": factories.PASSWORD})
+    assert lu_browser.get("/p/alpha/").status_code == 404  # signed in again: still gone
     with app.app_context():
         # The record of who was a member stays.
         assert db.session.get(Membership, lu_id).left_at is not None
     page = client.get("/p/alpha/members").get_data(as_text=True)
     assert "Former members" in page and "Lu" in page
+
+
+def test_a_coordinator_who_leaves_stays_signed_in_here(app, client, auth) -> None:
+    """Leaving oneself ends one's other sessions, not the one that clicked."""
+    kim_id, lu_id, _ = _setup(app)
+    with app.app_context():
+        db.session.get(Membership, lu_id).is_coordinator = True
+        db.session.commit()
+    elsewhere = app.test_client()
+    submit(elsewhere, "/login", {"username": "kim", "password": factories.PASSWORD})
+    auth.login("kim")
+    response = submit(client, f"/p/alpha/members/{kim_id}/remove", page="/p/alpha/members")
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    assert client.get("/p/alpha/").status_code == 404
+    assert elsewhere.get("/").headers["Location"].startswith("/login")
 
 
 def test_last_coordinator_cannot_leave(app, client, auth) -> None:
