@@ -9,7 +9,7 @@ the operator, erases what is due and lists what comes next.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -35,11 +35,16 @@ class Notice:
     def is_warning(self) -> bool:
         return self.days_left <= WARN_DAYS
 
+    @property
+    def is_due(self) -> bool:
+        """The day has come, and the daily ``intake retention`` has not run yet."""
+        return self.days_left <= 0
+
 
 def notice(process: Process, today: date) -> Notice | None:
     if process.erase_on is None:
         return None
-    return Notice(process.erase_on, max((process.erase_on - today).days, 0))
+    return Notice(process.erase_on, (process.erase_on - today).days)
 
 
 def set_erase_date(process: Process, on: date | None, today: date) -> None:
@@ -62,15 +67,13 @@ def due(today: date) -> list[Process]:
 
 def coming(today: date, within: int = WARN_DAYS) -> list[Process]:
     """Processes to be erased after today and within ``within`` days, soonest first."""
-    return [
-        p
-        for p in db.session.scalars(
+    return list(
+        db.session.scalars(
             sa.select(Process)
-            .where(Process.erase_on > today)
+            .where(Process.erase_on > today, Process.erase_on <= today + timedelta(days=within))
             .order_by(Process.erase_on, Process.short_name)
         )
-        if (p.erase_on - today).days <= within
-    ]
+    )
 
 
 def erase_due(today: date) -> list[str]:

@@ -98,6 +98,10 @@ def test_everyone_is_warned_in_the_last_thirty_days(app, client, auth, alpha):
     assert "Export it, or change the day" in body
     erase_on(app, "alpha", 31)
     assert "in 31 days" not in client.get("/p/alpha/records/").get_data(as_text=True)
+    # The day came but the daily command has not run yet: said so, not "in 0 days".
+    erase_on(app, "alpha", -1)
+    body = client.get("/p/alpha/records/").get_data(as_text=True)
+    assert "is due to be erased" in body and "in -1 days" not in body
 
 
 def test_only_contact_group_coordinators_set_the_day(app, client, auth, alpha):
@@ -118,6 +122,9 @@ def test_the_daily_command_erases_what_is_due(app, runner, alpha):
     assert "beta will be erased on" in listed.output and "in 12 days" in listed.output
     assert stored_day(app, alpha) is not None
 
+    erase_on(app, "beta", 45)
+    assert "beta" not in runner.invoke(args=["retention", "--dry-run"]).output  # not yet
+    erase_on(app, "beta", 12)
     result = runner.invoke(args=["retention"])
     assert result.exit_code == 0, result.output
     assert "Erased alpha" in result.output
