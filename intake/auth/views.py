@@ -224,6 +224,17 @@ def second_step() -> ResponseReturnValue:
     return render_template("auth/code.html", form=form)
 
 
+def _scan_page(account: Account, secret: str, form: CodeForm) -> str:
+    """The QR code and secret to add to an authenticator, and a field for its first code."""
+    return render_template(
+        "auth/second_factor.html",
+        step="scan",
+        secret=secret,
+        qr=second_factor.qr_code(account, secret),
+        form=form,
+    )
+
+
 @bp.route("/account/second-factor", methods=["GET", "POST"])
 def second_factor_page() -> ResponseReturnValue:
     """Turn the second factor on (password, then a first code) or off (password and a code)."""
@@ -234,13 +245,7 @@ def second_factor_page() -> ResponseReturnValue:
         if verify_password(account.password_hash, password_form.password.data):
             secret = second_factor.begin(account)
             db.session.commit()
-            return render_template(
-                "auth/second_factor.html",
-                step="scan",
-                secret=secret,
-                qr=second_factor.qr_code(account, secret),
-                form=code_form,
-            )
+            return _scan_page(account, secret, code_form)
         password_form.password.errors.append(_("That is not your current password."))
     if request.method == "POST" and action == "confirm" and code_form.validate_on_submit():
         codes = second_factor.confirm(account, code_form.code.data)
@@ -253,13 +258,7 @@ def second_factor_page() -> ResponseReturnValue:
         if secret is None:
             return redirect(url_for("auth.second_factor_page"))
         code_form.code.errors.append(_("That code does not work. Codes change every 30 seconds."))
-        return render_template(
-            "auth/second_factor.html",
-            step="scan",
-            secret=secret,
-            qr=second_factor.qr_code(account, secret),
-            form=code_form,
-        ), 422
+        return _scan_page(account, secret, code_form), 422
     if request.method == "POST" and action == "off" and password_form.validate_on_submit():
         ok_password = verify_password(account.password_hash, password_form.password.data)
         if ok_password and second_factor.verify(account, request.form.get("off_code", "")):
