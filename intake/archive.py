@@ -218,10 +218,16 @@ def unseal(blob: bytes, passphrase: str) -> bytes:
 
 
 def erase(process: Process) -> dict[str, int]:
-    """Delete a process and everything of it, and the accounts that belonged only to it."""
+    """Delete a process and everything of it, and the accounts that belonged only to it.
+
+    Only accounts this process created go with it: an account that existed before and
+    was merely asked to join belongs to whoever made it.
+    """
     member_ids = set(
         db.session.scalars(
-            sa.select(Membership.account_id).where(Membership.process_id == process.id)
+            sa.select(Membership.account_id).where(
+                Membership.process_id == process.id, Membership.created_account.is_(True)
+            )
         )
     )
     elsewhere = set(

@@ -16,6 +16,10 @@ ACTIONS = {
     "password-changed": lambda: _("changed their password"),
     "process-created": lambda: _("created a process"),
     "member-added": lambda: _("added a member"),
+    "member-asked": lambda: _("asked an existing account to join"),
+    "invitation-accepted": lambda: _("accepted an invitation to join"),
+    "invitation-declined": lambda: _("declined an invitation to join"),
+    "invitation-withdrawn": lambda: _("withdrew an invitation to join"),
     "member-removed": lambda: _("removed a member"),
     "coordinator-changed": lambda: _("changed who coordinates"),
     "setup-link-issued": lambda: _("issued a set-up link"),
@@ -39,6 +43,9 @@ ACTIONS = {
     "process-exported": lambda: _("exported the whole process"),
     "process-erased": lambda: _("erased a process"),
     "retention-changed": lambda: _("changed the day the process is erased"),
+    "act-requested": lambda: _("asked a second coordinator to confirm"),
+    "act-confirmed": lambda: _("confirmed what another coordinator asked"),
+    "act-declined": lambda: _("declined what another coordinator asked"),
     "access-refused": lambda: _("was refused a page or record that is not theirs"),
 }
 

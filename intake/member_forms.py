@@ -8,10 +8,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Regexp
 
 from intake import audit
-from intake.accounts import IssuedLink
 from intake.extensions import db
-from intake.membership import Invitation, MembershipError, invite_member
-from intake.models import Account, Membership, Process, Role
+from intake.membership import Invitation, MembershipError, addable_roles, invite_member
+from intake.models import Account, Process, Role
 from intake.urls import external_url
 
 ROLE_LABELS = {
@@ -40,13 +39,17 @@ class InviteForm(FlaskForm):
                 message=_l("Use letters, digits, dot, dash or underscore, no spaces."),
             ),
         ],
-        description=_l("If the person already has an account, use their sign-in name."),
+        description=_l(
+            "If the person already has an account, use their sign-in name: "
+            "they join once they accept, after signing in."
+        ),
         render_kw={"autocapitalize": "none", "spellcheck": "false"},
     )
     role = RadioField(
         _l("Role in this process"),
         choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()],
         validators=[InputRequired(_l("Choose a role."))],
+        invalid_choice_message=_l("Choose one of the groups offered: you add members to your own."),
     )
     is_coordinator = BooleanField(
         _l("Coordinator"),
@@ -54,8 +57,18 @@ class InviteForm(FlaskForm):
     )
 
 
+def invite_form(process: Process, invited_by: Account) -> InviteForm:
+    """The form, offering only the groups this person may add members to."""
+    form = InviteForm()
+    allowed = addable_roles(process, invited_by)
+    form.role.choices = [SelectChoice(r.value, ROLE_LABELS[r]) for r in allowed]
+    if len(allowed) == 1 and not form.is_submitted():
+        form.role.data = allowed[0].value
+    return form
+
+
 def invite_from(form: InviteForm, process: Process, invited_by: Account) -> Invitation | None:
-    """Carry out a submitted invitation; on a refusal the reason goes beside the name."""
+    """Carry out a submitted invitation; on a refusal the reason goes beside the field."""
     try:
         invitation = invite_member(
             process,
@@ -68,16 +81,19 @@ def invite_from(form: InviteForm, process: Process, invited_by: Account) -> Invi
     except MembershipError as exc:
         form.username.errors.append(str(exc))
         return None
-    audit.record("member-added", process=process, subject=f"membership:{invitation.membership.id}")
+    action = "member-asked" if invitation.is_pending else "member-added"
+    audit.record(action, process=process, subject=f"membership:{invitation.membership.id}")
     db.session.commit()
     return invitation
 
 
-def invited_page(membership: Membership, setup: IssuedLink | None, back: str) -> str:
-    """The page that shows a set-up link once, to copy and pass on."""
+def invited_page(invitation: Invitation, back: str) -> str:
+    """The page after adding someone: a new account's set-up link, shown once, to pass on;
+    for an existing account, only that they are asked (nothing of the account is shown)."""
+    setup = invitation.setup
     return render_template(
         "members/invited.html",
-        membership=membership,
+        membership=invitation.membership,
         link=external_url("auth.setup_link", token=setup.token) if setup else None,
         expires_at=setup.link.expires_at if setup else None,
         back=back,

@@ -1,4 +1,20 @@
-"""Processes and their members: who takes part, in which role, since and until when."""
+"""Processes and their members: who takes part, in which role, since and until when.
+
+Who may add whom is decided here, once:
+
+- Until a coordinator of the contact group has a password, the instance admin
+  adds the first members of a process, of any group. From then on the process
+  belongs to its members and the admin adds nobody (``taken_over``).
+- A coordinator adds members, and coordinators, to their own group only. The
+  contact group's coordinators may also add members of the central group while
+  it has no coordinator (the central group reads only report-backs the contact
+  group releases, so this gives nobody more than they have).
+- A group left without a coordinator gets one from the instance's command line
+  (``intake process member``), which the process's audit log shows.
+- The instance admin's account is never a member of any process.
+- An account that existed before joins only when its owner accepts; only the
+  membership that created an account may hand out set-up links for it.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +34,6 @@ from intake.accounts import (
 )
 from intake.extensions import db
 from intake.models import Account, Membership, Process, Role, utcnow
-from intake.signin import end_sessions_of
 
 SHORT_NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$")
 
@@ -30,7 +45,11 @@ class MembershipError(ValueError):
 @dataclass(frozen=True)
 class Invitation:
     membership: Membership
-    setup: IssuedLink | None  # None when the person already has a password
+    setup: IssuedLink | None  # None when the account existed before
+
+    @property
+    def is_pending(self) -> bool:
+        return self.membership.is_pending
 
 
 def process_by_short_name(short_name: str) -> Process | None:
@@ -60,15 +79,24 @@ def create_process(
     return process
 
 
-def current_members(process: Process) -> list[Membership]:
+def _members(process: Process, *conditions: sa.ColumnElement[bool]) -> list[Membership]:
     return list(
         db.session.scalars(
             sa.select(Membership)
-            .where(Membership.process_id == process.id, Membership.left_at.is_(None))
+            .where(Membership.process_id == process.id, *conditions)
             .options(selectinload(Membership.account))
             .order_by(Membership.role, Membership.joined_at)
         )
     )
+
+
+def current_members(process: Process) -> list[Membership]:
+    return _members(process, Membership.left_at.is_(None), Membership.accepted_at.is_not(None))
+
+
+def pending_members(process: Process) -> list[Membership]:
+    """People asked to join who have not accepted yet; they have no access."""
+    return _members(process, Membership.left_at.is_(None), Membership.accepted_at.is_(None))
 
 
 def former_members(process: Process) -> list[Membership]:
@@ -82,17 +110,82 @@ def former_members(process: Process) -> list[Membership]:
     )
 
 
-def processes_of(account: Account) -> list[Membership]:
-    """The current memberships of a person, one per process."""
+def _memberships_of(account: Account, *, accepted: bool) -> list[Membership]:
+    accepted_at = Membership.accepted_at
     return list(
         db.session.scalars(
             sa.select(Membership)
-            .where(Membership.account_id == account.id, Membership.left_at.is_(None))
+            .where(
+                Membership.account_id == account.id,
+                Membership.left_at.is_(None),
+                accepted_at.is_not(None) if accepted else accepted_at.is_(None),
+            )
             .options(selectinload(Membership.process))
             .join(Process)
             .order_by(Process.short_name)
         )
     )
+
+
+def processes_of(account: Account) -> list[Membership]:
+    """The current memberships of a person, one per process."""
+    return _memberships_of(account, accepted=True)
+
+
+def invitations_of(account: Account) -> list[Membership]:
+    """Processes this person is asked to join, waiting for them to accept or decline."""
+    return _memberships_of(account, accepted=False)
+
+
+def taken_over(process: Process) -> bool:
+    """Whether a contact-group coordinator has (or had) a password here; never undone."""
+    if process.taken_over_at is not None:
+        return True
+    owner = db.session.scalar(
+        sa.select(Membership.id)
+        .join(Account, Account.id == Membership.account_id)
+        .where(
+            Membership.process_id == process.id,
+            Membership.role == Role.CONTACT,
+            Membership.is_coordinator.is_(True),
+            Membership.accepted_at.is_not(None),
+            Account.password_hash.is_not(None),
+        )
+        .limit(1)
+    )
+    if owner is None:
+        return False
+    process.taken_over_at = utcnow()
+    return True
+
+
+def _coordinators(process: Process, role: Role) -> list[Membership]:
+    return [m for m in current_members(process) if m.role is role and m.is_coordinator]
+
+
+def addable_roles(process: Process, by: Account | None) -> list[Role]:
+    """The groups this person may add members to (``None``: the command line)."""
+    return [role for role in Role if _refusal(process, by, role) is None]
+
+
+def _refusal(process: Process, by: Account | None, role: Role) -> str | None:
+    if by is None:
+        return None
+    if by.is_instance_admin:
+        if taken_over(process):
+            return _l(
+                "This process belongs to its members now: its contact group's coordinators "
+                "add people. The instance admin adds only the first members."
+            )
+        return None
+    adder = next((m for m in current_members(process) if m.account_id == by.id), None)
+    if adder is None or not adder.is_coordinator:
+        return _l("Only coordinators add members.")
+    if role is adder.role:
+        return None
+    if adder.role is Role.CONTACT and role is Role.CENTRAL and not _coordinators(process, role):
+        return None
+    return _l("Coordinators add members to their own group only.")
 
 
 def invite_member(
@@ -104,55 +197,136 @@ def invite_member(
     is_coordinator: bool = False,
     invited_by: Account | None = None,
 ) -> Invitation:
-    """Add a person to a process, creating their account if they have none yet."""
+    """Add a person to a process, creating their account if they have none yet.
+
+    ``invited_by=None`` is the instance's command line. A new account joins at
+    once and gets a set-up link; an existing one is asked and joins when its
+    owner accepts, and nothing about it (its name, its sessions) is touched.
+    """
+    refusal = _refusal(process, invited_by, role)
+    if refusal is not None:
+        raise MembershipError(refusal)
     account = find_account(username)
+    if account is not None and account.is_instance_admin:
+        raise MembershipError(_l("The instance admin cannot be a member of any process."))
+    if account is not None and account.is_deactivated:
+        raise MembershipError(_l("That account is deactivated; ask the instance admin."))
+    if account is not None and any(
+        m.account_id == account.id for m in current_members(process) + pending_members(process)
+    ):
+        raise MembershipError(_l("This person is already a member of this process, or asked."))
+    created = account is None
     if account is None:
         try:
             account = create_account(username, display_name)
         except AccountError as exc:
             raise MembershipError(str(exc)) from exc
-    elif account.is_deactivated:
-        raise MembershipError(_l("That account is deactivated; ask the instance admin."))
-    if any(m.account_id == account.id for m in current_members(process)):
-        raise MembershipError(_l("This person is already a member of this process."))
+    now = utcnow()
     membership = Membership(
         process_id=process.id,
         account_id=account.id,
         role=role,
         is_coordinator=is_coordinator,
         added_by_id=invited_by.id if invited_by else None,
+        joined_at=now,
+        accepted_at=now if created else None,
+        created_account=created,
     )
     db.session.add(membership)
     db.session.flush()
-    setup = None
-    if not account.has_password:
-        setup = issue_setup_link(account, created_by=invited_by)
+    setup = issue_setup_link(account, created_by=invited_by) if created else None
     return Invitation(membership=membership, setup=setup)
 
 
-def _other_coordinators(membership: Membership) -> list[Membership]:
-    return [
-        m for m in current_members(membership.process) if m.is_coordinator and m.id != membership.id
-    ]
+def accept(membership: Membership, account: Account) -> None:
+    """The invited person joins; from now on the membership gives access."""
+    if membership.account_id != account.id or not membership.is_pending:
+        raise MembershipError(_l("This invitation is no longer open."))
+    if account.is_instance_admin:
+        raise MembershipError(_l("The instance admin cannot be a member of any process."))
+    # One conditional UPDATE: two tabs accepting at once join once.
+    now = utcnow()
+    joined = db.session.execute(
+        sa.update(Membership)
+        .where(
+            Membership.id == membership.id,
+            Membership.accepted_at.is_(None),
+            Membership.left_at.is_(None),
+        )
+        .values(accepted_at=now, joined_at=now)
+    ).rowcount
+    if not joined:
+        raise MembershipError(_l("This invitation is no longer open."))
+    db.session.refresh(membership)
+
+
+def decline(membership: Membership, account: Account) -> None:
+    """The invited person says no; a membership that never began leaves nothing behind."""
+    if membership.account_id != account.id or not membership.is_pending:
+        raise MembershipError(_l("This invitation is no longer open."))
+    db.session.delete(membership)
+
+
+def withdraw(membership: Membership) -> None:
+    """A coordinator takes back an invitation that has not been accepted."""
+    if not membership.is_pending:
+        raise MembershipError(_l("This invitation is no longer open."))
+    db.session.delete(membership)
+
+
+def may_manage(by: Membership, target: Membership) -> bool:
+    """A coordinator manages the members of their own group; anyone may leave."""
+    if by.id == target.id:
+        return True
+    if not by.is_coordinator:
+        return False
+    if target.role is by.role:
+        return True
+    # The contact group looks after a central group that has no coordinator yet.
+    return (
+        by.role is Role.CONTACT
+        and target.role is Role.CENTRAL
+        and not _coordinators(by.process, Role.CENTRAL)
+    )
+
+
+def may_issue_setup_link(membership: Membership) -> bool:
+    """Only through the membership that created the account, before it has a password."""
+    return (
+        membership.created_account and membership.is_current and not membership.account.has_password
+    )
+
+
+def _last_coordinator_of_group(membership: Membership) -> bool:
+    if not membership.is_coordinator:
+        return False
+    group = [m for m in current_members(membership.process) if m.role is membership.role]
+    others = [m for m in group if m.id != membership.id]
+    return bool(others) and not any(m.is_coordinator for m in others)
 
 
 def remove_member(membership: Membership, *, removed_by: Account | None = None) -> None:
-    """End a membership at once; the row stays so the record of who did what survives."""
+    """End a membership at once; the row stays so the record of who did what survives.
+
+    Access to this process ends with the next request (every request checks the
+    membership); the person stays signed in for their other processes.
+    """
     if membership.left_at is not None:
         raise MembershipError(_l("This person has already left the process."))
-    if membership.is_coordinator and not _other_coordinators(membership):
+    if _last_coordinator_of_group(membership):
         raise MembershipError(
-            _l("A process needs at least one coordinator. Make someone else coordinator first.")
+            _l(
+                "A group needs at least one coordinator while it has members. "
+                "Make someone else coordinator first."
+            )
         )
     membership.left_at = utcnow()
     membership.removed_by_id = removed_by.id if removed_by else None
-    # A copied cookie must stop working at once, not only for this process: the
-    # person signs in again, and then reaches whatever processes they still have.
-    oneself = removed_by is not None and removed_by.id == membership.account_id
-    end_sessions_of(membership.account, "removed", keep_current=oneself)
 
 
 def set_coordinator(membership: Membership, value: bool) -> None:
-    if not value and membership.is_coordinator and not _other_coordinators(membership):
-        raise MembershipError(_l("A process needs at least one coordinator."))
+    if not value and _last_coordinator_of_group(membership):
+        raise MembershipError(_l("A group needs at least one coordinator while it has members."))
+    # Noted before a change: a process once taken over by its contact group stays so.
+    taken_over(membership.process)
     membership.is_coordinator = value

@@ -47,12 +47,17 @@ def notice(process: Process, today: date) -> Notice | None:
     return Notice(process.erase_on, (process.erase_on - today).days)
 
 
-def set_erase_date(process: Process, on: date | None, today: date) -> None:
-    """Set or clear the day the process is erased; the change is audited."""
+def check_erase_date(on: date | None, today: date) -> None:
+    """Refuse a day that cannot be an erase date, saying which to choose."""
     if on is not None and on <= today:
         raise RetentionError(_l("Choose a day after today."))
     if on is not None and on.year > today.year + LATEST:
         raise RetentionError(_l("Choose a day within the next hundred years."))
+
+
+def set_erase_date(process: Process, on: date | None, today: date) -> None:
+    """Set or clear the day the process is erased; the change is audited."""
+    check_erase_date(on, today)
     process.erase_on = on
     audit.record("retention-changed", process=process, subject=on.isoformat() if on else "none")
 

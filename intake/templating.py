@@ -5,7 +5,7 @@ from datetime import datetime
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 
-from intake import retention
+from intake import confirmations, retention
 from intake.clock import today
 from intake.formdef.model import localised
 from intake.labels import LABELS
@@ -32,5 +32,6 @@ def register(app: Flask) -> None:
             "current_locale": lambda: str(get_locale() or "en"),
             "role_labels": ROLE_LABELS,
             "retention_notice": lambda process: retention.notice(process, today()),
+            "act_requests": confirmations.open_requests,
             **LABELS,
         }

@@ -6,6 +6,7 @@ python scripts/translations.py missing  # list messages without a German text (e
 
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -16,7 +17,7 @@ POT = TRANSLATIONS / "messages.pot"
 PO = TRANSLATIONS / "de" / "LC_MESSAGES" / "messages.po"
 
 
-def extract() -> None:
+def extract(pot: Path = POT) -> None:
     subprocess.run(  # noqa: S603 - fixed arguments
         [
             sys.executable,
@@ -28,7 +29,7 @@ def extract() -> None:
             "-k",
             "_l",
             "-o",
-            str(POT),
+            str(pot),
             "--no-location",
             "--omit-header",
             "--sort-output",
@@ -61,14 +62,23 @@ def update() -> None:
 
 
 def missing() -> list[str]:
+    """Messages in the code with no German text, whether or not the catalogue lists them."""
     with PO.open("rb") as handle:
         catalog = read_po(handle)
+    with tempfile.TemporaryDirectory() as folder:
+        pot = Path(folder) / "messages.pot"
+        extract(pot)
+        with pot.open("rb") as handle:
+            in_code = [m.id for m in read_po(handle) if m.id]
 
-    def untranslated(message) -> bool:
+    def untranslated(msgid) -> bool:
+        message = catalog.get(msgid)
+        if message is None:
+            return True
         texts = message.string if isinstance(message.string, tuple) else (message.string,)
         return not all(texts) or message.fuzzy
 
-    return [m.id for m in catalog if m.id and untranslated(m)]
+    return [msgid for msgid in in_code if untranslated(msgid)]
 
 
 if __name__ == "__main__":

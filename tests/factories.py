@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from functools import cache
 
 from intake.extensions import db
-from intake.membership import create_process, invite_member
+from intake.membership import accept, create_process, invite_member
 from intake.models import Account, Membership, Process, Role
 from intake.security.passwords import hash_password
 
@@ -41,15 +41,19 @@ def member(
     process: Process, username: str, role: Role = Role.CONTACT, *, coordinator: bool = False
 ) -> Membership:
     person = db.session.query(Account).filter_by(username=username).one_or_none()
-    if person is None:
-        person = account(username)
     invitation = invite_member(
         process,
         username=username,
-        display_name=person.display_name,
+        display_name=person.display_name if person else username.title(),
         role=role,
         is_coordinator=coordinator,
     )
+    if person is None:
+        # Created by this process, as through its invite page; the person has set a password.
+        invitation.membership.account.password_hash = _password_hash()
+    elif invitation.is_pending:
+        # The account existed before: its owner accepts, as they would after signing in.
+        accept(invitation.membership, person)
     db.session.commit()
     return invitation.membership
 

@@ -1,7 +1,7 @@
 """The instance admin: creates processes and their first members, reads no content."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,12 +14,13 @@ from wtforms.validators import InputRequired, Length
 from intake import audit
 from intake.clock import today
 from intake.extensions import db
-from intake.member_forms import InviteForm, invite_from, invited_page
+from intake.member_forms import invite_form, invite_from, invited_page
 from intake.membership import (
     MembershipError,
     create_process,
     current_members,
     process_by_short_name,
+    taken_over,
 )
 from intake.models import Membership, Process
 from intake.security.access import instance_admin_only
@@ -54,7 +55,12 @@ def index() -> str:
     rows = db.session.execute(
         sa.select(Process, sa.func.count(Membership.id))
         .outerjoin(
-            Membership, sa.and_(Membership.process_id == Process.id, Membership.left_at.is_(None))
+            Membership,
+            sa.and_(
+                Membership.process_id == Process.id,
+                Membership.left_at.is_(None),
+                Membership.accepted_at.is_not(None),
+            ),
         )
         .group_by(Process.id)
         .order_by(Process.short_name)
@@ -90,12 +96,22 @@ def new_process() -> ResponseReturnValue:
 def process(short_name: str) -> ResponseReturnValue:
     """Who is in a process, and a form to add members; nothing of its content."""
     process = process_by_short_name(short_name) or abort(404)
-    form = InviteForm()
+    if taken_over(process):
+        # The page stays for the process's size; adding belongs to its members now.
+        db.session.commit()
+        if request.method == "POST":
+            flash(
+                _("This process belongs to its members now: its coordinators add people."), "error"
+            )
+        return render_template(
+            "admin/process.html", process=process, members=current_members(process), form=None
+        )
+    form = invite_form(process, current_user)
     if form.validate_on_submit():
         invitation = invite_from(form, process, current_user)
         if invitation is not None:
             back = url_for("admin.process", short_name=process.short_name)
-            return invited_page(invitation.membership, invitation.setup, back)
+            return invited_page(invitation, back)
     return render_template(
         "admin/process.html", process=process, members=current_members(process), form=form
     )

@@ -5,7 +5,7 @@ import secrets
 import click
 from flask.cli import with_appcontext
 
-from intake.accounts import create_account, find_account, set_password
+from intake.accounts import find_account, set_password
 from intake.cli.links import base_url
 from intake.clock import today
 from intake.demo_data import has_story, load_story
@@ -33,15 +33,15 @@ def load_demo() -> list[tuple[Account, Role, str]]:
     )
     sign_ins = []
     for username, name, role, coordinator in DEMO_MEMBERS:
-        account = find_account(username) or create_account(username, name)
-        if not any(m.account_id == account.id and m.is_current for m in process.memberships):
-            invite_member(
+        account = find_account(username)
+        if account is None:
+            account = invite_member(
                 process,
                 username=username,
                 display_name=name,
                 role=role,
                 is_coordinator=coordinator,
-            )
+            ).membership.account
         password = _demo_password()
         set_password(account, password)
         sign_ins.append((account, role, password))

@@ -3,6 +3,7 @@
 import click
 from flask.cli import AppGroup
 
+from intake import audit
 from intake.cli.links import setup_url
 from intake.extensions import db
 from intake.membership import MembershipError, create_process, invite_member, process_by_short_name
@@ -35,7 +36,11 @@ def add(short_name: str, pseudonym: str, language: str) -> None:
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--coordinator", is_flag=True, help="May add and remove members.")
 def member(short_name: str, username: str, display_name: str, role: str, coordinator: bool) -> None:
-    """Add a person to a process; prints a set-up link if they have no password yet."""
+    """Add a person to a process: a new account gets a set-up link, an existing one is asked.
+
+    This is how a group left without a coordinator gets one; it is written to the
+    process's audit log. The instance admin's account can never be added.
+    """
     found = process_by_short_name(short_name)
     if found is None:
         raise click.ClickException(f"No process named {short_name!r}.")
@@ -49,7 +54,15 @@ def member(short_name: str, username: str, display_name: str, role: str, coordin
         )
     except MembershipError as exc:
         raise click.ClickException(str(exc)) from exc
+    # Written to the process's own log, so its coordinators see who was added from here.
+    action = "member-asked" if invitation.is_pending else "member-added"
+    audit.record(action, process=found, subject=f"membership:{invitation.membership.id} cli")
     db.session.commit()
-    click.echo(f"{invitation.membership.account.username} added to {found.short_name} as {role}.")
+    name = invitation.membership.account.username
+    if invitation.is_pending:
+        click.echo(f"{name} is asked to join {found.short_name} as {role}; they accept it after")
+        click.echo("signing in, and have no access until then.")
+        return
+    click.echo(f"{name} added to {found.short_name} as {role}.")
     if invitation.setup:
         click.echo(f"Set-up link (works once, for 7 days): {setup_url(invitation.setup.token)}")

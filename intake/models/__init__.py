@@ -16,13 +16,15 @@ from intake.models.demand import (
 )
 from intake.models.invitation import CheckinRound, Invitation, InvitationKind, ThrottleEvent
 from intake.models.meeting import ContactEntry, Direction, Meeting, MeetingKind, MeetingState
-from intake.models.process import Membership, Process, Role
+from intake.models.process import ActKind, ActRequest, Membership, Process, Role
 from intake.models.record import FormSnapshot, Submission, SubmissionRevision, SubmissionStatus
 from intake.models.report import ReportBack, ReportDownload, ReportState
 
 __all__ = [
     "Account",
     "AccountSession",
+    "ActKind",
+    "ActRequest",
     "AgreedStep",
     "AmendmentState",
     "AuditEvent",

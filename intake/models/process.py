@@ -34,6 +34,9 @@ class Process(Base):
     require_second_factor: Mapped[bool] = mapped_column(default=False)
     # Optional retention: on this day ``intake retention`` erases the whole process.
     erase_on: Mapped[date | None]
+    # When a contact-group coordinator first had a password: from then on the
+    # process belongs to its members and the instance admin adds nobody.
+    taken_over_at: Mapped[datetime | None]
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="process", order_by="Membership.joined_at"
@@ -47,7 +50,9 @@ class Membership(Base):
     """One person's role in one process.
 
     Leaving sets ``left_at`` instead of deleting the row, so the record of who
-    did what stays readable after people move on.
+    did what stays readable after people move on. A membership of an account
+    that existed before is pending (``accepted_at`` unset) until its owner
+    accepts it, and gives no access until then.
     """
 
     __tablename__ = "membership"
@@ -60,7 +65,11 @@ class Membership(Base):
     )
     is_coordinator: Mapped[bool] = mapped_column(default=False)
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+    accepted_at: Mapped[datetime | None]
     left_at: Mapped[datetime | None]
+    # True for the membership that created the account: only through it may a
+    # process hand out set-up links, so no other process can take the account over.
+    created_account: Mapped[bool] = mapped_column(default=False)
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
     removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
 
@@ -69,4 +78,43 @@ class Membership(Base):
 
     @property
     def is_current(self) -> bool:
-        return self.left_at is None
+        return self.left_at is None and self.accepted_at is not None
+
+    @property
+    def is_pending(self) -> bool:
+        return self.left_at is None and self.accepted_at is None
+
+
+class ActKind(enum.StrEnum):
+    """Acts that cannot be undone or that lower protection: a second coordinator confirms."""
+
+    ERASE = "erase"
+    ERASE_DATE = "erase-date"
+    SECOND_FACTOR_OFF = "second-factor-off"
+
+
+class ActRequest(Base):
+    """One coordinator asked for an act; another confirms or declines it."""
+
+    __tablename__ = "act_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[int] = mapped_column(
+        ForeignKey("process.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[ActKind] = mapped_column(
+        Enum(ActKind, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e])
+    )
+    # The erase date asked for; None with ERASE_DATE means "keep: set no day".
+    erase_on: Mapped[date | None]
+    requested_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("account.id", ondelete="SET NULL")
+    )
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+    confirmed: Mapped[bool | None]
+
+    process: Mapped[Process] = relationship()
+    requested_by: Mapped[Account | None] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[Account | None] = relationship(foreign_keys=[decided_by_id])

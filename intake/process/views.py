@@ -4,26 +4,31 @@ from flask import Response, abort, flash, g, redirect, render_template, request,
 from flask.typing import ResponseReturnValue
 from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, logout_user
 
-from intake import archive, audit, retention
+from intake import archive, audit, confirmations, retention
 from intake.accounts import issue_setup_link
 from intake.clock import today
 from intake.demands import demand_views
 from intake.extensions import db
 from intake.glance import glance
-from intake.member_forms import InviteForm, invite_from, invited_page
+from intake.member_forms import invite_form, invite_from, invited_page
 from intake.membership import (
+    Invitation,
     MembershipError,
     current_members,
     former_members,
+    may_issue_setup_link,
+    may_manage,
+    pending_members,
     remove_member,
     set_coordinator,
+    withdraw,
 )
-from intake.models import Membership, Role
+from intake.models import Account, ActKind, ActRequest, Membership, Role
 from intake.process.forms import RetentionForm
 from intake.records.service import first_of
-from intake.security.access import allow, of_this_process, process_blueprint
+from intake.security.access import allow, of_this_process, process_blueprint, refuse
 
 bp = process_blueprint("process", __name__)
 
@@ -61,27 +66,43 @@ def members() -> str:
     if not (membership.is_coordinator or membership.role is Role.CONTACT):
         # Others see their own group and who to turn to, nothing more.
         members = [m for m in members if m.role is membership.role or m.is_coordinator]
-    former = former_members(g.process) if membership.is_coordinator else []
-    return render_template("process/members.html", members=members, former=former)
+    coordinator = membership.is_coordinator
+    return render_template(
+        "process/members.html",
+        members=members,
+        pending=pending_members(g.process) if coordinator else [],
+        former=former_members(g.process) if coordinator else [],
+        may_manage=lambda target: coordinator and may_manage(membership, target),
+        may_issue_setup_link=may_issue_setup_link,
+        second_factor_alone=not confirmations.needs_second(g.process, ActKind.SECOND_FACTOR_OFF),
+    )
 
 
 @bp.route("/members/new", methods=["GET", "POST"])
 @allow(coordinator=True)
 def invite() -> ResponseReturnValue:
-    """Add a person to this process and hand out their set-up link."""
-    form = InviteForm()
+    """Add a person to this process's own group of the coordinator."""
+    form = invite_form(g.process, current_user)
     if form.validate_on_submit():
         invitation = invite_from(form, g.process, current_user)
         if invitation is not None:
-            return invited_page(invitation.membership, invitation.setup, url_for("process.members"))
+            return invited_page(invitation, url_for("process.members"))
     return render_template("process/invite.html", form=form)
+
+
+def _managed_member(membership_id: int) -> Membership:
+    """A current member of this process whom the signed-in coordinator may manage."""
+    membership = _member_of_this_process(membership_id)
+    if not may_manage(g.membership, membership):
+        refuse(f"{g.process.short_name}/membership:{membership_id}", g.process)
+    return membership
 
 
 @bp.post("/members/<int:membership_id>/remove")
 @allow(coordinator=True)
 def remove(membership_id: int) -> ResponseReturnValue:
-    """End a membership now; the person loses access on their next click."""
-    membership = _member_of_this_process(membership_id)
+    """End a membership now; the person loses access to this process on their next click."""
+    membership = _managed_member(membership_id)
     try:
         remove_member(membership, removed_by=current_user)
     except MembershipError as exc:
@@ -93,11 +114,27 @@ def remove(membership_id: int) -> ResponseReturnValue:
     return redirect(url_for("process.members"))
 
 
+@bp.post("/members/<int:membership_id>/withdraw")
+@allow(coordinator=True)
+def withdraw_invitation(membership_id: int) -> ResponseReturnValue:
+    """Take back an invitation that has not been accepted yet."""
+    membership = of_this_process(Membership, membership_id)
+    if not membership.is_pending:
+        abort(404)
+    if not may_manage(g.membership, membership):
+        refuse(f"{g.process.short_name}/membership:{membership_id}", g.process)
+    withdraw(membership)
+    audit.record("invitation-withdrawn", process=g.process, subject=f"membership:{membership_id}")
+    db.session.commit()
+    flash(_("The invitation is withdrawn."), "info")
+    return redirect(url_for("process.members"))
+
+
 @bp.post("/members/<int:membership_id>/coordinator")
 @allow(coordinator=True)
 def toggle_coordinator(membership_id: int) -> ResponseReturnValue:
-    """Make a member coordinator, or no longer."""
-    membership = _member_of_this_process(membership_id)
+    """Make a member of one's own group coordinator, or no longer."""
+    membership = _managed_member(membership_id)
     try:
         set_coordinator(membership, not membership.is_coordinator)
     except MembershipError as exc:
@@ -113,15 +150,21 @@ def toggle_coordinator(membership_id: int) -> ResponseReturnValue:
 @bp.post("/members/<int:membership_id>/setup-link")
 @allow(coordinator=True)
 def new_setup_link(membership_id: int) -> ResponseReturnValue:
-    """A fresh set-up link for a member who has not chosen a password yet."""
-    membership = _member_of_this_process(membership_id)
-    if membership.account.has_password:
-        flash(_("This person has already chosen a password."), "error")
+    """A fresh set-up link, only for an account this process created, before its password."""
+    membership = _managed_member(membership_id)
+    if not may_issue_setup_link(membership):
+        flash(
+            _(
+                "A set-up link is only given to a person who has not chosen a password yet, "
+                "by the process that created their account."
+            ),
+            "error",
+        )
         return redirect(url_for("process.members"))
     issued = issue_setup_link(membership.account, created_by=current_user)
     audit.record("setup-link-issued", process=g.process, subject=f"membership:{membership.id}")
     db.session.commit()
-    return invited_page(membership, issued, url_for("process.members"))
+    return invited_page(Invitation(membership, issued), url_for("process.members"))
 
 
 @bp.get("/audit")
@@ -157,56 +200,133 @@ def export() -> ResponseReturnValue:
 def _export_page(form: RetentionForm | None = None) -> str:
     if form is None:
         form = RetentionForm(erase_on=g.process.erase_on)
-    return render_template("process/export.html", retention_form=form)
+    return render_template(
+        "process/export.html",
+        retention_form=form,
+        alone=not confirmations.needs_second(g.process, ActKind.ERASE_DATE),
+    )
 
 
 @bp.post("/retention")
 @allow(Role.CONTACT, coordinator=True)
 def set_retention() -> ResponseReturnValue:
-    """Set or clear the day this process is erased."""
+    """Set or clear the day this process is erased; another coordinator confirms if there is one."""
     form = RetentionForm()
     if form.validate_on_submit():
+        on = form.erase_on.data
         try:
-            retention.set_erase_date(g.process, form.erase_on.data, today())
+            retention.check_erase_date(on, today())
         except retention.RetentionError as exc:
             form.erase_on.errors = [str(exc)]
         else:
+            if confirmations.needs_second(g.process, ActKind.ERASE_DATE):
+                confirmations.ask(g.process, ActKind.ERASE_DATE, current_user, erase_on=on)
+                db.session.commit()
+                flash(_("Another coordinator of the contact group is asked to confirm."), "info")
+                return redirect(url_for("process.export"))
+            retention.set_erase_date(g.process, on, today())
             db.session.commit()
-            on = g.process.erase_on
-            flash(
-                _("The process will be erased on %(date)s.", date=format_date(on, "medium"))
-                if on
-                else _("The process is kept: no day is set to erase it."),
-                "info",
-            )
+            _flash_erase_date()
             return redirect(url_for("process.export"))
     return _export_page(form), 422
+
+
+def _flash_erase_date() -> None:
+    on = g.process.erase_on
+    flash(
+        _("The process will be erased on %(date)s.", date=format_date(on, "medium"))
+        if on
+        else _("The process is kept: no day is set to erase it."),
+        "info",
+    )
 
 
 @bp.route("/erase", methods=["GET", "POST"])
 @allow(Role.CONTACT, coordinator=True)
 def erase() -> ResponseReturnValue:
-    """Two steps: type the short name, then confirm; then everything of the process is gone."""
+    """Two steps: type the short name, then confirm; a second coordinator confirms too."""
     typed = request.form.get("short_name", "").strip()
+    alone = not confirmations.needs_second(g.process, ActKind.ERASE)
     if request.method == "GET" or typed != g.process.short_name:
         if request.method == "POST":
             flash(_("That is not the short name of this process. Nothing was deleted."), "error")
-        return render_template("process/erase.html", step=1)
+        return render_template("process/erase.html", step=1, alone=alone)
     if request.form.get("confirm") != "yes":
-        return render_template("process/erase.html", step=2)
+        return render_template("process/erase.html", step=2, alone=alone)
+    if not alone:
+        confirmations.ask(g.process, ActKind.ERASE, current_user)
+        db.session.commit()
+        flash(
+            _(
+                "Another coordinator of the contact group is asked to confirm. "
+                "Nothing is erased until one of them does."
+            ),
+            "info",
+        )
+        return redirect(url_for("process.export"))
+    return _erase_now()
+
+
+def _erase_now() -> ResponseReturnValue:
     # Logged first: the erasing account may itself be erased with the process.
     audit.record("process-erased", subject=f"process:{g.process.id}")
+    # Worded before erasing: the language comes from the account, which may go with it.
+    done = _("The process and everything of it are erased.")
+    gone_too = _("Your account belonged only to this process and is erased with it.")
+    account_id = current_user.id
     db.session.commit()
     archive.erase(g.process)
-    flash(_("The process and everything of it are erased."), "info")
+    if db.session.get(Account, account_id) is None:
+        logout_user()
+        flash(f"{done} {gone_too}", "info")
+        return redirect(url_for("auth.login"))
+    flash(done, "info")
     return redirect(url_for("home.index"))
+
+
+@bp.post("/requests/<int:request_id>")
+@allow(coordinator=True)
+def decide_request(request_id: int) -> ResponseReturnValue:
+    """Confirm or decline what another coordinator asked for (or take back one's own)."""
+    asked = of_this_process(ActRequest, request_id)
+    confirm = request.form.get("answer") == "confirm"
+    try:
+        confirmations.decide(asked, current_user, confirm=confirm)
+        if confirm and asked.kind is ActKind.ERASE_DATE:
+            retention.set_erase_date(g.process, asked.erase_on, today())
+    except (confirmations.ConfirmationError, retention.RetentionError) as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("process.export"))
+    if confirm and asked.kind is ActKind.ERASE:
+        return _erase_now()
+    if confirm and asked.kind is ActKind.SECOND_FACTOR_OFF:
+        g.process.require_second_factor = False
+        audit.record("second-factor-required", process=g.process)
+    db.session.commit()
+    if confirm and asked.kind is ActKind.ERASE_DATE:
+        _flash_erase_date()
+    else:
+        flash(_("Done.") if confirm else _("Nothing was changed."), "info")
+    back = "process.members" if request.form.get("back") == "members" else "process.export"
+    return redirect(url_for(back))
 
 
 @bp.post("/second-factor")
 @allow(coordinator=True)
 def require_second_factor() -> ResponseReturnValue:
-    """Require, or stop requiring, a second factor of every member of this process."""
-    g.process.require_second_factor = not g.process.require_second_factor
+    """Require a second factor of every member at once; stopping needs a second coordinator."""
+    if not g.process.require_second_factor:
+        g.process.require_second_factor = True
+        audit.record("second-factor-required", process=g.process)
+        db.session.commit()
+        return redirect(url_for("process.members"))
+    if confirmations.needs_second(g.process, ActKind.SECOND_FACTOR_OFF):
+        confirmations.ask(g.process, ActKind.SECOND_FACTOR_OFF, current_user)
+        db.session.commit()
+        flash(_("Another coordinator is asked to confirm."), "info")
+        return redirect(url_for("process.members"))
+    g.process.require_second_factor = False
     audit.record("second-factor-required", process=g.process)
     db.session.commit()
     return redirect(url_for("process.members"))

@@ -73,6 +73,8 @@ def current_membership(process: Process, account_id: int) -> Membership | None:
             Membership.process_id == process.id,
             Membership.account_id == account_id,
             Membership.left_at.is_(None),
+            # An invitation not yet accepted gives no access.
+            Membership.accepted_at.is_not(None),
         )
     )
 

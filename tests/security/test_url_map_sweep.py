@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask import Flask, url_for
 
 from intake.extensions import db
-from intake.models import AuditEvent, Process, Role
+from intake.models import ActKind, ActRequest, AuditEvent, Process, Role
 from intake.security.access import PUBLIC_ENDPOINTS
 from intake.security.tokens import new_token
 from tests import factories
@@ -45,9 +45,13 @@ def world(app: Flask) -> dict[str, object]:
             },
         )
         other = factories.process_record(beta, bo.account, marker=MARKER)
+        asked = ActRequest(process_id=beta.id, kind=ActKind.ERASE, requested_by_id=bo.account.id)
+        factories.db.session.add(asked)
+        factories.db.session.commit()
         return {
             **other,
             "membership_id": bo.id,
+            "request_id": asked.id,
             "token": new_token(),
             "record_id": record.id,
             "form_id": "contact",
@@ -141,6 +145,7 @@ def test_outsiders_get_404_for_a_process(app: Flask, client, auth, world, who: s
 OTHER_PROCESS_IDS = {
     "record_id",
     "membership_id",
+    "request_id",
     "report_id",
     "round_id",
     "invitation_id",
