@@ -130,7 +130,8 @@ def test_one_code_sent_by_many_browsers_at_once_signs_in_one(app, client, auth):
     secret, _codes = _kim_with_second_factor(app, client, auth)
     browsers = [app.test_client() for _ in range(5)]
     for browser in browsers:
-        assert submit(browser, "/login", {"username": "kim", "password": factories.PASSWORD})
+        first = submit(browser, "/login", {"username": "kim", "password": factories.PASSWORD})
+        assert first.headers["Location"] == "/login/code"
     code = pyotp.TOTP(secret).now()
     tokens = [csrf_token(browser, "/login/code") for browser in browsers]
     start = threading.Barrier(len(browsers))

@@ -1,10 +1,14 @@
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from intake.accounts import issue_setup_link, redeem_setup_link, usable_setup_link
 from intake.extensions import db
 from intake.models import Account, AccountSession, SetupLink, utcnow
+from intake.security.passwords import verify_password
 from tests import factories
 from tests.conftest import submit
 
@@ -120,14 +124,28 @@ def test_weak_or_mismatched_password_is_explained(app, client, password, confirm
 
 
 def test_redeeming_twice_in_a_race_succeeds_once(app) -> None:
+    """Several tabs send the same link at the same instant: one password is set."""
     with app.app_context():
         factories.account("sam", password=False)
     token = _link_for(app, "sam")
+    tabs = 4
+    start = threading.Barrier(tabs)
+
+    def redeem(n: int) -> bool:
+        with app.app_context():
+            start.wait()
+            account = redeem_setup_link(token, f"passphrase number {n} of the race")
+            db.session.commit()
+            return account is not None
+
+    with ThreadPoolExecutor(tabs) as pool:
+        outcomes = list(pool.map(redeem, range(tabs)))
+    assert outcomes.count(True) == 1
+    winner = outcomes.index(True)
     with app.app_context():
-        assert redeem_setup_link(token, NEW_PASSWORD) is not None
-        db.session.commit()
-        assert redeem_setup_link(token, "another long passphrase") is None
         assert usable_setup_link(token) is None
+        sam = db.session.scalar(sa.select(Account).filter_by(username="sam"))
+        assert verify_password(sam.password_hash, f"passphrase number {winner} of the race")
 
 
 def test_setting_password_ends_older_sessions(app, client, auth) -> None:

@@ -61,9 +61,9 @@ def test_demo_is_safe_to_run_twice(app, runner) -> None:
         roles = sorted(m.role.value for m in demo.memberships if m.is_current)
         assert roles == ["central", "contact", "support"]
     # The printed sign-ins of the latest run work.
-    for role, username, password in re.findall(
-        r"^\s+(\w+)\s+(demo-\w+)\s+password: (\S+)$", second.output, re.MULTILINE
-    ):
+    printed = re.findall(r"^\s+(\w+)\s+(demo-\w+)\s+password: (\S+)$", second.output, re.MULTILINE)
+    assert sorted(role for role, _name, _password in printed) == roles
+    for role, username, password in printed:
         with app.app_context():
             person = db.session.query(Account).filter_by(username=username).one()
             assert verify_password(person.password_hash, password), role
