@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from intake.crypto import open_text
@@ -35,6 +36,7 @@ from intake.models import (
     Submission,
     SubmissionStatus,
 )
+from intake.silence import gaps
 
 KINDS = ("handover", "demand", "contact", "meeting", "step", "checkin", "report")
 
@@ -240,6 +242,30 @@ def _steps(process: Process, today: date) -> list[Event]:
     return events
 
 
+def _silences(process: Process, today: date) -> list[Event]:
+    """Silences longer than the group's limit, marked where they began."""
+    from intake.glance import facts_of  # the figures' own facts, counted the same way
+
+    limit = process.silence_alarm_days
+    return [
+        Event(
+            gap.start,
+            "contact",
+            _("No answer for %(n)d days so far", n=gap.days)
+            if gap.ongoing
+            else _("No answer for %(n)d days", n=gap.days),
+            detail=_(
+                "from %(start)s to %(end)s",
+                start=format_date(gap.start, "medium"),
+                end=format_date(gap.end, "medium"),
+            ),
+            flag="silence",
+        )
+        for gap in gaps(facts_of(process), today)
+        if gap.days > limit
+    ]
+
+
 def _his_receipts(process: Process) -> list[Event]:
     rows = db.session.execute(
         sa.select(Invitation.confirmed_at, Invitation.minutes_id).where(
@@ -289,6 +315,7 @@ def chronology(
         *_handover_and_checkins(process),
         *_demands(process),
         *_contacts(process),
+        *_silences(process, today),
         *_meetings(process),
         *_steps(process, today),
         *_his_receipts(process),

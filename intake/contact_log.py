@@ -23,6 +23,7 @@ def sync_entry(process: Process, submission: Submission, answers: dict[str, Any]
     entry.direction = Direction(answers["direction"])
     entry.channel = answers.get("channel") or "other"
     entry.awaiting_answer = answers.get("awaiting_answer") == "yes"
+    entry.real_answer = answers.get("answer_kind") != "acknowledgement"
     db.session.flush()
     return entry
 

@@ -19,13 +19,15 @@ from intake.contact_log import entries_of
 from intake.extensions import db
 from intake.models import (
     AgreedStep,
+    ContactEntry,
     Direction,
+    Meeting,
     MeetingKind,
     MeetingState,
     Process,
     StepStatus,
 )
-from intake.silence import Silence, figures
+from intake.silence import Fact, Silence, figures
 from intake.timeline_svg import Lane, draw
 
 TIMELINE_MONTHS = 12
@@ -36,33 +38,56 @@ class Glance:
     demands: list[demands.DemandView]
     silence: Silence
     cadence: meetings.Cadence
-    open_steps: list[steps.StepView]
+    open_steps: list[steps.StepView]  # open and missed: a step not kept stays in sight
     timeline: Markup
     pending_amendments: int
 
 
-def overdue_count(process: Process, today: date) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count(AgreedStep.id)).where(
-            AgreedStep.process_id == process.id,
-            AgreedStep.status == StepStatus.OPEN,
-            AgreedStep.deadline < today,
+def steps_not_kept(process: Process, today: date) -> tuple[int, int]:
+    """(missed, overdue) agreed steps as of ``today``, counted in the database."""
+    overdue = sa.and_(AgreedStep.status == StepStatus.OPEN, AgreedStep.deadline < today)
+    missed = AgreedStep.status == StepStatus.MISSED
+    row = db.session.execute(
+        sa.select(
+            sa.func.count(AgreedStep.id).filter(missed),
+            sa.func.count(AgreedStep.id).filter(overdue),
+        ).where(AgreedStep.process_id == process.id, AgreedStep.agreed_on <= today)
+    ).one()
+    return row[0], row[1]
+
+
+def facts_of(process: Process) -> list[Fact]:
+    """The calls on him and his answers, from the contact log and the meetings with him."""
+    messages = db.session.execute(
+        sa.select(ContactEntry.on, ContactEntry.direction, ContactEntry.real_answer).where(
+            ContactEntry.process_id == process.id,
+            ContactEntry.direction != Direction.SOMEONE_ELSE,
         )
-    )
+    ).all()
+    meetings_with_him = db.session.execute(
+        sa.select(Meeting.starts_at, Meeting.state).where(
+            Meeting.process_id == process.id,
+            Meeting.kind == MeetingKind.WITH_HIM,
+            Meeting.state.in_([MeetingState.HELD, MeetingState.MISSED]),
+        )
+    ).all()
+    return [
+        *(Fact(on, direction is Direction.HE_WROTE, real=real) for on, direction, real in messages),
+        *(
+            Fact(starts_at.date(), state is MeetingState.HELD, meeting=True)
+            for starts_at, state in meetings_with_him
+        ),
+    ]
 
 
-def silence_of(process: Process, today: date, meeting_views=None) -> Silence:
-    meeting_views = meeting_views if meeting_views is not None else meetings.views(process)
-    missed = sum(
-        1
-        for m in meeting_views
-        if m.kind is MeetingKind.WITH_HIM and m.state is MeetingState.MISSED
-    )
+def silence_of(process: Process, today: date, facts: list[Fact] | None = None) -> Silence:
+    """The figures as of ``today``."""
+    missed, overdue = steps_not_kept(process, today)
     return figures(
-        entries_of(process),
+        facts if facts is not None else facts_of(process),
         today,
-        meetings_missed=missed,
-        steps_overdue=overdue_count(process, today),
+        steps_missed=missed,
+        steps_overdue=overdue,
     )
 
 
@@ -100,9 +125,13 @@ def glance(process: Process, today: date) -> Glance:
     start = today - timedelta(days=round(TIMELINE_MONTHS * 30.44))
     return Glance(
         demands=demand_list,
-        silence=silence_of(process, today, meeting_views),
+        silence=silence_of(process, today),
         cadence=meetings.cadence(process, meeting_views, today),
-        open_steps=steps.steps_of(process, today, only_open=True),
+        open_steps=[
+            s
+            for s in steps.steps_of(process, today)
+            if s.status in (StepStatus.OPEN, StepStatus.MISSED)
+        ],
         timeline=timeline(process, start, today, meeting_views),
         pending_amendments=sum(
             1 for d in demand_list for a in d.amendments if a.state.value == "proposed"

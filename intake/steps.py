@@ -73,10 +73,8 @@ def _demand_numbers(process: Process) -> dict[int, int]:
     )
 
 
-def steps_of(process: Process, today: date, *, only_open: bool = False) -> list[StepView]:
+def steps_of(process: Process, today: date) -> list[StepView]:
     query = sa.select(AgreedStep).where(AgreedStep.process_id == process.id)
-    if only_open:
-        query = query.where(AgreedStep.status == StepStatus.OPEN)
     numbers = _demand_numbers(process)
     rows = db.session.scalars(query.order_by(AgreedStep.deadline, AgreedStep.id))
     return [view(s, today, numbers) for s in rows]

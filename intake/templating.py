@@ -10,6 +10,7 @@ from intake.clock import today
 from intake.formdef.model import localised
 from intake.labels import LABELS
 from intake.member_forms import ROLE_LABELS
+from intake.silence import DEFINITIONS as SILENCE_DEFINITIONS
 
 
 def _date(value: datetime | None) -> str:
@@ -33,5 +34,6 @@ def register(app: Flask) -> None:
             "role_labels": ROLE_LABELS,
             "retention_notice": lambda process: retention.notice(process, today()),
             "act_requests": confirmations.open_requests,
+            "silence_definitions": SILENCE_DEFINITIONS,
             **LABELS,
         }

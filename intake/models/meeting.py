@@ -80,3 +80,5 @@ class ContactEntry(Base):
     direction: Mapped[Direction] = mapped_column(plain_enum(Direction))
     channel: Mapped[str] = mapped_column(default="other")
     awaiting_answer: Mapped[bool] = mapped_column(default=False)
+    # A message of his that was only an acknowledgement ("received") is not a real answer.
+    real_answer: Mapped[bool] = mapped_column(default=True)

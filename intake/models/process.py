@@ -30,6 +30,8 @@ class Process(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
     # How often the contact group means to meet him, e.g. 91 days; None if not agreed.
     meeting_cadence_days: Mapped[int | None]
+    # A silence longer than this many days is marked in the chronology and on the figures.
+    silence_alarm_days: Mapped[int] = mapped_column(default=60)
     # Coordinators may require every member to sign in with a second factor.
     require_second_factor: Mapped[bool] = mapped_column(default=False)
     # Optional retention: on this day ``intake retention`` erases the whole process.

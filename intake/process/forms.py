@@ -100,6 +100,17 @@ class CadenceForm(FlaskForm):
     )
 
 
+class SilenceAlarmForm(FlaskForm):
+    days = IntegerField(
+        _l("Mark a silence in red after … days"),
+        validators=[
+            InputRequired(_l("Give a number of days.")),
+            NumberRange(min=7, max=730, message=_l("Use 7 to 730 days.")),
+        ],
+        description=_l("On the figures and in the chronology. Most groups use 60."),
+    )
+
+
 class ChronologyFilter(FlaskForm):
     class Meta:
         csrf = False  # a GET filter changes nothing

@@ -1,15 +1,18 @@
 """The contact log with its silence figures, the chronology, and search."""
 
-from flask import g, render_template, request
+from flask import flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
+from intake import audit
 from intake.chronology import KINDS, chronology, kind_label
 from intake.clock import today
 from intake.extensions import db
 from intake.glance import silence_of
 from intake.models import ContactEntry, Role
-from intake.process.forms import ChronologyFilter, SearchForm
+from intake.process.forms import ChronologyFilter, SearchForm, SilenceAlarmForm
 from intake.search import search
 from intake.security.access import allow, process_blueprint
 
@@ -20,14 +23,35 @@ bp = process_blueprint("log", __name__)
 @allow(Role.CONTACT)
 def contacts() -> str:
     """Every message sent or received, newest first, with the silence figures."""
+    return _contacts_page(SilenceAlarmForm(days=g.process.silence_alarm_days))
+
+
+def _contacts_page(alarm_form: SilenceAlarmForm) -> str:
     entries = db.session.scalars(
         db.select(ContactEntry)
         .where(ContactEntry.process_id == g.process.id)
         .order_by(ContactEntry.on.desc(), ContactEntry.id.desc())
     ).all()
     return render_template(
-        "log/contacts.html", entries=entries, silence=silence_of(g.process, today())
+        "log/contacts.html",
+        entries=entries,
+        silence=silence_of(g.process, today()),
+        alarm_form=alarm_form,
     )
+
+
+@bp.post("/silence-alarm")
+@allow(Role.CONTACT)
+def silence_alarm() -> ResponseReturnValue:
+    """Set after how many days the group counts a silence as alarming."""
+    form = SilenceAlarmForm()
+    if form.validate_on_submit():
+        g.process.silence_alarm_days = form.days.data
+        audit.record("silence-alarm-changed", process=g.process)
+        db.session.commit()
+        flash(_("Saved: a silence of more than %(n)d days is marked.", n=form.days.data), "info")
+        return redirect(url_for("log.contacts"))
+    return _contacts_page(form), 422
 
 
 @bp.get("/chronology")

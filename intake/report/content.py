@@ -18,7 +18,6 @@ from markupsafe import Markup
 from intake import demands, glance
 from intake.checkin_results import QuestionResult, results
 from intake.chronology import Event, chronology
-from intake.contact_log import entries_of
 from intake.extensions import db
 from intake.formdef.model import localised
 from intake.meetings import views as meeting_views
@@ -27,14 +26,12 @@ from intake.models import (
     DemandStatus,
     DemandStatusChange,
     Meeting,
-    MeetingKind,
-    MeetingState,
     Process,
     Submission,
     SubmissionStatus,
 )
 from intake.records import service
-from intake.silence import Silence, figures
+from intake.silence import Period, Silence, period
 from intake.steps import StepView, steps_of
 
 
@@ -60,7 +57,9 @@ class ReportContent:
     until: date
     whole: bool
     demands: list[DemandRow]
-    silence: Silence
+    silence: Silence  # since the start, as of the last day of the report
+    period: Period  # what happened within the report's days
+    silence_alarm_days: int
     timeline: Markup
     events: list[Event]
     steps: list[StepView]
@@ -134,20 +133,9 @@ def assemble(
         for d in views
     ]
     meetings = meeting_views(process)
-    missed = sum(
-        1
-        for m in meetings
-        if m.kind is MeetingKind.WITH_HIM
-        and m.state is MeetingState.MISSED
-        and m.starts_at.date() <= until
-    )
     step_list = [s for s in steps_of(process, until) if s.agreed_on <= until]
-    silence = figures(
-        entries_of(process, until=until),
-        until,
-        meetings_missed=missed,
-        steps_overdue=sum(1 for s in step_list if s.overdue),
-    )
+    facts = glance.facts_of(process)
+    silence = glance.silence_of(process, until, facts)
     checkin_form = service.definition("checkin")
     answered, questions = (
         results(process, checkin_form, locale, since=since, until=until, for_report=True)
@@ -163,6 +151,8 @@ def assemble(
         whole=whole,
         demands=rows,
         silence=silence,
+        period=period(facts, since, until),
+        silence_alarm_days=process.silence_alarm_days,
         timeline=glance.timeline(process, span_start, until, meetings),
         events=[
             e for e in chronology(process, until, since=since, until=until) if e.kind != "report"

@@ -9,6 +9,7 @@ from intake.chronology import chronology
 from intake.clock import today
 from intake.demo_data import load_story
 from intake.extensions import db
+from intake.glance import facts_of
 from intake.models import (
     AgreedStep,
     ContactEntry,
@@ -23,6 +24,7 @@ from intake.models import (
     Submission,
     SubmissionStatus,
 )
+from intake.silence import gaps
 from tests import factories
 from tests.conftest import submit
 
@@ -49,7 +51,8 @@ def test_chronology_holds_every_record(app, story):
         )
         by_kind = {}
         for e in events:
-            by_kind[e.kind] = by_kind.get(e.kind, 0) + 1
+            if e.flag != "silence":
+                by_kind[e.kind] = by_kind.get(e.kind, 0) + 1
         submitted = Submission.status == SubmissionStatus.SUBMITTED
         assert by_kind["handover"] == 1
         assert by_kind["contact"] == count(ContactEntry, ContactEntry.process_id == story)
@@ -62,6 +65,14 @@ def test_chronology_holds_every_record(app, story):
         assert by_kind["demand"] == amendments + decided + count(DemandStatusChange)
         assert by_kind["checkin"] == count(Submission, Submission.form_id == "checkin", submitted)
         assert [e.on for e in events] == sorted(e.on for e in events)
+        # Silences longer than the group's limit are marked, each where it began.
+        long_ones = [g for g in gaps(facts_of(process), today()) if g.days > 60]
+        marked = [e for e in events if e.flag == "silence"]
+        assert long_ones and [e.on for e in marked] == [g.start for g in long_ones]
+        assert all(
+            f"No answer for {g.days} days" in e.title
+            for e, g in zip(marked, long_ones, strict=True)
+        )
 
 
 def test_chronology_filters_by_kind_and_period(app, client, auth, story):
@@ -83,9 +94,10 @@ def test_glance_shows_where_it_stands(app, client, auth, story):
     page = client.get("/p/alpha/").get_data(as_text=True)
     for text in (
         "Days since his last answer",
-        "Messages unanswered since then",
-        "Meetings he missed",
-        "Steps overdue",
+        "Unanswered since then",
+        "Meetings held / missed",
+        "Agreed steps not kept",
+        "How these figures are counted",
         "<svg",
         "Next meeting with him",
         "amendment awaiting approval",

@@ -40,8 +40,10 @@ def test_sections_follow_the_records_and_markers_stay_out(app, story, whole):
     # At a glance: the figures as computed from the log.
     s = content.silence
     assert f"{s.days_since_last_answer} Days since his last answer" in flat
-    assert f"{s.unanswered_since_last_answer} Messages unanswered since then" in flat
-    assert f"{s.meetings_missed} Meetings he missed" in flat
+    assert f"{s.unanswered_since_last_answer} Unanswered since then" in flat
+    assert f"{s.meetings_held} / {s.meetings_missed} Meetings held / missed" in flat
+    assert "Since the start, as of" in flat and "In this period" in flat
+    assert "How these figures are counted" in flat
     # Demands: status now and at the start, and word for word in the appendix.
     assert "Demand 1: refused" in flat
     assert "Seek critical help, such as a perpetrator programme" in flat
