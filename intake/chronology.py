@@ -38,7 +38,8 @@ from intake.models import (
 )
 from intake.silence import gaps
 
-KINDS = ("handover", "demand", "contact", "meeting", "step", "checkin", "report")
+# On one day: what happened with him first, then what followed from it.
+KINDS = ("handover", "contact", "meeting", "demand", "step", "checkin", "report")
 
 
 def kind_label(kind: str) -> str:
@@ -186,7 +187,16 @@ def _contacts(process: Process) -> list[Event]:
 
 
 def _meetings(process: Process) -> list[Event]:
-
+    """Each meeting, linked to its minutes where they were written."""
+    minutes = dict(
+        db.session.execute(
+            sa.select(Submission.meeting_id, Submission.id).where(
+                Submission.process_id == process.id,
+                Submission.meeting_id.is_not(None),
+                Submission.status == SubmissionStatus.SUBMITTED,
+            )
+        ).all()
+    )
     rows = db.session.execute(
         sa.select(Meeting.id, Meeting.kind, Meeting.starts_at, Meeting.state).where(
             Meeting.process_id == process.id
@@ -197,10 +207,12 @@ def _meetings(process: Process) -> list[Event]:
             starts_at.date(),
             "meeting",
             f"{meeting_kind_label(kind)}: {meeting_state_label(state)}",
-            link=("meetings.index", {}),
+            link=("records.show", {"record_id": minutes[meeting_id]})
+            if meeting_id in minutes
+            else ("meetings.index", {}),
             flag=state.value if state is not MeetingState.HELD else "",
         )
-        for _id, kind, starts_at, state in rows
+        for meeting_id, kind, starts_at, state in rows
     ]
 
 

@@ -48,7 +48,16 @@ def _backdate_step(step: AgreedStep, day: date) -> None:
     step.status_on = day
 
 
-def _contact(process: Process, kim: Account, day: date, direction: str, summary: str) -> None:
+def _contact(
+    process: Process,
+    kim: Account,
+    day: date,
+    direction: str,
+    summary: str,
+    *,
+    note: str = "",
+    only_acknowledged: bool = False,
+) -> None:
     answers = {
         "date": day.isoformat(),
         "channel": "email" if direction != "someone_else" else "in_person",
@@ -56,6 +65,10 @@ def _contact(process: Process, kim: Account, day: date, direction: str, summary:
         "summary": summary,
         "awaiting_answer": "yes" if direction == "we_wrote" else "no",
     }
+    if direction == "he_wrote":
+        answers["answer_kind"] = "acknowledgement" if only_acknowledged else "real"
+    if note:
+        answers["report_note"] = note
     saved = service.save(process, service.definition("contact"), kim, answers, submit=True)
     _backdate(saved.submission, day)
 
@@ -104,9 +117,24 @@ def load_story(process: Process, support: Account, kim: Account, today: date) ->
     _contact(process, kim, day, "we_wrote", "First email with the demands and the letter.")
     for gap in (30, 60, 90):
         _contact(process, kim, day + timedelta(days=gap), "we_wrote", "Reminder.")
-    _contact(process, kim, day + timedelta(days=152), "he_wrote", "Short answer: he will think.")
+    _contact(
+        process,
+        kim,
+        day + timedelta(days=152),
+        "he_wrote",
+        "Short answer: he will think.",
+        note="Says he needs time to think.",
+        only_acknowledged=True,
+    )
     _contact(process, kim, day + timedelta(days=170), "we_wrote", "Proposed a first meeting.")
-    _contact(process, kim, day + timedelta(days=240), "he_wrote", "Agreed to meet.")
+    _contact(
+        process,
+        kim,
+        day + timedelta(days=240),
+        "he_wrote",
+        "Agreed to meet.",
+        note="Agrees to a first meeting.",
+    )
 
     first = start + timedelta(days=365)
     _minutes(
@@ -163,7 +191,14 @@ def load_story(process: Process, support: Account, kim: Account, today: date) ->
     # Then a year of silence.
     for gap in (20, 80, 160, 250, 330):
         _contact(process, kim, second + timedelta(days=gap), "we_wrote", "No answer yet.")
-    _contact(process, kim, second + timedelta(days=400), "he_wrote", "He denies the agreement.")
+    _contact(
+        process,
+        kim,
+        second + timedelta(days=400),
+        "he_wrote",
+        "He denies the agreement.",
+        note="Says he is not like other perpetrators and never agreed to inform his group.",
+    )
     _minutes(process, kim, second + timedelta(days=430), "missed", {}, [])
     third = second + timedelta(days=520)
     _minutes(
@@ -310,6 +345,19 @@ def load_story(process: Process, support: Account, kim: Account, today: date) ->
         item.invitation.submission_id = saved.submission.id
         item.invitation.answered_at = _at(first + timedelta(days=offset))
         item.invitation.anonymous = anonymous
+        item.invitation.created_at = checkin_round.created_at
+    assessment = service.save(
+        process,
+        service.definition("report"),
+        kim,
+        {
+            "assessment": "(demo) He has refused two of the three demands and answers "
+            "less and less. We see no willingness to take responsibility.",
+            "next_steps": "(demo) We ask the central group whether to close the process.",
+        },
+        submit=True,
+    )
+    _backdate(assessment.submission, today - timedelta(days=2))
     process.meeting_cadence_days = 91
     db.session.flush()
 

@@ -30,6 +30,8 @@ class ReportBack(Base):
         ForeignKey("process.id", ondelete="CASCADE"), index=True
     )
     whole: Mapped[bool] = mapped_column(default=False)
+    # The last report-back of a process: it covers the whole process and says it closes it.
+    closing: Mapped[bool] = mapped_column(default=False)
     since: Mapped[date]
     until: Mapped[date]
     language: Mapped[str] = mapped_column(String(8))

@@ -27,7 +27,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from intake import audit
 from intake.clock import today
 from intake.extensions import db
-from intake.models import ReportBack, ReportState, Role, Submission, SubmissionStatus
+from intake.models import ReportBack, ReportState, Role, Submission
 from intake.records import service as records
 from intake.report import service, worker
 from intake.security.access import allow, of_this_process, process_blueprint
@@ -38,7 +38,11 @@ bp = process_blueprint("reports", __name__, "/reports")
 class RequestForm(FlaskForm):
     since = DateField(_l("From"), validators=[Optional()])
     until = DateField(_l("Until"), validators=[InputRequired(_l("This question needs an answer."))])
-    whole = BooleanField(_l("The whole process, from its first day (for a closing report)"))
+    whole = BooleanField(_l("The whole process, from its first day"))
+    closing = BooleanField(
+        _l("This report-back closes the process"),
+        description=_l("It covers the whole process, and its cover says that it closes it."),
+    )
     assessment = SelectField(_l("The contact group's assessment"), validators=[Optional()])
 
 
@@ -65,20 +69,6 @@ def _report(report_id: int) -> ReportBack:
     return report
 
 
-def _assessments() -> list[Submission]:
-    return list(
-        db.session.scalars(
-            db.select(Submission)
-            .where(
-                Submission.process_id == g.process.id,
-                Submission.form_id == "report",
-                Submission.status == SubmissionStatus.SUBMITTED,
-            )
-            .order_by(Submission.submitted_at.desc())
-        )
-    )
-
-
 @bp.route("/", methods=["GET", "POST"])
 @allow()
 def index() -> ResponseReturnValue:
@@ -91,7 +81,7 @@ def index() -> ResponseReturnValue:
     form = RequestForm()
     form.assessment.choices = [SelectChoice("", _("none"))] + [
         SelectChoice(str(s.id), _("written %(date)s", date=s.submitted_at.date().isoformat()))
-        for s in _assessments()
+        for s in service.assessments_of(g.process)
     ]
     if request.method == "GET":
         form.until.data = today()
@@ -107,6 +97,7 @@ def index() -> ResponseReturnValue:
                 since=form.since.data or form.until.data,
                 until=form.until.data,
                 whole=form.whole.data,
+                closing=form.closing.data,
                 by=current_user,
                 assessment=assessment,
             )

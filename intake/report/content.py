@@ -9,7 +9,7 @@ report-travel questions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,6 +18,7 @@ from markupsafe import Markup
 from intake import demands, glance
 from intake.checkin_results import QuestionResult, results
 from intake.chronology import Event, chronology
+from intake.clock import today
 from intake.extensions import db
 from intake.formdef.model import localised
 from intake.meetings import views as meeting_views
@@ -25,12 +26,15 @@ from intake.models import (
     ContactEntry,
     DemandStatus,
     DemandStatusChange,
+    Invitation,
+    InvitationKind,
     Meeting,
     Process,
     Submission,
     SubmissionStatus,
 )
 from intake.records import service
+from intake.report import story
 from intake.silence import Period, Silence, period
 from intake.steps import StepView, steps_of
 
@@ -56,6 +60,9 @@ class ReportContent:
     since: date
     until: date
     whole: bool
+    closing: bool  # the last report-back: it closes the process
+    made_on: date
+    summary: list[str]  # sentences made from the figures, read first
     demands: list[DemandRow]
     silence: Silence  # since the start, as of the last day of the report
     period: Period  # what happened within the report's days
@@ -65,7 +72,30 @@ class ReportContent:
     steps: list[StepView]
     checkins_answered: int
     checkins: list[QuestionResult]
+    checkins_sent: int  # invitations that went out in the period; none: no section
+    # The words that may travel, printed under one event of the record they come from.
+    notes: dict[int, list[str]] = field(default_factory=dict)  # by index in ``events``
     assessment: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _record_of(event: Event) -> int | None:
+    if event.link and event.link[0] == "records.show":
+        return event.link[1]["record_id"]
+    return None
+
+
+def _place_notes(events: list[Event], by_record: dict[int, list[str]]) -> dict[int, list[str]]:
+    """Each record's notes go under one event: its meeting if it has one, else its first."""
+    placed: dict[int, int] = {}
+    for n, event in enumerate(events):
+        record_id = _record_of(event)
+        if record_id not in by_record:
+            continue
+        if record_id not in placed or (
+            event.kind == "meeting" and events[placed[record_id]].kind != "meeting"
+        ):
+            placed[record_id] = n
+    return {n: by_record[record_id] for record_id, n in placed.items()}
 
 
 def first_day(process: Process) -> date:
@@ -117,7 +147,9 @@ def assemble(
     until: date,
     *,
     whole: bool = False,
+    closing: bool = False,
     assessment: Submission | None = None,
+    made_on: date | None = None,
 ) -> ReportContent:
     locale = process.language
     views = demands.demand_views(process)
@@ -143,22 +175,46 @@ def assemble(
         else (0, [])
     )
     span_start = max(since, until - timedelta(days=365 * 5))
+    events = [e for e in chronology(process, until, since=since, until=until) if e.kind != "report"]
+    record_ids = {r for r in map(_record_of, events) if r is not None}
+    numbers = {str(d.id): d.number for d in views}
+    within = period(facts, since, until)
     return ReportContent(
         pseudonym=process.pseudonym,
         language=locale,
         since=since,
         until=until,
-        whole=whole,
+        whole=whole or closing,
+        closing=closing,
+        made_on=made_on or today(),
+        summary=story.summary(
+            within,
+            silence,
+            [row.status_now for row in rows],
+            len(step_list),
+            whole=whole or closing,
+        ),
         demands=rows,
         silence=silence,
-        period=period(facts, since, until),
+        period=within,
         silence_alarm_days=process.silence_alarm_days,
         timeline=glance.timeline(process, span_start, until, meetings),
-        events=[
-            e for e in chronology(process, until, since=since, until=until) if e.kind != "report"
-        ],
+        events=events,
         steps=step_list,
         checkins_answered=answered,
         checkins=[q for q in questions if q.counts or q.texts],
+        checkins_sent=_checkins_sent(process, since, until),
+        notes=_place_notes(events, story.travel_notes(record_ids, locale, numbers)),
         assessment=_assessment(assessment, locale),
+    )
+
+
+def _checkins_sent(process: Process, since: date, until: date) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(Invitation.id)).where(
+            Invitation.process_id == process.id,
+            Invitation.kind == InvitationKind.CHECKIN,
+            Invitation.created_at >= datetime.combine(since, time(), tzinfo=UTC),
+            Invitation.created_at < datetime.combine(until + timedelta(days=1), time(), tzinfo=UTC),
+        )
     )

@@ -19,6 +19,7 @@ from intake.models import (
     ReportState,
     Role,
     Submission,
+    SubmissionStatus,
     utcnow,
 )
 from intake.report.content import assemble, first_day
@@ -37,7 +38,10 @@ def request_report(
     whole: bool,
     by: Account | None,
     assessment: Submission | None = None,
+    closing: bool = False,
 ) -> ReportBack:
+    """Queue a report-back; a closing one covers the whole process."""
+    whole = whole or closing
     if whole:
         since = first_day(process)
     if until < since:
@@ -45,6 +49,7 @@ def request_report(
     report = ReportBack(
         process_id=process.id,
         whole=whole,
+        closing=closing,
         since=since,
         until=until,
         language=process.language,
@@ -57,11 +62,32 @@ def request_report(
     return report
 
 
+def assessments_of(process: Process) -> list[Submission]:
+    """The contact group's written assessments, newest first, to choose one for a report."""
+    return list(
+        db.session.scalars(
+            sa.select(Submission)
+            .where(
+                Submission.process_id == process.id,
+                Submission.form_id == "report",
+                Submission.status == SubmissionStatus.SUBMITTED,
+            )
+            .order_by(Submission.submitted_at.desc(), Submission.id.desc())
+        )
+    )
+
+
 def html_for(report: ReportBack) -> str:
     process = db.session.get(Process, report.process_id)
     assessment = db.session.get(Submission, report.assessment_id) if report.assessment_id else None
     content = assemble(
-        process, report.since, report.until, whole=report.whole, assessment=assessment
+        process,
+        report.since,
+        report.until,
+        whole=report.whole,
+        closing=report.closing,
+        assessment=assessment,
+        made_on=report.created_at.date(),
     )
     return report_html(content)
 

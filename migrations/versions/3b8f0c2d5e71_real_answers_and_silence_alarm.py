@@ -1,4 +1,4 @@
-"""real answers in the contact log, and the silence a group marks
+"""real answers in the contact log, the silence a group marks, closing report-backs
 
 Revision ID: 3b8f0c2d5e71
 Revises: 7c1e2b9d4a10
@@ -26,6 +26,12 @@ def upgrade():
         batch_op.add_column(
             sa.Column('silence_alarm_days', sa.Integer(), nullable=False, server_default='60')
         )
+    with op.batch_alter_table('report_back', schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column('closing', sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+    with op.batch_alter_table('report_back', schema=None) as batch_op:
+        batch_op.alter_column('closing', server_default=None)
     with op.batch_alter_table('contact_entry', schema=None) as batch_op:
         batch_op.alter_column('real_answer', server_default=None)
     with op.batch_alter_table('process', schema=None) as batch_op:
@@ -33,6 +39,8 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('report_back', schema=None) as batch_op:
+        batch_op.drop_column('closing')
     with op.batch_alter_table('process', schema=None) as batch_op:
         batch_op.drop_column('silence_alarm_days')
     with op.batch_alter_table('contact_entry', schema=None) as batch_op:
