@@ -57,11 +57,18 @@ def record(
     process: Process | None = None,
     subject: str = "",
     actor: Account | None = None,
+    unnamed: bool = False,
 ) -> None:
-    """Add an event to the session; it is written with the change it describes."""
+    """Add an event to the session; it is written with the change it describes.
+
+    ``unnamed``: the person acting is not named in this process's log (someone who
+    declined to join it was never part of it, and their name is not its business).
+    """
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    if actor is None and current_user and current_user.is_authenticated:
+    if unnamed:
+        actor = None
+    elif actor is None and current_user and current_user.is_authenticated:
         actor = current_user._get_current_object()
     db.session.add(
         AuditEvent(
@@ -84,3 +91,18 @@ def events(process: Process | None, limit: int = 500) -> list[AuditEvent]:
 
 def action_label(action: str) -> str:
     return ACTIONS.get(action, lambda: action)()
+
+
+# Marks an event done from the server's command line (see ``intake.cli``).
+FROM_COMMAND_LINE = " cli"
+
+
+def actor_label(event: AuditEvent) -> str:
+    """Who did it, in words: a member's name, or what stands in for a person."""
+    if event.actor is not None:
+        return event.actor.display_name
+    if event.subject.endswith(FROM_COMMAND_LINE):
+        return _("the instance's command line")
+    if event.action == "invitation-declined":
+        return _("the person asked")
+    return _("someone without an account")

@@ -1,6 +1,6 @@
 """The first page after sign-in: the processes this person takes part in, and invitations."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -27,27 +27,34 @@ def index() -> str:
 def answer_invitation(membership_id: int) -> ResponseReturnValue:
     """Accept or decline joining a process; only the invited person can."""
     membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.account_id != current_user.id:
-        abort(404)
-    process = membership.process
     joining = request.form.get("answer") == "accept"
-    try:
-        if joining:
-            accept(membership, current_user)
+    if membership is not None and membership.account_id == current_user.id:
+        if joining and membership.is_current:
+            # A second tap on Join: already in, nothing to say twice.
+            return redirect(url_for("process.overview", short_name=membership.process.short_name))
+        process = membership.process
+        try:
+            if joining:
+                accept(membership, current_user)
+            else:
+                decline(membership, current_user)
+        except MembershipError:
+            db.session.rollback()
         else:
-            decline(membership, current_user)
-    except MembershipError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("home.index"))
-    action = "invitation-accepted" if joining else "invitation-declined"
-    audit.record(action, process=process, subject=f"membership:{membership_id}")
-    db.session.commit()
-    if joining:
-        flash(
-            _("You have joined the process about %(pseudonym)s.", pseudonym=process.pseudonym),
-            "info",
-        )
-        return redirect(url_for("process.overview", short_name=process.short_name))
-    flash(_("You declined the invitation."), "info")
+            action = "invitation-accepted" if joining else "invitation-declined"
+            # Someone who declined was never part of the process: its log does not name them.
+            audit.record(
+                action, process=process, subject=f"membership:{membership_id}", unnamed=not joining
+            )
+            db.session.commit()
+            if not joining:
+                flash(_("You declined the invitation."), "info")
+                return redirect(url_for("home.index"))
+            flash(
+                _("You have joined the process about %(pseudonym)s.", pseudonym=process.pseudonym),
+                "info",
+            )
+            return redirect(url_for("process.overview", short_name=process.short_name))
+    # Withdrawn, answered in another tab, or never one's own: the same words for each.
+    flash(_("This invitation is no longer open."), "error")
     return redirect(url_for("home.index"))

@@ -5,11 +5,17 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Regexp
+from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from intake import audit
 from intake.extensions import db
-from intake.membership import Invitation, MembershipError, addable_roles, invite_member
+from intake.membership import (
+    Invitation,
+    MembershipError,
+    NameNeeded,
+    addable_roles,
+    invite_member,
+)
 from intake.models import Account, Process, Role
 from intake.urls import external_url
 
@@ -23,11 +29,11 @@ ROLE_LABELS = {
 class InviteForm(FlaskForm):
     display_name = StringField(
         _l("Name shown to the group"),
-        validators=[
-            InputRequired(_l("Enter a name the group knows this person by.")),
-            Length(max=120),
-        ],
-        description=_l("A first name or nickname is enough."),
+        validators=[Optional(), Length(max=120)],
+        description=_l(
+            "For a new account: a first name or nickname is enough. "
+            "Someone who already has an account keeps their own name."
+        ),
     )
     username = StringField(
         _l("Sign-in name"),
@@ -73,11 +79,14 @@ def invite_from(form: InviteForm, process: Process, invited_by: Account) -> Invi
         invitation = invite_member(
             process,
             username=form.username.data,
-            display_name=form.display_name.data,
+            display_name=form.display_name.data or "",
             role=Role(form.role.data),
             is_coordinator=form.is_coordinator.data,
             invited_by=invited_by,
         )
+    except NameNeeded as exc:
+        form.display_name.errors.append(str(exc))
+        return None
     except MembershipError as exc:
         form.username.errors.append(str(exc))
         return None

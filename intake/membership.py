@@ -42,6 +42,10 @@ class MembershipError(ValueError):
     """A change to a process or its members that cannot be made, in words for the person."""
 
 
+class NameNeeded(MembershipError):
+    """A new account needs the name the group knows the person by."""
+
+
 @dataclass(frozen=True)
 class Invitation:
     membership: Membership
@@ -111,6 +115,8 @@ def former_members(process: Process) -> list[Membership]:
 
 
 def _memberships_of(account: Account, *, accepted: bool) -> list[Membership]:
+    if account.is_instance_admin:
+        return []  # never a member, whatever a row says
     accepted_at = Membership.accepted_at
     return list(
         db.session.scalars(
@@ -216,6 +222,10 @@ def invite_member(
     ):
         raise MembershipError(_l("This person is already a member of this process, or asked."))
     created = account is None
+    if account is None and not display_name.strip():
+        raise NameNeeded(
+            _l("There is no account with this sign-in name yet: give the name shown to the group.")
+        )
     if account is None:
         try:
             account = create_account(username, display_name)
@@ -292,8 +302,19 @@ def may_manage(by: Membership, target: Membership) -> bool:
 
 def may_issue_setup_link(membership: Membership) -> bool:
     """Only through the membership that created the account, before it has a password."""
+    account = membership.account
     return (
-        membership.created_account and membership.is_current and not membership.account.has_password
+        membership.created_account
+        and membership.is_current
+        and not account.has_password
+        and not account.is_deactivated
+    )
+
+
+def may_send_setup_link(by: Membership, target: Membership) -> bool:
+    """Whoever manages the person, or added them, may hand them a fresh set-up link."""
+    return may_issue_setup_link(target) and (
+        may_manage(by, target) or target.added_by_id == by.account_id
     )
 
 
@@ -313,6 +334,8 @@ def remove_member(membership: Membership, *, removed_by: Account | None = None) 
     """
     if membership.left_at is not None:
         raise MembershipError(_l("This person has already left the process."))
+    # Noted before a change: a process once taken over by its contact group stays so.
+    taken_over(membership.process)
     if _last_coordinator_of_group(membership):
         raise MembershipError(
             _l(

@@ -33,7 +33,7 @@ def register(app: Flask) -> None:
             "current_locale": lambda: str(get_locale() or "en"),
             "role_labels": ROLE_LABELS,
             "retention_notice": lambda process: retention.notice(process, today()),
-            "act_requests": confirmations.open_requests,
+            "act_requests": confirmations.requests_for,
             "silence_definitions": SILENCE_DEFINITIONS,
             **LABELS,
         }

@@ -122,5 +122,8 @@ def process(short_name: str) -> ResponseReturnValue:
 def audit_log() -> str:
     """Instance-level events: sign-ins, failed sign-ins, processes created."""
     return render_template(
-        "admin/audit.html", events=audit.events(None), action_label=audit.action_label
+        "admin/audit.html",
+        events=audit.events(None),
+        action_label=audit.action_label,
+        actor_label=audit.actor_label,
     )

@@ -56,7 +56,8 @@ def member(short_name: str, username: str, display_name: str, role: str, coordin
         raise click.ClickException(str(exc)) from exc
     # Written to the process's own log, so its coordinators see who was added from here.
     action = "member-asked" if invitation.is_pending else "member-added"
-    audit.record(action, process=found, subject=f"membership:{invitation.membership.id} cli")
+    subject = f"membership:{invitation.membership.id}{audit.FROM_COMMAND_LINE}"
+    audit.record(action, process=found, subject=subject)
     db.session.commit()
     name = invitation.membership.account.username
     if invitation.is_pending:

@@ -93,6 +93,10 @@ class ActKind(enum.StrEnum):
     ERASE = "erase"
     ERASE_DATE = "erase-date"
     SECOND_FACTOR_OFF = "second-factor-off"
+    # Ending another coordinator's role, or their membership: otherwise one coordinator
+    # could make themselves the only one and then act alone.
+    COORDINATOR_OFF = "coordinator-off"
+    COORDINATOR_REMOVED = "coordinator-removed"
 
 
 class ActRequest(Base):
@@ -109,6 +113,10 @@ class ActRequest(Base):
     )
     # The erase date asked for; None with ERASE_DATE means "keep: set no day".
     erase_on: Mapped[date | None]
+    # The coordinator concerned, for COORDINATOR_OFF and COORDINATOR_REMOVED.
+    membership_id: Mapped[int | None] = mapped_column(
+        ForeignKey("membership.id", ondelete="CASCADE")
+    )
     requested_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("account.id", ondelete="SET NULL")
     )
@@ -118,5 +126,6 @@ class ActRequest(Base):
     confirmed: Mapped[bool | None]
 
     process: Mapped[Process] = relationship()
+    membership: Mapped[Membership | None] = relationship()
     requested_by: Mapped[Account | None] = relationship(foreign_keys=[requested_by_id])
     decided_by: Mapped[Account | None] = relationship(foreign_keys=[decided_by_id])

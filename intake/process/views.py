@@ -18,14 +18,14 @@ from intake.membership import (
     MembershipError,
     current_members,
     former_members,
-    may_issue_setup_link,
     may_manage,
+    may_send_setup_link,
     pending_members,
     remove_member,
     set_coordinator,
     withdraw,
 )
-from intake.models import Account, ActKind, ActRequest, Membership, Role
+from intake.models import Account, ActKind, ActRequest, Membership, Process, Role
 from intake.process.forms import RetentionForm
 from intake.records.service import first_of
 from intake.security.access import allow, of_this_process, process_blueprint, refuse
@@ -73,8 +73,13 @@ def members() -> str:
         pending=pending_members(g.process) if coordinator else [],
         former=former_members(g.process) if coordinator else [],
         may_manage=lambda target: coordinator and may_manage(membership, target),
-        may_issue_setup_link=may_issue_setup_link,
+        may_send_setup_link=lambda target: coordinator and may_send_setup_link(membership, target),
         second_factor_alone=not confirmations.needs_second(g.process, ActKind.SECOND_FACTOR_OFF),
+        answers=confirmations.answers_for(
+            g.process,
+            current_user,
+            (ActKind.SECOND_FACTOR_OFF, *confirmations.ABOUT_COORDINATORS),
+        ),
     )
 
 
@@ -103,6 +108,8 @@ def _managed_member(membership_id: int) -> Membership:
 def remove(membership_id: int) -> ResponseReturnValue:
     """End a membership now; the person loses access to this process on their next click."""
     membership = _managed_member(membership_id)
+    if _about_another_coordinator(membership, ActKind.COORDINATOR_REMOVED):
+        return redirect(url_for("process.members"))
     try:
         remove_member(membership, removed_by=current_user)
     except MembershipError as exc:
@@ -114,13 +121,38 @@ def remove(membership_id: int) -> ResponseReturnValue:
     return redirect(url_for("process.members"))
 
 
+def _about_another_coordinator(membership: Membership, kind: ActKind) -> bool:
+    """Ending another coordinator's role is asked for, not done; True if it was asked.
+
+    Otherwise one coordinator could make themselves the only one, then act alone.
+    """
+    if not membership.is_coordinator or membership.id == g.membership.id:
+        return False
+    if not confirmations.needs_second(g.process, kind, membership):
+        return False
+    confirmations.ask(g.process, kind, current_user, concerning=membership)
+    db.session.commit()
+    flash(
+        _(
+            "%(name)s coordinates: the change waits until another coordinator of the group, "
+            "or %(name)s themselves, confirms it.",
+            name=membership.account.display_name,
+        ),
+        "info",
+    )
+    return True
+
+
 @bp.post("/members/<int:membership_id>/withdraw")
 @allow(coordinator=True)
 def withdraw_invitation(membership_id: int) -> ResponseReturnValue:
     """Take back an invitation that has not been accepted yet."""
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or (membership.process_id == g.process.id and not membership.is_pending):
+        # Declined, withdrawn or accepted meanwhile (a second tab, a double tap).
+        flash(_("This invitation is no longer open."), "error")
+        return redirect(url_for("process.members"))
     membership = of_this_process(Membership, membership_id)
-    if not membership.is_pending:
-        abort(404)
     if not may_manage(g.membership, membership):
         refuse(f"{g.process.short_name}/membership:{membership_id}", g.process)
     withdraw(membership)
@@ -135,6 +167,8 @@ def withdraw_invitation(membership_id: int) -> ResponseReturnValue:
 def toggle_coordinator(membership_id: int) -> ResponseReturnValue:
     """Make a member of one's own group coordinator, or no longer."""
     membership = _managed_member(membership_id)
+    if _about_another_coordinator(membership, ActKind.COORDINATOR_OFF):
+        return redirect(url_for("process.members"))
     try:
         set_coordinator(membership, not membership.is_coordinator)
     except MembershipError as exc:
@@ -151,8 +185,10 @@ def toggle_coordinator(membership_id: int) -> ResponseReturnValue:
 @allow(coordinator=True)
 def new_setup_link(membership_id: int) -> ResponseReturnValue:
     """A fresh set-up link, only for an account this process created, before its password."""
-    membership = _managed_member(membership_id)
-    if not may_issue_setup_link(membership):
+    membership = _member_of_this_process(membership_id)
+    if not (may_manage(g.membership, membership) or membership.added_by_id == current_user.id):
+        refuse(f"{g.process.short_name}/membership:{membership_id}", g.process)
+    if not may_send_setup_link(g.membership, membership):
         flash(
             _(
                 "A set-up link is only given to a person who has not chosen a password yet, "
@@ -172,7 +208,10 @@ def new_setup_link(membership_id: int) -> ResponseReturnValue:
 def audit_log() -> str:
     """Who did what and when in this process, newest first; never what anyone wrote."""
     return render_template(
-        "process/audit.html", events=audit.events(g.process), action_label=audit.action_label
+        "process/audit.html",
+        events=audit.events(g.process),
+        action_label=audit.action_label,
+        actor_label=audit.actor_label,
     )
 
 
@@ -204,6 +243,7 @@ def _export_page(form: RetentionForm | None = None) -> str:
         "process/export.html",
         retention_form=form,
         alone=not confirmations.needs_second(g.process, ActKind.ERASE_DATE),
+        answers=confirmations.answers_for(g.process, current_user, confirmations.ERASING),
     )
 
 
@@ -225,6 +265,7 @@ def set_retention() -> ResponseReturnValue:
                 flash(_("Another coordinator of the contact group is asked to confirm."), "info")
                 return redirect(url_for("process.export"))
             retention.set_erase_date(g.process, on, today())
+            confirmations.settle(g.process, ActKind.ERASE_DATE, current_user)
             db.session.commit()
             _flash_erase_date()
             return redirect(url_for("process.export"))
@@ -276,11 +317,23 @@ def _erase_now() -> ResponseReturnValue:
     account_id = current_user.id
     db.session.commit()
     archive.erase(g.process)
+    return _after_erase(account_id, done, gone_too)
+
+
+def _after_erase(
+    account_id: int, done: str | None = None, gone_too: str | None = None
+) -> ResponseReturnValue:
+    """Home, or the sign-in page if the account went with the process (nothing left to open)."""
     if db.session.get(Account, account_id) is None:
         logout_user()
+        # Signed out now, so these words come in the browser's language.
+        done = done or _("The process and everything of it are erased.")
+        gone_too = gone_too or _(
+            "Your account belonged only to this process and is erased with it."
+        )
         flash(f"{done} {gone_too}", "info")
         return redirect(url_for("auth.login"))
-    flash(done, "info")
+    flash(done or _("The process and everything of it are erased."), "info")
     return redirect(url_for("home.index"))
 
 
@@ -289,27 +342,54 @@ def _erase_now() -> ResponseReturnValue:
 def decide_request(request_id: int) -> ResponseReturnValue:
     """Confirm or decline what another coordinator asked for (or take back one's own)."""
     asked = of_this_process(ActRequest, request_id)
+    back = url_for(_page_of(asked.kind))
     confirm = request.form.get("answer") == "confirm"
+    account_id, process_id = current_user.id, g.process.id
     try:
-        confirmations.decide(asked, current_user, confirm=confirm)
-        if confirm and asked.kind is ActKind.ERASE_DATE:
-            retention.set_erase_date(g.process, asked.erase_on, today())
-    except (confirmations.ConfirmationError, retention.RetentionError) as exc:
+        confirmations.decide(asked, g.membership, confirm=confirm)
+        if confirm and asked.kind is not ActKind.ERASE:
+            _carry_out(asked)
+    except (confirmations.ConfirmationError, retention.RetentionError, MembershipError) as exc:
         db.session.rollback()
+        if db.session.get(Process, process_id) is None:
+            # Confirmed twice at once: the other answer erased the process meanwhile.
+            return _after_erase(account_id)
         flash(str(exc), "error")
-        return redirect(url_for("process.export"))
+        return redirect(back)
     if confirm and asked.kind is ActKind.ERASE:
         return _erase_now()
-    if confirm and asked.kind is ActKind.SECOND_FACTOR_OFF:
-        g.process.require_second_factor = False
-        audit.record("second-factor-required", process=g.process)
     db.session.commit()
     if confirm and asked.kind is ActKind.ERASE_DATE:
         _flash_erase_date()
     else:
         flash(_("Done.") if confirm else _("Nothing was changed."), "info")
-    back = "process.members" if request.form.get("back") == "members" else "process.export"
-    return redirect(url_for(back))
+    return redirect(back)
+
+
+def _page_of(kind: ActKind) -> str:
+    """Where an act lives: the export page for erasing (the contact group's), else members."""
+    if kind in confirmations.ERASING and g.membership.role is Role.CONTACT:
+        return "process.export"
+    return "process.members"
+
+
+def _carry_out(asked: ActRequest) -> None:
+    """Do what a second coordinator confirmed (erasing has its own path)."""
+    if asked.kind is ActKind.ERASE_DATE:
+        retention.set_erase_date(g.process, asked.erase_on, today())
+    elif asked.kind is ActKind.SECOND_FACTOR_OFF:
+        g.process.require_second_factor = False
+        audit.record("second-factor-required", process=g.process)
+    elif asked.kind is ActKind.COORDINATOR_OFF and asked.membership.is_current:
+        set_coordinator(asked.membership, False)
+        audit.record(
+            "coordinator-changed", process=g.process, subject=f"membership:{asked.membership_id}"
+        )
+    elif asked.kind is ActKind.COORDINATOR_REMOVED and asked.membership.is_current:
+        remove_member(asked.membership, removed_by=asked.requested_by)
+        audit.record(
+            "member-removed", process=g.process, subject=f"membership:{asked.membership_id}"
+        )
 
 
 @bp.post("/second-factor")
@@ -327,6 +407,7 @@ def require_second_factor() -> ResponseReturnValue:
         flash(_("Another coordinator is asked to confirm."), "info")
         return redirect(url_for("process.members"))
     g.process.require_second_factor = False
+    confirmations.settle(g.process, ActKind.SECOND_FACTOR_OFF, current_user)
     audit.record("second-factor-required", process=g.process)
     db.session.commit()
     return redirect(url_for("process.members"))

@@ -22,7 +22,7 @@ from flask_login import current_user
 
 from intake import audit
 from intake.extensions import db
-from intake.models import Membership, Process, Role
+from intake.models import Account, Membership, Process, Role
 
 PUBLIC_ENDPOINTS = frozenset(
     {
@@ -69,12 +69,16 @@ def allow(*roles: Role, coordinator: bool = False) -> Callable[[F], F]:
 
 def current_membership(process: Process, account_id: int) -> Membership | None:
     return db.session.scalar(
-        sa.select(Membership).where(
+        sa.select(Membership)
+        .join(Account, Account.id == Membership.account_id)
+        .where(
             Membership.process_id == process.id,
             Membership.account_id == account_id,
             Membership.left_at.is_(None),
             # An invitation not yet accepted gives no access.
             Membership.accepted_at.is_not(None),
+            # Nor does any membership of the instance admin, whatever made it.
+            Account.is_instance_admin.is_(False),
         )
     )
 

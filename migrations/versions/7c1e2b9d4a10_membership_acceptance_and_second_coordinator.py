@@ -41,13 +41,19 @@ def upgrade():
     )
     with op.batch_alter_table('membership', schema=None) as batch_op:
         batch_op.alter_column('created_account', server_default=None)
+    # The instance admin is never a member: memberships it was given before end now.
+    op.execute(
+        "UPDATE membership SET left_at = CURRENT_TIMESTAMP WHERE left_at IS NULL AND account_id IN "
+        "(SELECT id FROM account WHERE is_instance_admin)"
+    )
 
     op.create_table(
         'act_request',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('process_id', sa.Integer(), nullable=False),
-        sa.Column('kind', sa.Enum('erase', 'erase-date', 'second-factor-off', name='actkind', native_enum=False, length=24), nullable=False),
+        sa.Column('kind', sa.Enum('erase', 'erase-date', 'second-factor-off', 'coordinator-off', 'coordinator-removed', name='actkind', native_enum=False, length=24), nullable=False),
         sa.Column('erase_on', sa.Date(), nullable=True),
+        sa.Column('membership_id', sa.Integer(), nullable=True),
         sa.Column('requested_by_id', sa.Integer(), nullable=True),
         sa.Column('requested_at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('decided_by_id', sa.Integer(), nullable=True),
@@ -55,6 +61,7 @@ def upgrade():
         sa.Column('confirmed', sa.Boolean(), nullable=True),
         sa.ForeignKeyConstraint(['decided_by_id'], ['account.id'], name=op.f('fk_act_request_decided_by_id_account'), ondelete='SET NULL'),
         sa.ForeignKeyConstraint(['process_id'], ['process.id'], name=op.f('fk_act_request_process_id_process'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['membership_id'], ['membership.id'], name=op.f('fk_act_request_membership_id_membership'), ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['requested_by_id'], ['account.id'], name=op.f('fk_act_request_requested_by_id_account'), ondelete='SET NULL'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_act_request')),
     )

@@ -7,6 +7,8 @@ single coordinator is told that it acts alone.
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -14,10 +16,10 @@ import sqlalchemy as sa
 
 from intake.clock import today
 from intake.extensions import db
-from intake.models import ActRequest, AuditEvent, Process, Role
+from intake.models import Account, ActKind, ActRequest, AuditEvent, Membership, Process, Role
 from tests import factories
 from tests.auth.test_second_factor import _turn_on as turn_on_second_factor
-from tests.conftest import submit
+from tests.conftest import csrf_token, submit
 
 ERASE = "/p/alpha/erase"
 EXPORT = "/p/alpha/export"
@@ -161,3 +163,112 @@ def test_a_single_coordinator_is_told_and_acts_alone(app, client, auth):
     assert "You are the only coordinator of the contact group" in last
     submit(client, ERASE, {"short_name": "alpha", "confirm": "yes"}, page=ERASE)
     assert _process(app, process_id) is None
+
+
+def test_nobody_makes_themselves_the_only_coordinator(app, client, auth, alpha):
+    """Kim cannot demote or remove Kai and then act alone: Kai (or another) must agree."""
+    with app.app_context():
+        kai = db.session.scalar(
+            sa.select(Membership)
+            .join(Account, Account.id == Membership.account_id)
+            .filter(Account.username == "kai")
+        )
+        kai_id = kai.id
+    auth.login("kim")
+    for action in ("coordinator", "remove"):
+        asked = submit(client, f"/p/alpha/members/{kai_id}/{action}", page=MEMBERS)
+        assert asked.status_code == 302
+        with app.app_context():
+            kai = db.session.get(Membership, kai_id)
+            assert kai.is_coordinator and kai.left_at is None
+    assert "asked to remove Kai, who coordinates" in client.get(MEMBERS).get_data(as_text=True)
+    # Still two: erasing still waits for a second coordinator.
+    submit(client, ERASE, {"short_name": "alpha", "confirm": "yes"}, page=ERASE)
+    assert _process(app, alpha) is not None
+    # Kai agrees to step down: then it happens.
+    kai_browser = _browser(app, "kai")
+    with app.app_context():
+        removal = db.session.scalar(
+            sa.select(ActRequest.id).where(ActRequest.kind == ActKind.COORDINATOR_REMOVED)
+        )
+    _answer(kai_browser, removal, "confirm", page=MEMBERS)
+    with app.app_context():
+        assert db.session.get(Membership, kai_id).left_at is not None
+
+
+def test_coordinators_who_cannot_sign_in_do_not_count(app, client, auth, alpha):
+    with app.app_context():
+        kai = db.session.scalar(sa.select(Account).filter_by(username="kai"))
+        kai.is_deactivated = True
+        db.session.commit()
+    auth.login("kim")
+    assert "You are the only coordinator" in client.get(EXPORT).get_data(as_text=True)
+    day = today() + timedelta(days=200)
+    submit(client, "/p/alpha/retention", {"erase_on": day.isoformat()}, page=EXPORT)
+    assert _process(app, alpha).erase_on == day
+
+
+def test_settled_requests_close_and_the_asker_hears_the_answer(app, client, auth, alpha):
+    auth.login("kim")
+    day = today() + timedelta(days=200)
+    submit(client, "/p/alpha/retention", {"erase_on": day.isoformat()}, page=EXPORT)
+    request_id = _open_request(app)
+    kai = _browser(app, "kai")
+    _answer(kai, request_id, "decline")
+    page = client.get(EXPORT).get_data(as_text=True)
+    assert "Kai declined what you asked for" in page
+    assert "Take it back" not in page
+    # Asked again, then Kai leaves and Kim sets the day alone: the old request is closed.
+    submit(client, "/p/alpha/retention", {"erase_on": day.isoformat()}, page=EXPORT)
+    with app.app_context():
+        kai_account = db.session.scalar(sa.select(Account).filter_by(username="kai"))
+        kai_account.is_deactivated = True
+        db.session.commit()
+    submit(client, "/p/alpha/retention", {"erase_on": day.isoformat()}, page=EXPORT)
+    assert _process(app, alpha).erase_on == day
+    assert _open_request(app) is None
+    assert "Take it back" not in client.get(EXPORT).get_data(as_text=True)
+
+
+def test_a_stale_answer_goes_back_to_a_page_the_person_may_open(app, client, auth, alpha):
+    auth.login("kim")
+    turn_on_second_factor(client)
+    submit(client, "/p/alpha/second-factor", page=MEMBERS)
+    submit(client, "/p/alpha/second-factor", page=MEMBERS)
+    request_id = _open_request(app)
+    _answer(client, request_id, "decline", page=MEMBERS)  # Kim takes it back
+    sue = _browser(app, "sue")
+    turn_on_second_factor(sue)
+    late = _answer(sue, request_id, "confirm", page=MEMBERS)
+    assert late.headers["Location"] == MEMBERS
+    assert "already been answered" in sue.get(MEMBERS).get_data(as_text=True)
+    with app.app_context():
+        refused = db.session.scalar(
+            sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.action == "access-refused")
+        )
+    assert refused == 0
+    assert _process(app, alpha).require_second_factor
+
+
+def test_confirming_an_erase_twice_at_once_erases_once(app, client, auth, alpha):
+    auth.login("kim")
+    submit(client, ERASE, {"short_name": "alpha", "confirm": "yes"}, page=ERASE)
+    request_id = _open_request(app)
+    kai = _browser(app, "kai")
+    token = csrf_token(kai, "/p/alpha/")
+    start = threading.Barrier(3)
+
+    def confirm(_n: int) -> int:
+        start.wait()
+        url = f"/p/alpha/requests/{request_id}"
+        return kai.post(url, data={"csrf_token": token, "answer": "confirm"}).status_code
+
+    with ThreadPoolExecutor(3) as pool:
+        statuses = list(pool.map(confirm, range(3)))
+    assert _process(app, alpha) is None
+    assert all(status in (302, 404) for status in statuses), statuses
+    with app.app_context():
+        erased = db.session.scalar(
+            sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.action == "process-erased")
+        )
+    assert erased == 1

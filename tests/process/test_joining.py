@@ -112,28 +112,85 @@ def test_an_account_without_password_is_never_taken_over(app, client, auth, worl
 
 
 def test_declined_and_withdrawn_invitations_leave_nothing(app, client, auth, world):
+    with app.app_context():
+        bo = db.session.scalar(sa.select(Account).filter_by(username="bo"))
+        bo.display_name = "Bo Secret-Name"
+        db.session.commit()
     bo = _signed_in(app, "bo")
     auth.login("kim")
     _invite(client, "bo")
     invitation = _membership(app, "bo", world["alpha"])
-    # Only the invited person answers an invitation.
+    # Only the invited person answers an invitation; to anyone else it is simply not open.
     lu = _signed_in(app, "lu")
-    assert (
-        submit(lu, f"/invitations/{invitation.id}", {"answer": "accept"}, page="/").status_code
-        == 404
-    )
+    taken = submit(lu, f"/invitations/{invitation.id}", {"answer": "accept"}, page="/")
+    assert taken.headers["Location"] == "/"
+    assert "This invitation is no longer open." in lu.get("/").get_data(as_text=True)
+    assert _membership(app, "bo", world["alpha"]).accepted_at is None
     submit(bo, f"/invitations/{invitation.id}", {"answer": "decline"}, page="/")
     assert _membership(app, "bo", world["alpha"]) is None
     assert bo.get("/p/alpha/").status_code == 404
+    # The process's log says someone declined, without naming them.
+    log = client.get("/p/alpha/audit").get_data(as_text=True)
+    assert "declined an invitation to join" in log and "Secret-Name" not in log
+    assert "the person asked" in log
 
     _invite(client, "bo")
     again = _membership(app, "bo", world["alpha"])
     submit(client, f"/p/alpha/members/{again.id}/withdraw", page="/p/alpha/members")
     assert _membership(app, "bo", world["alpha"]) is None
+    twice = submit(client, f"/p/alpha/members/{again.id}/withdraw", page="/p/alpha/members")
+    assert twice.status_code == 302
+    assert "This invitation is no longer open." in client.get("/p/alpha/members").text
     assert "You are asked to join" not in bo.get("/").get_data(as_text=True)
     late = submit(bo, f"/invitations/{again.id}", {"answer": "accept"}, page="/")
-    assert late.status_code == 404
+    assert late.headers["Location"] == "/"
+    assert "This invitation is no longer open." in bo.get("/").get_data(as_text=True)
     assert bo.get("/p/alpha/").status_code == 404
+
+
+def test_joining_twice_is_joining_once(app, client, auth, world):
+    auth.login("kim")
+    _invite(client, "bo")
+    invitation = _membership(app, "bo", world["alpha"])
+    bo = _signed_in(app, "bo")
+    for _tap in range(2):
+        joined = submit(bo, f"/invitations/{invitation.id}", {"answer": "accept"}, page="/")
+        assert joined.headers["Location"] == "/p/alpha/"
+    page = bo.get("/p/alpha/").get_data(as_text=True)
+    assert "no longer open" not in page
+
+
+def test_an_existing_account_needs_no_name_a_new_one_does(app, client, auth, world):
+    auth.login("kim")
+    asked = submit(
+        client, "/p/alpha/members/new", {"display_name": "", "username": "bo", "role": "contact"}
+    )
+    assert "Invitation sent" in asked.get_data(as_text=True)
+    refused = submit(
+        client,
+        "/p/alpha/members/new",
+        {"display_name": "", "username": "newbie", "role": "contact"},
+    )
+    page = refused.get_data(as_text=True)
+    assert "give the name shown to the group" in page and 'value="newbie"' in page
+    assert _membership(app, "newbie", world["alpha"]) is None
+
+
+def test_whoever_added_a_person_may_resend_their_link(app, client, auth, world):
+    """Kim (contact) adds the central group's first coordinator, then may still help them in."""
+    auth.login("kim")
+    _invite(client, "cem", "central", is_coordinator="y")
+    cem = _membership(app, "cem", world["alpha"])
+    page = client.get("/p/alpha/members").get_data(as_text=True)
+    assert f"/members/{cem.id}/setup-link" in page
+    assert f"/members/{cem.id}/remove" not in page  # central has a coordinator now: theirs
+    again = submit(client, f"/p/alpha/members/{cem.id}/setup-link", page="/p/alpha/members")
+    assert "/setup/" in again.get_data(as_text=True)
+    with app.app_context():
+        db.session.get(Membership, cem.id).account.is_deactivated = True
+        db.session.commit()
+    page = client.get("/p/alpha/members").get_data(as_text=True)
+    assert f"/members/{cem.id}/setup-link" not in page  # a link it could never use
 
 
 @pytest.mark.parametrize(("who", "own"), [("sue", "support"), ("cem", "central")])
@@ -198,6 +255,19 @@ def test_the_instance_admin_is_never_a_member(app, client, auth, runner, world):
     with app.app_context():
         admin = db.session.scalar(sa.select(Account).filter_by(username="root"))
         assert db.session.scalar(sa.select(Membership).filter_by(account_id=admin.id)) is None
+        # A membership made for the admin before these rules existed gives nothing either.
+        db.session.add(
+            Membership(
+                process_id=world["alpha"],
+                account_id=admin.id,
+                role=Role.CONTACT,
+                is_coordinator=True,
+                accepted_at=db.func.now(),
+            )
+        )
+        db.session.commit()
+    assert client.get("/p/alpha/").status_code == 404
+    assert "/p/alpha/" not in client.get("/").get_data(as_text=True)
 
 
 def test_the_admin_adds_nobody_once_the_contact_group_has_taken_over(app, client, auth):

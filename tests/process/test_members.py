@@ -5,7 +5,7 @@ import re
 import sqlalchemy as sa
 
 from intake.extensions import db
-from intake.models import Account, Membership, Process, Role
+from intake.models import Account, ActRequest, Membership, Process, Role
 from tests import factories
 from tests.conftest import submit
 
@@ -134,7 +134,14 @@ def test_make_coordinator_and_back(app, client, auth) -> None:
     submit(client, f"/p/alpha/members/{lu_id}/coordinator", page="/p/alpha/members")
     with app.app_context():
         assert db.session.get(Membership, lu_id).is_coordinator
+    # Lu coordinates now: ending that is asked of Lu (or another coordinator), not done.
     submit(client, f"/p/alpha/members/{lu_id}/coordinator", page="/p/alpha/members")
+    with app.app_context():
+        assert db.session.get(Membership, lu_id).is_coordinator
+        asked = db.session.scalar(sa.select(ActRequest.id))
+    lu = app.test_client()
+    submit(lu, "/login", {"username": "lu", "password": factories.PASSWORD})
+    submit(lu, f"/p/alpha/requests/{asked}", {"answer": "confirm"}, page="/p/alpha/members")
     with app.app_context():
         assert not db.session.get(Membership, lu_id).is_coordinator
 
