@@ -31,6 +31,7 @@ ACTIONS = {
     "invitation-revoked": lambda: _("revoked a link"),
     "his-link-created": lambda: _("created his link"),
     "cadence-changed": lambda: _("changed the meeting rhythm"),
+    "demand-status-recorded": lambda: _("recorded a demand's status"),
     "silence-alarm-changed": lambda: _("changed when a silence is marked"),
     "report-requested": lambda: _("asked for a report-back"),
     "report-released": lambda: _("released a report-back"),

@@ -140,10 +140,12 @@ def _demands(process: Process) -> list[Event]:
             DemandStatusChange.status,
             DemandStatusChange.on,
             DemandStatusChange.minutes_id,
+            DemandStatusChange.evidence_id,
         ).where(DemandStatusChange.demand_id.in_(numbers))
     ).all()
 
-    for demand_id, status, on, minutes_id in changes:
+    for demand_id, status, on, minutes_id, evidence_id in changes:
+        shown_by = minutes_id or evidence_id
         events.append(
             Event(
                 on,
@@ -153,7 +155,7 @@ def _demands(process: Process) -> list[Event]:
                     n=numbers[demand_id],
                     status=demand_status_label(status),
                 ),
-                link=("records.show", {"record_id": minutes_id}) if minutes_id else None,
+                link=("records.show", {"record_id": shown_by}) if shown_by else None,
             )
         )
     return events
@@ -236,14 +238,14 @@ def _steps(process: Process, today: date) -> list[Event]:
             )
         )
     closed = db.session.execute(
-        sa.select(StepChange.step_id, StepChange.status, StepChange.changed_at)
+        sa.select(StepChange.step_id, StepChange.status, StepChange.on, StepChange.changed_at)
         .join(AgreedStep, AgreedStep.id == StepChange.step_id)
         .where(AgreedStep.process_id == process.id, StepChange.status != StepStatus.OPEN)
     ).all()
-    for step_id, status, at in closed:
+    for step_id, status, on, at in closed:
         events.append(
             Event(
-                at.date(),
+                on or at.date(),
                 "step",
                 _("Step: %(status)s", status=step_status_label(status)),
                 what[step_id],

@@ -21,16 +21,20 @@ from intake.formdef.wtf import DemandItem
 from intake.models import (
     Account,
     AmendmentState,
+    ContactEntry,
     Demand,
     DemandAmendment,
     DemandStatus,
     DemandStatusChange,
     Process,
     Submission,
+    SubmissionStatus,
     utcnow,
 )
 
 HANDOVER = "handover"
+# Records that can show why a demand's status changed outside a meeting's review.
+EVIDENCE_FORMS = ("contact", "checkin", "minutes", "reflection")
 DEMANDS_FIELD = "demands"
 TEXT = "text"
 
@@ -41,6 +45,10 @@ class DemandsFixed(ValueError):
 
 class AmendmentConflict(ValueError):
     """The amendment was decided by someone else meanwhile."""
+
+
+class StatusError(ValueError):
+    """A status change that cannot be recorded, in words for the person."""
 
 
 @dataclass(frozen=True)
@@ -198,6 +206,71 @@ def decide_amendment(amendment: DemandAmendment, approve: bool, by: Account) -> 
     db.session.expire(amendment)
 
 
+def _restatus(demand: Demand) -> None:
+    """The status is the one of the latest day, however late each change was entered."""
+    db.session.flush()
+    db.session.refresh(demand, ["status_changes"])
+    latest = demand.status_changes[-1] if demand.status_changes else None
+    demand.status = latest.status if latest else DemandStatus.NOT_STARTED
+
+
+def evidence_choices(process: Process, limit: int = 200) -> list[tuple[int, str, date]]:
+    """Records that may show why a status changed: (id, form, day), newest first."""
+    rows = db.session.execute(
+        sa.select(Submission.id, Submission.form_id, Submission.submitted_at, ContactEntry.on)
+        .outerjoin(ContactEntry, ContactEntry.submission_id == Submission.id)
+        .where(
+            Submission.process_id == process.id,
+            Submission.status == SubmissionStatus.SUBMITTED,
+            Submission.form_id.in_(EVIDENCE_FORMS),
+        )
+        .order_by(Submission.submitted_at.desc())
+        .limit(limit)
+    ).all()
+    return [(rid, form_id, on or at.date()) for rid, form_id, at, on in rows]
+
+
+def record_status_change(
+    demand: Demand,
+    status: DemandStatus,
+    on: date,
+    *,
+    by: Account,
+    today: date,
+    first_day: date,
+    evidence: Submission | None = None,
+    reason: str = "",
+) -> DemandStatusChange:
+    """A status change outside a meeting (his refusal by e-mail, a check-in), with its evidence."""
+    if on > today:
+        raise StatusError(_l("That day is still to come: give the day the status changed."))
+    if on < first_day:
+        raise StatusError(
+            _l("That day is before the process began, on %(date)s.", date=first_day.isoformat())
+        )
+    if evidence is None and not reason.strip():
+        raise StatusError(_l("Say why: choose the record that shows it, or write the reason."))
+    if evidence is not None and (
+        evidence.process_id != demand.process_id or evidence.form_id not in EVIDENCE_FORMS
+    ):
+        raise StatusError(_l("Choose one of the records offered."))
+    change = DemandStatusChange(
+        demand_id=demand.id,
+        status=status,
+        on=on,
+        evidence_id=evidence.id if evidence else None,
+        reason=seal_text(reason.strip(), demand.encryption_context) if reason.strip() else None,
+        set_by_id=by.id,
+    )
+    db.session.add(change)
+    _restatus(demand)
+    return change
+
+
+def reason_of(change: DemandStatusChange) -> str:
+    return open_text(change.reason, change.demand.encryption_context) if change.reason else ""
+
+
 def record_statuses(
     process: Process, minutes: Submission, answers: dict[str, Any], on: date, by: Account
 ) -> None:
@@ -207,14 +280,14 @@ def record_statuses(
         value = (reviews.get(str(demand.id)) or {}).get("status")
         if not value or value == demand.status.value:
             continue
-        demand.status = DemandStatus(value)
         db.session.add(
             DemandStatusChange(
                 demand_id=demand.id,
-                status=demand.status,
+                status=DemandStatus(value),
                 on=on,
                 minutes_id=minutes.id,
                 set_by_id=by.id,
             )
         )
+        _restatus(demand)
     db.session.flush()

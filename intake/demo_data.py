@@ -44,7 +44,9 @@ def _backdate(record: Submission, day: date) -> None:
 
 def _backdate_step(step: AgreedStep, day: date) -> None:
     latest = db.session.query(StepChange).filter_by(step_id=step.id).order_by(StepChange.id.desc())
-    latest.first().changed_at = _at(day)
+    change = latest.first()
+    change.changed_at = _at(day)
+    change.on = day
     step.status_on = day
 
 

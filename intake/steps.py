@@ -33,6 +33,10 @@ class StepConflict(StepError):
     """The step changed since the person opened it."""
 
 
+class StepDayError(StepError):
+    """The day a change happened cannot be right: in the future, or before the agreement."""
+
+
 @dataclass(frozen=True)
 class StepView:
     id: int
@@ -182,10 +186,19 @@ def change_step(
     reason: str,
     started_from: int,
     by: Account,
+    on: date | None = None,
+    today: date | None = None,
 ) -> None:
-    """Change a step's state or deadline; refused if someone changed it meanwhile."""
+    """Change a step's state or deadline, as of the day it happened (``on``, default today);
+    refused if someone changed it meanwhile."""
+    today = today or utcnow().date()
+    on = on or today
     if status is StepStatus.DROPPED and not reason.strip():
         raise StepError(_l("Say why the step is dropped."))
+    if on > today:
+        raise StepDayError(_l("That day is still to come: give the day it happened."))
+    if on < step.agreed_on:
+        raise StepDayError(_l("That day is before the step was agreed. Check the date."))
     if deadline < step.agreed_on:
         raise StepError(_l("The deadline is before the day it was agreed. Check both dates."))
     if not claim(AgreedStep, step.id, started_from):
@@ -198,7 +211,7 @@ def change_step(
     step.status = status
     step.deadline = deadline
     step.status_reason = sealed_reason
-    step.status_on = utcnow().date() if status is not StepStatus.OPEN else None
+    step.status_on = on if status is not StepStatus.OPEN else None
     step.updated_by_id = by.id
     step.updated_at = utcnow()
     db.session.add(
@@ -207,6 +220,7 @@ def change_step(
             status=status,
             deadline=deadline,
             reason=sealed_reason,
+            on=on,
             changed_by_id=by.id,
         )
     )
@@ -219,7 +233,8 @@ class StepChangeView:
     deadline: date
     reason: str
     by: str
-    at: datetime
+    at: datetime  # when it was entered
+    on: date  # the day it happened
 
 
 def history_of(step: AgreedStep) -> list[StepChangeView]:
@@ -235,6 +250,7 @@ def history_of(step: AgreedStep) -> list[StepChangeView]:
             open_text(c.reason, context) if c.reason else "",
             c.changed_by.display_name if c.changed_by else "",
             c.changed_at,
+            c.on or c.changed_at.date(),
         )
         for c in rows
     ]

@@ -49,7 +49,9 @@ class Demand(Base):
         back_populates="demand", order_by="DemandAmendment.proposed_at"
     )
     status_changes: Mapped[list[DemandStatusChange]] = relationship(
-        back_populates="demand", order_by="DemandStatusChange.on"
+        back_populates="demand",
+        # By the day it happened; on one day, in the order it was entered.
+        order_by=lambda: (DemandStatusChange.on, DemandStatusChange.set_at),
     )
 
     @property
@@ -88,7 +90,8 @@ class DemandAmendment(Base):
 
 
 class DemandStatusChange(Base):
-    """A demand's status as the contact group assessed it, and the minutes that say why."""
+    """A demand's status as the contact group assessed it, on the day it changed, and why:
+    the minutes of a meeting, another record (a contact, a check-in), or a written reason."""
 
     __tablename__ = "demand_status_change"
 
@@ -97,6 +100,10 @@ class DemandStatusChange(Base):
     status: Mapped[DemandStatus] = mapped_column(plain_enum(DemandStatus))
     on: Mapped[date]
     minutes_id: Mapped[int | None] = mapped_column(ForeignKey("submission.id", ondelete="SET NULL"))
+    evidence_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submission.id", ondelete="SET NULL")
+    )
+    reason: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted
     set_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
     set_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -167,6 +174,8 @@ class StepChange(Base):
     status: Mapped[StepStatus] = mapped_column(plain_enum(StepStatus))
     deadline: Mapped[date]
     reason: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted
+    # The day it happened; ``changed_at`` is when it was entered.
+    on: Mapped[date | None]
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 

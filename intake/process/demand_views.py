@@ -2,16 +2,26 @@
 
 from flask import flash, g, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from intake import audit, demands
+from intake.clock import today
 from intake.extensions import db
-from intake.models import Demand, DemandAmendment, Role
-from intake.process.forms import AmendmentForm
+from intake.formdef.model import localised
+from intake.models import Demand, DemandAmendment, DemandStatus, Role, Submission
+from intake.process.forms import AmendmentForm, StatusForm
+from intake.records import service
+from intake.report.content import first_day
 from intake.security.access import allow, of_this_process, process_blueprint
 
 bp = process_blueprint("demands", __name__, "/demands")
+
+
+def form_title(form_id: str) -> str:
+    definition = service.definition(form_id)
+    return localised(definition.title, str(get_locale() or "en")) if definition else form_id
 
 
 def _demand(demand_id: int) -> Demand:
@@ -22,7 +32,11 @@ def _demand(demand_id: int) -> Demand:
 @allow(Role.SUPPORT, Role.CONTACT)
 def index() -> str:
     """Every demand: words now, original words, amendments with dates and names, status."""
-    return render_template("demands/index.html", demands=demands.demand_views(g.process))
+    return render_template(
+        "demands/index.html",
+        demands=demands.demand_views(g.process),
+        status_reason=demands.reason_of,
+    )
 
 
 @bp.route("/<int:demand_id>/amend", methods=["GET", "POST"])
@@ -46,6 +60,47 @@ def amend(demand_id: int) -> ResponseReturnValue:
             )
             return redirect(url_for("demands.index"))
     return render_template("demands/amend.html", demand=current, form=form)
+
+
+@bp.route("/<int:demand_id>/status", methods=["GET", "POST"])
+@allow(Role.CONTACT)
+def status(demand_id: int) -> ResponseReturnValue:
+    """Record a change of status outside a meeting, on the day it happened, with its evidence."""
+    demand = _demand(demand_id)
+    current = next(d for d in demands.demand_views(g.process) if d.id == demand.id)
+    records = [
+        (rid, form_title(form_id), day) for rid, form_id, day in demands.evidence_choices(g.process)
+    ]
+    form = StatusForm(records=records)
+    if not form.is_submitted():
+        form.status.data = demand.status.value
+        form.on.data = today()
+    if form.validate_on_submit():
+        evidence = (
+            of_this_process(Submission, int(form.evidence.data)) if form.evidence.data else None
+        )
+        try:
+            demands.record_status_change(
+                demand,
+                DemandStatus(form.status.data),
+                form.on.data,
+                by=current_user,
+                today=today(),
+                first_day=first_day(g.process),
+                evidence=evidence,
+                reason=form.reason.data or "",
+            )
+        except demands.StatusError as exc:
+            form.on.errors.append(str(exc))
+        else:
+            audit.record(
+                "demand-status-recorded", process=g.process, subject=f"demand:{demand.number}"
+            )
+            db.session.commit()
+            flash(_("The status of demand %(n)d is recorded.", n=demand.number), "info")
+            return redirect(url_for("demands.index", _anchor=f"demand-{demand.number}"))
+    status_code = 422 if form.is_submitted() else 200
+    return render_template("demands/status.html", demand=current, form=form), status_code
 
 
 def _decide(amendment_id: int, approve: bool) -> ResponseReturnValue:

@@ -1,6 +1,6 @@
 """Hand-written forms of the process record: amendments, steps, meetings, filters."""
 
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -18,8 +18,13 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from intake.formdef.model import localised
 from intake.formdef.wtf import CheckboxesField
-from intake.labels import meeting_kind_label, step_owner_label, step_status_label
-from intake.models import MeetingKind, MeetingState, StepOwner, StepStatus
+from intake.labels import (
+    demand_status_label,
+    meeting_kind_label,
+    step_owner_label,
+    step_status_label,
+)
+from intake.models import DemandStatus, MeetingKind, MeetingState, StepOwner, StepStatus
 
 NEEDED = _l("This question needs an answer.")
 
@@ -33,6 +38,29 @@ class AmendmentForm(FlaskForm):
     reason = TextAreaField(
         _l("Why change it"), validators=[InputRequired(NEEDED), Length(max=5000)]
     )
+
+
+class StatusForm(FlaskForm):
+    status = RadioField(_l("Status now"), validators=[InputRequired(NEEDED)])
+    on = DateField(
+        _l("Day it changed"),
+        validators=[InputRequired(NEEDED)],
+        description=_l("The day it happened, such as the day of his e-mail, not today's."),
+    )
+    evidence = SelectField(_l("The record that shows it"), validators=[Optional()], coerce=str)
+    reason = TextAreaField(
+        _l("Or, in words, why"),
+        validators=[Length(max=2000)],
+        description=_l("For the contact group's record. Either a record or a reason is needed."),
+    )
+
+    def __init__(self, *args, records=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.status.choices = [SelectChoice(s.value, demand_status_label(s)) for s in DemandStatus]
+        self.evidence.choices = [SelectChoice("", _l("none"))] + [
+            SelectChoice(str(rid), f"{form_title} · {format_date(day, 'medium')}")
+            for rid, form_title, day in records
+        ]
 
 
 class StepForm(FlaskForm):
@@ -52,6 +80,11 @@ class StepForm(FlaskForm):
 
 class StepChangeForm(FlaskForm):
     status = RadioField(_l("State"), validators=[InputRequired(NEEDED)])
+    on = DateField(
+        _l("Day it happened"),
+        validators=[Optional()],
+        description=_l("When the step was done, missed or dropped; empty means today."),
+    )
     deadline = DateField(_l("By when"), validators=[InputRequired(NEEDED)])
     reason = TextAreaField(
         _l("Note"),

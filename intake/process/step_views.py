@@ -78,12 +78,17 @@ def show(step_id: int) -> ResponseReturnValue:
                 reason=form.reason.data or "",
                 started_from=int(form.lock_version.data or 0),
                 by=current_user,
+                on=form.on.data or today(),
+                today=today(),
             )
         except steps.StepConflict as exc:
             flash(str(exc), "error")
             step = _step(step_id)
             form.lock_version.data = str(step.lock_version)
             status = 409
+        except steps.StepDayError as exc:
+            form.on.errors.append(str(exc))
+            status = 422
         except steps.StepError as exc:
             form.reason.errors.append(str(exc))
             status = 422
