@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from intake.crypto import open_text, seal_text
 from intake.extensions import db
+from intake.labels import meeting_state_label
 from intake.locking import claim
 from intake.models import Account, Meeting, MeetingKind, MeetingState, Process, Submission, utcnow
 
@@ -125,13 +127,69 @@ def _as_start(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 12, 0, tzinfo=UTC)
 
 
+def meeting_of_minutes(
+    process: Process, answers: dict[str, Any], meeting_id: int | None
+) -> Meeting | None:
+    """The meeting minutes are for: the one they were written for, or else the meeting of
+    the same kind on the same day that has no minutes yet (one meeting, never two)."""
+    if meeting_id is not None:
+        return db.session.get(Meeting, meeting_id)
+    if not answers.get("planned_date"):
+        return None
+    day = date.fromisoformat(answers["planned_date"])
+    kind = MeetingKind(answers.get("kind") or MeetingKind.WITH_HIM.value)
+    has_minutes = sa.select(Submission.meeting_id).where(
+        Submission.meeting_id.is_not(None), Submission.process_id == process.id
+    )
+    return db.session.scalar(
+        sa.select(Meeting)
+        .where(
+            Meeting.process_id == process.id,
+            Meeting.kind == kind,
+            Meeting.starts_at >= datetime.combine(day, time(), tzinfo=UTC),
+            Meeting.starts_at < datetime.combine(day + timedelta(days=1), time(), tzinfo=UTC),
+            Meeting.id.not_in(has_minutes),
+        )
+        .order_by(Meeting.id)
+        .limit(1)
+    )
+
+
+def check_outcome_against_meeting(
+    process: Process, answers: dict[str, Any], meeting_id: int | None, own: bool
+) -> str | None:
+    """Minutes never overwrite what is recorded of a meeting without saying so.
+
+    ``own``: these minutes already belong to the meeting (an edit), so their outcome is
+    the meeting's own record and may be corrected.
+    """
+    meeting = meeting_of_minutes(process, answers, meeting_id)
+    outcome = answers.get("outcome")
+    if meeting is None or own or not outcome or meeting.state is MeetingState.PLANNED:
+        return None
+    if meeting.state.value == outcome:
+        return None
+    return str(
+        _l(
+            "The meeting on %(date)s is already recorded as %(state)s, but these minutes say "
+            "%(outcome)s. Choose the same outcome here, or change the meeting on the meetings "
+            "page first.",
+            date=format_date(meeting.starts_at, "medium"),
+            state=meeting_state_label(meeting.state),
+            outcome=meeting_state_label(MeetingState(outcome)),
+        )
+    )
+
+
 def from_minutes(
     process: Process, minutes: Submission, answers: dict[str, Any], by: Account
 ) -> Meeting:
     """Minutes always belong to a meeting: their outcome becomes the meeting's state."""
     state = MeetingState(answers.get("outcome") or MeetingState.HELD.value)
     day = date.fromisoformat(answers["planned_date"])
-    meeting = db.session.get(Meeting, minutes.meeting_id) if minutes.meeting_id else None
+    meeting = meeting_of_minutes(process, answers, minutes.meeting_id)
+    if meeting is not None:
+        minutes.meeting_id = meeting.id
     if meeting is None:
         meeting = plan(
             process,

@@ -19,7 +19,15 @@ class RecordRefused(ValueError):
     """The record cannot be submitted like this; the message says what to fix."""
 
 
-def check(process: Process, form: FormDefinition, answers: dict[str, Any], now: datetime) -> None:
+def check(
+    process: Process,
+    form: FormDefinition,
+    answers: dict[str, Any],
+    now: datetime,
+    *,
+    submission: Submission | None = None,
+    meeting_id: int | None = None,
+) -> None:
     if form.id == "handover":
         try:
             demands.check_handover(process, form, answers)
@@ -27,6 +35,11 @@ def check(process: Process, form: FormDefinition, answers: dict[str, Any], now: 
             raise RecordRefused(str(exc)) from exc
     elif form.id == "minutes":
         problem = meetings.check_minutes(answers, now)
+        own = submission is not None and submission.meeting_id is not None
+        if problem is None:
+            problem = meetings.check_outcome_against_meeting(
+                process, answers, meeting_id or (submission.meeting_id if submission else None), own
+            )
         if problem is None and answers.get("planned_date"):
             problem = steps.check_minutes_steps(
                 answers, date.fromisoformat(answers["planned_date"])

@@ -111,7 +111,7 @@ def save(
     """Write a draft or a submission as a new revision; raises Conflict or RecordRefused."""
     now = utcnow()
     if submit:
-        rules.check(process, form, answers, now)
+        rules.check(process, form, answers, now, submission=submission, meeting_id=meeting_id)
     snapshot = snapshot_for(form)
     status = SubmissionStatus.SUBMITTED if submit else SubmissionStatus.DRAFT
     if submission is None:

@@ -32,6 +32,7 @@ from intake.models import (
     Invitation,
     InvitationKind,
     Meeting,
+    MeetingState,
     Role,
     Submission,
     SubmissionRevision,
@@ -236,6 +237,9 @@ def new(form_id: str) -> ResponseReturnValue:
         prefill = MultiDict(
             [("kind", meeting.kind.value), ("planned_date", meeting.starts_at.date().isoformat())]
         )
+        if meeting.state is not MeetingState.PLANNED:
+            # Held or missed is already known: the minutes start from it.
+            prefill.add("outcome", meeting.state.value)
     return _editor(form, _build(form, prefill), record=None, lock_version=None)
 
 
