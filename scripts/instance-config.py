@@ -21,6 +21,9 @@ SECRET_KEY = "{secret}"
 def main() -> int:
     instance = Path(sys.argv[1] if len(sys.argv) > 1 else "instance")
     instance.mkdir(mode=0o700, exist_ok=True)
+    # A fresh clone has instance/ as git made it (0755); it will hold the
+    # database and the keys, so nobody else may even list it.
+    instance.chmod(0o700)
     config = instance / "config.py"
     if config.exists():
         return 0

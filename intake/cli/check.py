@@ -14,6 +14,8 @@ from flask_migrate import Migrate
 
 from intake.crypto import keyring
 from intake.extensions import db
+from intake.private_files import open_to_others
+from intake.sqlite import database_file
 from intake.throttle import redis_reachable
 
 
@@ -46,6 +48,7 @@ def findings() -> list[tuple[str, str]]:
     config_file = Path(current_app.instance_path) / "config.py"
     if config_file.exists() and config_file.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         found.append(("warn", f"{config_file} can be read by other users: chmod 600 it."))
+    found.extend(_permissions(Path(current_app.instance_path), keyring().directory))
     ring = keyring()
     if not ring.current or ring.current not in ring.keys:
         found.append(("fail", f"No encryption key in {ring.directory}: `intake keys init`."))
@@ -60,6 +63,24 @@ def findings() -> list[tuple[str, str]]:
         )
     if not os.environ.get("DATABASE_URL"):
         found.append(("ok", "Data is kept in SQLite in instance/."))
+    return found
+
+
+def _permissions(instance: Path, keys: Path) -> list[tuple[str, str]]:
+    """The database and the keys must be the owner's alone."""
+    found: list[tuple[str, str]] = []
+    database = database_file(db.engine)
+    if database is not None:
+        for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+            if open_to_others(path):
+                found.append(("fail", f"{path} can be read by other users: chmod 600 it."))
+    if open_to_others(keys):
+        found.append(("fail", f"The key folder {keys} is open to other users: chmod 700 it."))
+    for key in sorted(keys.glob("*")) if keys.is_dir() else []:
+        if open_to_others(key):
+            found.append(("fail", f"{key} can be read by other users: chmod 600 it."))
+    if open_to_others(instance):
+        found.append(("warn", f"{instance} is open to other users: chmod 700 it."))
     return found
 
 

@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 
 from intake.clock import today
 from intake.membership import process_by_short_name
+from intake.private_files import write_private
 from intake.report.content import assemble, first_day
 from intake.report.render import report_html, to_pdf
 
@@ -48,6 +49,6 @@ def report(short_name: str, output: Path, since, until, whole: bool, html_out: P
     with current_app.test_request_context():
         html = report_html(assemble(process, start, end, whole=whole))
         if html_out:
-            html_out.write_text(html, encoding="utf-8")
-        output.write_bytes(to_pdf(html))
+            write_private(html_out, html.encode("utf-8"))
+        write_private(output, to_pdf(html))
     click.echo(f"Wrote {output} ({start} to {end}).")
