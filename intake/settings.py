@@ -51,6 +51,7 @@ def from_environment() -> dict[str, Any]:
     if os.environ.get("REDIS_URL"):
         # Throttling counters then live in Redis, shared by every app server.
         found["REDIS_URL"] = os.environ["REDIS_URL"]
-    if os.environ.get("INTAKE_BASE_URL"):
-        found["BASE_URL"] = os.environ["INTAKE_BASE_URL"].rstrip("/")
+    base_url = os.environ.get("BASE_URL") or os.environ.get("INTAKE_BASE_URL")
+    if base_url:
+        found["BASE_URL"] = base_url
     return found

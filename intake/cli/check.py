@@ -31,6 +31,16 @@ def findings() -> list[tuple[str, str]]:
         found.append(
             ("warn", "Session cookies are not Secure (INTAKE_LOCAL_HTTP=1): local use only.")
         )
+    if config.get("BASE_URL"):
+        found.append(("ok", f"Links are built on {config['BASE_URL']}."))
+    elif config["SESSION_COOKIE_SECURE"]:
+        found.append(
+            (
+                "warn",
+                "BASE_URL is not set: set-up and check-in links take the address from each "
+                "request's Host header. Set BASE_URL to the public https address.",
+            )
+        )
     try:
         with db.engine.connect() as conn:
             current = MigrationContext.configure(conn).get_current_heads()
