@@ -142,16 +142,39 @@ def setup() -> ResponseReturnValue:
     )
 
 
+def _password_checks_paused(limit: throttle.Limit) -> ResponseReturnValue:
+    minutes = throttle.retry_after(limit)
+    return (
+        render_template("auth/throttled.html", minutes=minutes, password_check=True),
+        429,
+        {"Retry-After": str(minutes * 60)},
+    )
+
+
+def _password_checks_key(account: Account) -> str:
+    return f"account:{account.id}"
+
+
+def _current_password_fits(account: Account, password: str) -> bool:
+    """Whether the password is the account's own; wrong guesses are counted."""
+    if verify_password(account.password_hash, password):
+        return True
+    throttle.record(throttle.PASSWORD_CHECKS, _password_checks_key(account))
+    return False
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
 def change_password() -> ResponseReturnValue:
     """Change one's password; every other session of the account ends."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if not verify_password(current_user.password_hash, form.current.data):
+        account = current_user._get_current_object()
+        if throttle.is_blocked(throttle.PASSWORD_CHECKS, _password_checks_key(account)):
+            return _password_checks_paused(throttle.PASSWORD_CHECKS)
+        if not _current_password_fits(account, form.current.data):
             form.current.errors.append(_("That is not your current password."))
         else:
-            set_password(current_user, form.password.data)
-            account = current_user._get_current_object()
+            set_password(account, form.password.data)
             end_sessions_of(account, "password-changed")
             audit.record("password-changed", actor=account)
             start_session(account)
@@ -241,8 +264,13 @@ def second_factor_page() -> ResponseReturnValue:
     account = current_user._get_current_object()
     password_form, code_form = PasswordCheckForm(prefix="p"), CodeForm(prefix="c")
     action = request.form.get("action")
+    checks_password = request.method == "POST" and action in ("begin", "off")
+    if checks_password and throttle.is_blocked(
+        throttle.PASSWORD_CHECKS, _password_checks_key(account)
+    ):
+        return _password_checks_paused(throttle.PASSWORD_CHECKS)
     if request.method == "POST" and action == "begin" and password_form.validate_on_submit():
-        if verify_password(account.password_hash, password_form.password.data):
+        if _current_password_fits(account, password_form.password.data):
             secret = second_factor.begin(account)
             db.session.commit()
             return _scan_page(account, secret, code_form)
@@ -268,5 +296,6 @@ def second_factor_page() -> ResponseReturnValue:
             flash(_("The second factor is off."), "info")
             return redirect(url_for("auth.second_factor_page"))
         db.session.rollback()
+        throttle.record(throttle.PASSWORD_CHECKS, _password_checks_key(account))
         password_form.password.errors.append(_("The password or the code does not work."))
     return render_template("auth/second_factor.html", step="status", form=password_form)
