@@ -30,6 +30,9 @@ class Limit:
 LINK_GUESSES = Limit("link", 20, timedelta(minutes=10))
 SIGN_IN_PER_CLIENT = Limit("signin-client", 20, timedelta(minutes=15))
 SIGN_IN_PER_ACCOUNT = Limit("signin-account", 8, timedelta(minutes=15))
+# A browser that signed in to the account before is counted on its own,
+# so strangers' guesses do not lock out the owner (see known_devices).
+SIGN_IN_PER_DEVICE = Limit("signin-device", 8, timedelta(minutes=15))
 # Someone at an unattended, signed-in browser could otherwise guess the
 # current password (and so learn it) on the password and second-factor pages.
 PASSWORD_CHECKS = Limit("password-check", 8, timedelta(minutes=15))

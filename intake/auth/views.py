@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from intake import audit, second_factor, throttle
+from intake import audit, known_devices, second_factor, throttle
 from intake.accounts import (
     authenticate,
     find_account,
@@ -53,10 +53,8 @@ def login() -> ResponseReturnValue:
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
         name = normalise_username(form.username.data)
-        for limit, key in (
-            (throttle.SIGN_IN_PER_CLIENT, throttle.client_key()),
-            (throttle.SIGN_IN_PER_ACCOUNT, name),
-        ):
+        device = known_devices.device_of(find_account(name))
+        for limit, key in _sign_in_limits(name, device):
             if throttle.is_blocked(limit, key):
                 # Same answer for known and unknown names: it reveals nothing.
                 minutes = throttle.retry_after(limit)
@@ -68,8 +66,7 @@ def login() -> ResponseReturnValue:
         account = authenticate(form.username.data, form.password.data)
         if account is None:
             audit.record("signin-failed", actor=find_account(name))
-            throttle.record(throttle.SIGN_IN_PER_CLIENT, throttle.client_key())
-            throttle.record(throttle.SIGN_IN_PER_ACCOUNT, name)
+            _count_failure(name, device)
         if account is not None and account.has_second_factor:
             # The password was right; the session starts only after the code.
             lang = session.get("lang")
@@ -81,6 +78,7 @@ def login() -> ResponseReturnValue:
             return redirect(url_for("auth.second_step"))
         if account is not None:
             start_session(account)
+            known_devices.remember(account)
             audit.record("signin", actor=account)
             db.session.commit()
             return redirect(_safe_next(form.next.data))
@@ -89,6 +87,29 @@ def login() -> ResponseReturnValue:
         flash(_("That sign-in name and password do not match."), "error")
         form.password.data = ""
     return render_template("auth/login.html", form=form)
+
+
+def _sign_in_limits(name: str, device: str | None) -> list[tuple[throttle.Limit, str]]:
+    """Which counts may pause this attempt.
+
+    A browser that signed in to this account before is counted on its own,
+    not per client or per account: strangers guessing cannot lock out the
+    owner, and the owner's browser still cannot guess without limit.
+    """
+    if device is not None:
+        return [(throttle.SIGN_IN_PER_DEVICE, device)]
+    return [
+        (throttle.SIGN_IN_PER_CLIENT, throttle.client_key()),
+        (throttle.SIGN_IN_PER_ACCOUNT, name),
+    ]
+
+
+def _count_failure(name: str, device: str | None) -> None:
+    throttle.record(throttle.SIGN_IN_PER_ACCOUNT, name)
+    if device is None:
+        throttle.record(throttle.SIGN_IN_PER_CLIENT, throttle.client_key())
+    else:
+        throttle.record(throttle.SIGN_IN_PER_DEVICE, device)
 
 
 @bp.post("/logout")
@@ -231,18 +252,23 @@ def second_step() -> ResponseReturnValue:
         return redirect(url_for("auth.login"))
     form = CodeForm()
     if form.validate_on_submit():
-        if throttle.is_blocked(throttle.SIGN_IN_PER_ACCOUNT, account.username):
-            minutes = throttle.retry_after(throttle.SIGN_IN_PER_ACCOUNT)
-            return render_template("auth/throttled.html", minutes=minutes), 429
+        device = known_devices.device_of(account)
+        for limit, key in _sign_in_limits(account.username, device):
+            if throttle.is_blocked(limit, key) and limit is not throttle.SIGN_IN_PER_CLIENT:
+                minutes = throttle.retry_after(limit)
+                return render_template("auth/throttled.html", minutes=minutes), 429
         if second_factor.verify(account, form.code.data):
             target = session.get(PENDING_KEY, {}).get("next")
             start_session(account)
+            known_devices.remember(account)
             audit.record("signin", actor=account)
             db.session.commit()
             return redirect(_safe_next(target))
         db.session.rollback()
         audit.record("signin-failed", actor=account)
         throttle.record(throttle.SIGN_IN_PER_ACCOUNT, account.username)
+        if device is not None:
+            throttle.record(throttle.SIGN_IN_PER_DEVICE, device)
         form.code.errors.append(_("That code does not work. Codes change every 30 seconds."))
     return render_template("auth/code.html", form=form)
 
