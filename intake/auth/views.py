@@ -22,6 +22,7 @@ from intake.auth.forms import (
     LoginForm,
     PasswordCheckForm,
     SetPasswordForm,
+    SetPasswordWithCodeForm,
 )
 from intake.extensions import db
 from intake.i18n import _safe_next
@@ -143,8 +144,17 @@ def setup() -> ResponseReturnValue:
     if link is None:
         session.pop(SETUP_TOKEN_KEY, None)
         return render_template("auth/setup_invalid.html"), 404
-    form = SetPasswordForm()
+    holder = link.account
+    form = SetPasswordWithCodeForm() if holder.has_second_factor else SetPasswordForm()
     if form.validate_on_submit():
+        if holder.has_second_factor:
+            # A set-up link (say, for a forgotten password) must not open an
+            # account past its second factor; the link stays unspent until a
+            # code fits. Without the authenticator, the admin turns the factor
+            # off explicitly (`intake user setup-link --turn-off-second-factor`).
+            refused = _second_factor_refused(holder, form)
+            if refused is not None:
+                return refused
         account = redeem_setup_link(token, form.password.data)
         if account is None:
             db.session.rollback()
@@ -158,9 +168,35 @@ def setup() -> ResponseReturnValue:
         db.session.commit()
         flash(_("Your password is set. Welcome."), "info")
         return redirect(url_for("home.index"))
+    return _setup_page(form, holder)
+
+
+def _setup_page(form: SetPasswordForm, holder: Account, status: int = 200) -> ResponseReturnValue:
     return render_template(
-        "auth/setup.html", form=form, username=link.account.username, name=link.account.display_name
-    )
+        "auth/setup.html",
+        form=form,
+        username=holder.username,
+        name=holder.display_name,
+        asks_code=holder.has_second_factor,
+    ), status
+
+
+def _second_factor_refused(
+    holder: Account, form: SetPasswordWithCodeForm
+) -> ResponseReturnValue | None:
+    """None if the code fits; otherwise the page to answer with, the guess counted."""
+    device = known_devices.device_of(holder)
+    for limit, key in _sign_in_limits(holder.username, device):
+        if limit is not throttle.SIGN_IN_PER_CLIENT and throttle.is_blocked(limit, key):
+            minutes = throttle.retry_after(limit)
+            return render_template("auth/throttled.html", minutes=minutes), 429
+    if second_factor.verify(holder, form.code.data):
+        return None
+    db.session.rollback()
+    audit.record("signin-failed", actor=holder)
+    _count_failure(holder.username, device)
+    form.code.errors.append(_("That code does not work. Codes change every 30 seconds."))
+    return _setup_page(form, holder, 422)
 
 
 def _password_checks_paused(limit: throttle.Limit) -> ResponseReturnValue:
