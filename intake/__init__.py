@@ -129,9 +129,11 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_protections(app: Flask) -> None:
+    from intake import proxies
     from intake.security.access import require_sign_in
     from intake.security.headers import set_security_headers
 
+    proxies.register(app)
     app.before_request(require_sign_in)
     app.after_request(set_security_headers)
 

@@ -15,6 +15,7 @@ from flask_migrate import Migrate
 from intake.crypto import keyring
 from intake.extensions import db
 from intake.private_files import open_to_others
+from intake.proxies import trusted_proxies, untrusted_forwarding_seen
 from intake.sqlite import database_file
 from intake.throttle import redis_reachable
 
@@ -64,6 +65,7 @@ def findings() -> list[tuple[str, str]]:
         found.append(("fail", f"No encryption key in {ring.directory}: `intake keys init`."))
     else:
         found.append(("ok", f"Answers are encrypted with key {ring.current}."))
+    found.extend(_proxies())
     reachable = redis_reachable()
     if reachable is True:
         found.append(("ok", "Sign-in and link guesses are counted in Redis."))
@@ -74,6 +76,23 @@ def findings() -> list[tuple[str, str]]:
     if not os.environ.get("DATABASE_URL"):
         found.append(("ok", "Data is kept in SQLite in instance/."))
     return found
+
+
+def _proxies() -> list[tuple[str, str]]:
+    count = trusted_proxies(current_app)
+    if count:
+        return [("ok", f"Client addresses come from X-Forwarded-For ({count} trusted proxy).")]
+    seen = untrusted_forwarding_seen()
+    if seen is None:
+        return []
+    return [
+        (
+            "warn",
+            f"Requests came through a proxy (X-Forwarded-For, last {seen:%Y-%m-%d %H:%M} UTC) "
+            "but TRUSTED_PROXIES is 0: every client has the proxy's address, so 20 wrong "
+            "guesses pause everybody. Set TRUSTED_PROXIES to the number of proxies in front.",
+        )
+    ]
 
 
 def _permissions(instance: Path, keys: Path) -> list[tuple[str, str]]:
