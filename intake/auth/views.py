@@ -126,7 +126,12 @@ def logout() -> ResponseReturnValue:
 
 @bp.get("/setup/<token>")
 def setup_link(token: str) -> ResponseReturnValue:
-    """Check a set-up link, then move its token out of the address bar."""
+    """Check a set-up link, then move its token out of the address bar.
+
+    After the redirect no entry of the tab's history holds the token; the
+    browser's own list of visited addresses keeps the link as opened, which is
+    why the link works once.
+    """
     if throttle.is_blocked(throttle.LINK_GUESSES, throttle.client_key()):
         return render_template("errors/429.html", code=429), 429
     if usable_setup_link(token) is None:
