@@ -12,6 +12,9 @@ SECRET_KEY = "{secret}"
 # Behind TLS, give the public address so links in emails and set-up links are right:
 # BASE_URL = "https://intake.example.org"
 
+# Behind a reverse proxy that sets X-Forwarded-For: how many proxies stand in front.
+# TRUSTED_PROXIES = 1
+
 # Sessions end after this much inactivity, and after this many hours in any case.
 # SESSION_IDLE_MINUTES = 30
 # SESSION_ABSOLUTE_HOURS = 12
