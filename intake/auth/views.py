@@ -16,6 +16,7 @@ from intake.accounts import (
     set_password,
     usable_setup_link,
 )
+from intake.auth import guesses
 from intake.auth.forms import (
     ChangePasswordForm,
     CodeForm,
@@ -55,19 +56,13 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         name = normalise_username(form.username.data)
         device = known_devices.device_of(find_account(name))
-        for limit, key in _sign_in_limits(name, device):
-            if throttle.is_blocked(limit, key):
-                # Same answer for known and unknown names: it reveals nothing.
-                minutes = throttle.retry_after(limit)
-                return (
-                    render_template("auth/throttled.html", minutes=minutes),
-                    429,
-                    {"Retry-After": str(minutes * 60)},
-                )
+        paused = guesses.sign_in_paused(name, device)
+        if paused is not None:
+            return paused
         account = authenticate(form.username.data, form.password.data)
         if account is None:
             audit.record("signin-failed", actor=find_account(name))
-            _count_failure(name, device)
+            guesses.count_failure(name, device)
         if account is not None and account.has_second_factor:
             # The password was right; the session starts only after the code.
             lang = session.get("lang")
@@ -88,29 +83,6 @@ def login() -> ResponseReturnValue:
         flash(_("That sign-in name and password do not match."), "error")
         form.password.data = ""
     return render_template("auth/login.html", form=form)
-
-
-def _sign_in_limits(name: str, device: str | None) -> list[tuple[throttle.Limit, str]]:
-    """Which counts may pause this attempt.
-
-    A browser that signed in to this account before is counted on its own,
-    not per client or per account: strangers guessing cannot lock out the
-    owner, and the owner's browser still cannot guess without limit.
-    """
-    if device is not None:
-        return [(throttle.SIGN_IN_PER_DEVICE, device)]
-    return [
-        (throttle.SIGN_IN_PER_CLIENT, throttle.client_key()),
-        (throttle.SIGN_IN_PER_ACCOUNT, name),
-    ]
-
-
-def _count_failure(name: str, device: str | None) -> None:
-    throttle.record(throttle.SIGN_IN_PER_ACCOUNT, name)
-    if device is None:
-        throttle.record(throttle.SIGN_IN_PER_CLIENT, throttle.client_key())
-    else:
-        throttle.record(throttle.SIGN_IN_PER_DEVICE, device)
 
 
 @bp.post("/logout")
@@ -191,37 +163,23 @@ def _second_factor_refused(
 ) -> ResponseReturnValue | None:
     """None if the code fits; otherwise the page to answer with, the guess counted."""
     device = known_devices.device_of(holder)
-    for limit, key in _sign_in_limits(holder.username, device):
-        if limit is not throttle.SIGN_IN_PER_CLIENT and throttle.is_blocked(limit, key):
-            minutes = throttle.retry_after(limit)
-            return render_template("auth/throttled.html", minutes=minutes), 429
+    paused = guesses.code_paused(holder, device)
+    if paused is not None:
+        return paused
     if second_factor.verify(holder, form.code.data):
         return None
     db.session.rollback()
     audit.record("signin-failed", actor=holder)
-    _count_failure(holder.username, device)
+    guesses.count_failure(holder.username, device)
     form.code.errors.append(_("That code does not work. Codes change every 30 seconds."))
     return _setup_page(form, holder, 422)
-
-
-def _password_checks_paused(limit: throttle.Limit) -> ResponseReturnValue:
-    minutes = throttle.retry_after(limit)
-    return (
-        render_template("auth/throttled.html", minutes=minutes, password_check=True),
-        429,
-        {"Retry-After": str(minutes * 60)},
-    )
-
-
-def _password_checks_key(account: Account) -> str:
-    return f"account:{account.id}"
 
 
 def _current_password_fits(account: Account, password: str) -> bool:
     """Whether the password is the account's own; wrong guesses are counted."""
     if verify_password(account.password_hash, password):
         return True
-    throttle.record(throttle.PASSWORD_CHECKS, _password_checks_key(account))
+    guesses.count_wrong_password_check(account)
     return False
 
 
@@ -231,8 +189,9 @@ def change_password() -> ResponseReturnValue:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         account = current_user._get_current_object()
-        if throttle.is_blocked(throttle.PASSWORD_CHECKS, _password_checks_key(account)):
-            return _password_checks_paused(throttle.PASSWORD_CHECKS)
+        paused = guesses.password_check_paused(account)
+        if paused is not None:
+            return paused
         if not _current_password_fits(account, form.current.data):
             form.current.errors.append(_("That is not your current password."))
         else:
@@ -294,10 +253,9 @@ def second_step() -> ResponseReturnValue:
     form = CodeForm()
     if form.validate_on_submit():
         device = known_devices.device_of(account)
-        for limit, key in _sign_in_limits(account.username, device):
-            if throttle.is_blocked(limit, key) and limit is not throttle.SIGN_IN_PER_CLIENT:
-                minutes = throttle.retry_after(limit)
-                return render_template("auth/throttled.html", minutes=minutes), 429
+        paused = guesses.code_paused(account, device)
+        if paused is not None:
+            return paused
         if second_factor.verify(account, form.code.data):
             target = session.get(PENDING_KEY, {}).get("next")
             start_session(account)
@@ -307,9 +265,7 @@ def second_step() -> ResponseReturnValue:
             return redirect(_safe_next(target))
         db.session.rollback()
         audit.record("signin-failed", actor=account)
-        throttle.record(throttle.SIGN_IN_PER_ACCOUNT, account.username)
-        if device is not None:
-            throttle.record(throttle.SIGN_IN_PER_DEVICE, device)
+        guesses.count_failure(account.username, device)
         form.code.errors.append(_("That code does not work. Codes change every 30 seconds."))
     return render_template("auth/code.html", form=form)
 
@@ -331,11 +287,10 @@ def second_factor_page() -> ResponseReturnValue:
     account = current_user._get_current_object()
     password_form, code_form = PasswordCheckForm(prefix="p"), CodeForm(prefix="c")
     action = request.form.get("action")
-    checks_password = request.method == "POST" and action in ("begin", "off")
-    if checks_password and throttle.is_blocked(
-        throttle.PASSWORD_CHECKS, _password_checks_key(account)
-    ):
-        return _password_checks_paused(throttle.PASSWORD_CHECKS)
+    if request.method == "POST" and action in ("begin", "off"):
+        paused = guesses.password_check_paused(account)
+        if paused is not None:
+            return paused
     if request.method == "POST" and action == "begin" and password_form.validate_on_submit():
         if _current_password_fits(account, password_form.password.data):
             secret = second_factor.begin(account)
@@ -363,6 +318,6 @@ def second_factor_page() -> ResponseReturnValue:
             flash(_("The second factor is off."), "info")
             return redirect(url_for("auth.second_factor_page"))
         db.session.rollback()
-        throttle.record(throttle.PASSWORD_CHECKS, _password_checks_key(account))
+        guesses.count_wrong_password_check(account)
         password_form.password.errors.append(_("The password or the code does not work."))
     return render_template("auth/second_factor.html", step="status", form=password_form)
