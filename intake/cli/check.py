@@ -81,7 +81,7 @@ def findings() -> list[tuple[str, str]]:
 def _proxies() -> list[tuple[str, str]]:
     count = trusted_proxies(current_app)
     if count:
-        return [("ok", f"Client addresses come from X-Forwarded-For ({count} trusted proxy).")]
+        return [("ok", f"Client addresses come from X-Forwarded-For (TRUSTED_PROXIES = {count}).")]
     seen = untrusted_forwarding_seen()
     if seen is None:
         return []
