@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,7 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     if test_config is not None:
         app.config.from_mapping(test_config)
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", settings.database_url(app.instance_path))
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=app.config["SESSION_ABSOLUTE_HOURS"])
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError(
             "No SECRET_KEY: run `make run` once to write instance/config.py, "
@@ -91,6 +93,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = None
     login_manager.session_protection = None  # our server-side sessions do this job
     login_manager.user_loader(signin.account_for_request)
+    app.session_interface = signin.BoundedCookies()
     with app.app_context():
         harden_sqlite(db.engine)
 
@@ -126,9 +129,11 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_protections(app: Flask) -> None:
+    from intake import proxies
     from intake.security.access import require_sign_in
     from intake.security.headers import set_security_headers
 
+    proxies.register(app)
     app.before_request(require_sign_in)
     app.after_request(set_security_headers)
 

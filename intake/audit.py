@@ -41,6 +41,7 @@ ACTIONS = {
     "record-shared": lambda: _("changed sharing with the support group"),
     "second-factor-on": lambda: _("turned on a second factor"),
     "second-factor-off": lambda: _("turned off the second factor"),
+    "second-factor-reset": lambda: _("turned off a second factor for a new set-up link"),
     "second-factor-required": lambda: _("changed whether a second factor is required"),
     "process-exported": lambda: _("exported the whole process"),
     "process-erased": lambda: _("erased a process"),

@@ -23,6 +23,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import current_app
 
+from intake.private_files import write_private
+
 FORMAT = b"i1"
 KEY_ID_LENGTH = 8
 NONCE_LENGTH = 12
@@ -65,8 +67,7 @@ class Keyring:
 
     def _set_current(self, key_id: str) -> None:
         tmp = self.directory / "current.tmp"
-        tmp.write_text(key_id)
-        tmp.chmod(0o600)
+        write_private(tmp, key_id.encode())
         tmp.replace(self.directory / "current")
         self.current = key_id
 

@@ -1,5 +1,7 @@
 """Language: the person picks English or German; their pick is remembered."""
 
+from urllib.parse import unquote, urlsplit
+
 from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -21,10 +23,26 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or languages[0]
 
 
+def _is_control(char: str) -> bool:
+    return ord(char) < 32 or 127 <= ord(char) < 160
+
+
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("home.index")
+    """A page on this site to go to, or the home page.
+
+    Browsers drop tabs and line breaks from addresses and read a backslash as a
+    slash, so ``/<tab>/evil.example`` would become ``//evil.example``, another
+    site; anything holding such characters, plain or percent-encoded, goes home.
+    """
+    if not target or not target.startswith("/"):
+        return url_for("home.index")
+    for text in (target, unquote(target)):
+        if text.startswith("//") or "\\" in text or any(_is_control(c) for c in text):
+            return url_for("home.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return url_for("home.index")
+    return target
 
 
 @bp.post("/language")

@@ -25,6 +25,8 @@ DEFAULTS: dict[str, Any] = {
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_DEFAULT_TIMEZONE": "UTC",
     "PREFERRED_URL_SCHEME": "https",
+    # How many reverse proxies stand in front of the app (see intake/proxies.py).
+    "TRUSTED_PROXIES": 0,
 }
 
 
@@ -51,6 +53,9 @@ def from_environment() -> dict[str, Any]:
     if os.environ.get("REDIS_URL"):
         # Throttling counters then live in Redis, shared by every app server.
         found["REDIS_URL"] = os.environ["REDIS_URL"]
-    if os.environ.get("INTAKE_BASE_URL"):
-        found["BASE_URL"] = os.environ["INTAKE_BASE_URL"].rstrip("/")
+    if os.environ.get("TRUSTED_PROXIES"):
+        found["TRUSTED_PROXIES"] = os.environ["TRUSTED_PROXIES"]
+    base_url = os.environ.get("BASE_URL") or os.environ.get("INTAKE_BASE_URL")
+    if base_url:
+        found["BASE_URL"] = base_url
     return found

@@ -6,10 +6,11 @@ change, deactivation), and sessions end by themselves when idle or too old.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, request, session
+from flask import Flask, current_app, request, session
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_login import login_user
 
 from intake.extensions import db
@@ -17,6 +18,7 @@ from intake.models import Account, AccountSession, utcnow
 from intake.security.tokens import hash_token, new_token
 
 SESSION_KEY = "sid"
+ENDS_KEY = "ends"  # when the server-side session ends at the latest, as a Unix time
 # Writing last_seen on every request would turn every page view into a write.
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
 
@@ -32,6 +34,8 @@ def start_session(account: Account) -> AccountSession:
     db.session.add(row)
     db.session.flush()
     session[SESSION_KEY] = token
+    absolute = timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"])
+    session[ENDS_KEY] = int((utcnow() + absolute).timestamp())
     session.permanent = True
     login_user(account)
     return row
@@ -135,3 +139,21 @@ def account_for_request(account_id: str) -> Account | None:
         row.last_seen_at = now
         db.session.commit()
     return account
+
+
+class BoundedCookies(SecureCookieSessionInterface):
+    """A session cookie that the browser drops no later than the server ends the session.
+
+    Flask would give a signed-in browser a cookie for 31 days; ours expires
+    after the idle time, renewed on each request, and never after the
+    session's last hour, so a stale cookie does not linger on a shared computer.
+    """
+
+    def get_expiration_time(self, app: Flask, session: SessionMixin) -> datetime | None:
+        if not session.permanent:
+            return None
+        idle = datetime.now(UTC) + timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
+        ends = session.get(ENDS_KEY)
+        if ends is None:
+            return idle
+        return min(idle, datetime.fromtimestamp(int(ends), UTC))

@@ -8,6 +8,7 @@ mean more guesses.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -30,6 +31,12 @@ class Limit:
 LINK_GUESSES = Limit("link", 20, timedelta(minutes=10))
 SIGN_IN_PER_CLIENT = Limit("signin-client", 20, timedelta(minutes=15))
 SIGN_IN_PER_ACCOUNT = Limit("signin-account", 8, timedelta(minutes=15))
+# A browser that signed in to the account before is counted on its own,
+# so strangers' guesses do not lock out the owner (see known_devices).
+SIGN_IN_PER_DEVICE = Limit("signin-device", 8, timedelta(minutes=15))
+# Someone at an unattended, signed-in browser could otherwise guess the
+# current password (and so learn it) on the password and second-factor pages.
+PASSWORD_CHECKS = Limit("password-check", 8, timedelta(minutes=15))
 
 
 def retry_after(limit: Limit) -> int:
@@ -44,7 +51,21 @@ def _key(value: str) -> str:
 
 
 def client_key() -> str:
-    return request.remote_addr or "unknown"
+    """Who is guessing: the client's address, or for IPv6 its /64.
+
+    One IPv6 connection commonly holds a whole /64 and can pick a fresh
+    address for every attempt, so counting single addresses would count nothing.
+    """
+    address = request.remote_addr or "unknown"
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
 
 
 def is_blocked(limit: Limit, key: str) -> bool:

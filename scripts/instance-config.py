@@ -12,6 +12,9 @@ SECRET_KEY = "{secret}"
 # Behind TLS, give the public address so links in emails and set-up links are right:
 # BASE_URL = "https://intake.example.org"
 
+# Behind a reverse proxy that sets X-Forwarded-For: how many proxies stand in front.
+# TRUSTED_PROXIES = 1
+
 # Sessions end after this much inactivity, and after this many hours in any case.
 # SESSION_IDLE_MINUTES = 30
 # SESSION_ABSOLUTE_HOURS = 12
@@ -21,6 +24,9 @@ SECRET_KEY = "{secret}"
 def main() -> int:
     instance = Path(sys.argv[1] if len(sys.argv) > 1 else "instance")
     instance.mkdir(mode=0o700, exist_ok=True)
+    # A fresh clone has instance/ as git made it (0755); it will hold the
+    # database and the keys, so nobody else may even list it.
+    instance.chmod(0o700)
     config = instance / "config.py"
     if config.exists():
         return 0

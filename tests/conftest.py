@@ -105,6 +105,7 @@ def database_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -
         template = request.getfixturevalue("sqlite_template")
         path = tmp_path / "intake.sqlite"
         shutil.copyfile(template, path)
+        path.chmod(0o600)  # as the app creates it; `intake check` fails on a readable one
         yield f"sqlite:///{path}"
         return
     server: sa.Engine = request.getfixturevalue("postgres_server")

@@ -74,3 +74,9 @@ class PasswordCheckForm(FlaskForm):
         ],
         render_kw={"autocomplete": "current-password"},
     )
+
+
+class SetPasswordWithCodeForm(SetPasswordForm):
+    """A set-up link for an account with a second factor: the link alone is not enough."""
+
+    code = CodeForm.code

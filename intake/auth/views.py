@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from intake import audit, second_factor, throttle
+from intake import audit, known_devices, second_factor, throttle
 from intake.accounts import (
     authenticate,
     find_account,
@@ -16,12 +16,14 @@ from intake.accounts import (
     set_password,
     usable_setup_link,
 )
+from intake.auth import guesses
 from intake.auth.forms import (
     ChangePasswordForm,
     CodeForm,
     LoginForm,
     PasswordCheckForm,
     SetPasswordForm,
+    SetPasswordWithCodeForm,
 )
 from intake.extensions import db
 from intake.i18n import _safe_next
@@ -53,23 +55,14 @@ def login() -> ResponseReturnValue:
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
         name = normalise_username(form.username.data)
-        for limit, key in (
-            (throttle.SIGN_IN_PER_CLIENT, throttle.client_key()),
-            (throttle.SIGN_IN_PER_ACCOUNT, name),
-        ):
-            if throttle.is_blocked(limit, key):
-                # Same answer for known and unknown names: it reveals nothing.
-                minutes = throttle.retry_after(limit)
-                return (
-                    render_template("auth/throttled.html", minutes=minutes),
-                    429,
-                    {"Retry-After": str(minutes * 60)},
-                )
+        device = known_devices.device_of(find_account(name))
+        paused = guesses.sign_in_paused(name, device)
+        if paused is not None:
+            return paused
         account = authenticate(form.username.data, form.password.data)
         if account is None:
             audit.record("signin-failed", actor=find_account(name))
-            throttle.record(throttle.SIGN_IN_PER_CLIENT, throttle.client_key())
-            throttle.record(throttle.SIGN_IN_PER_ACCOUNT, name)
+            guesses.count_failure(name, device)
         if account is not None and account.has_second_factor:
             # The password was right; the session starts only after the code.
             lang = session.get("lang")
@@ -81,6 +74,7 @@ def login() -> ResponseReturnValue:
             return redirect(url_for("auth.second_step"))
         if account is not None:
             start_session(account)
+            known_devices.remember(account)
             audit.record("signin", actor=account)
             db.session.commit()
             return redirect(_safe_next(form.next.data))
@@ -104,7 +98,12 @@ def logout() -> ResponseReturnValue:
 
 @bp.get("/setup/<token>")
 def setup_link(token: str) -> ResponseReturnValue:
-    """Check a set-up link, then move its token out of the address bar."""
+    """Check a set-up link, then move its token out of the address bar.
+
+    After the redirect no entry of the tab's history holds the token; the
+    browser's own list of visited addresses keeps the link as opened, which is
+    why the link works once.
+    """
     if throttle.is_blocked(throttle.LINK_GUESSES, throttle.client_key()):
         return render_template("errors/429.html", code=429), 429
     if usable_setup_link(token) is None:
@@ -122,8 +121,17 @@ def setup() -> ResponseReturnValue:
     if link is None:
         session.pop(SETUP_TOKEN_KEY, None)
         return render_template("auth/setup_invalid.html"), 404
-    form = SetPasswordForm()
+    holder = link.account
+    form = SetPasswordWithCodeForm() if holder.has_second_factor else SetPasswordForm()
     if form.validate_on_submit():
+        if holder.has_second_factor:
+            # A set-up link (say, for a forgotten password) must not open an
+            # account past its second factor; the link stays unspent until a
+            # code fits. Without the authenticator, the admin turns the factor
+            # off explicitly (`intake user setup-link --turn-off-second-factor`).
+            refused = _second_factor_refused(holder, form)
+            if refused is not None:
+                return refused
         account = redeem_setup_link(token, form.password.data)
         if account is None:
             db.session.rollback()
@@ -137,9 +145,42 @@ def setup() -> ResponseReturnValue:
         db.session.commit()
         flash(_("Your password is set. Welcome."), "info")
         return redirect(url_for("home.index"))
+    return _setup_page(form, holder)
+
+
+def _setup_page(form: SetPasswordForm, holder: Account, status: int = 200) -> ResponseReturnValue:
     return render_template(
-        "auth/setup.html", form=form, username=link.account.username, name=link.account.display_name
-    )
+        "auth/setup.html",
+        form=form,
+        username=holder.username,
+        name=holder.display_name,
+        asks_code=holder.has_second_factor,
+    ), status
+
+
+def _second_factor_refused(
+    holder: Account, form: SetPasswordWithCodeForm
+) -> ResponseReturnValue | None:
+    """None if the code fits; otherwise the page to answer with, the guess counted."""
+    device = known_devices.device_of(holder)
+    paused = guesses.code_paused(holder, device)
+    if paused is not None:
+        return paused
+    if second_factor.verify(holder, form.code.data):
+        return None
+    db.session.rollback()
+    audit.record("signin-failed", actor=holder)
+    guesses.count_failure(holder.username, device)
+    form.code.errors.append(_("That code does not work. Codes change every 30 seconds."))
+    return _setup_page(form, holder, 422)
+
+
+def _current_password_fits(account: Account, password: str) -> bool:
+    """Whether the password is the account's own; wrong guesses are counted."""
+    if verify_password(account.password_hash, password):
+        return True
+    guesses.count_wrong_password_check(account)
+    return False
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -147,11 +188,14 @@ def change_password() -> ResponseReturnValue:
     """Change one's password; every other session of the account ends."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if not verify_password(current_user.password_hash, form.current.data):
+        account = current_user._get_current_object()
+        paused = guesses.password_check_paused(account)
+        if paused is not None:
+            return paused
+        if not _current_password_fits(account, form.current.data):
             form.current.errors.append(_("That is not your current password."))
         else:
-            set_password(current_user, form.password.data)
-            account = current_user._get_current_object()
+            set_password(account, form.password.data)
             end_sessions_of(account, "password-changed")
             audit.record("password-changed", actor=account)
             start_session(account)
@@ -208,18 +252,20 @@ def second_step() -> ResponseReturnValue:
         return redirect(url_for("auth.login"))
     form = CodeForm()
     if form.validate_on_submit():
-        if throttle.is_blocked(throttle.SIGN_IN_PER_ACCOUNT, account.username):
-            minutes = throttle.retry_after(throttle.SIGN_IN_PER_ACCOUNT)
-            return render_template("auth/throttled.html", minutes=minutes), 429
+        device = known_devices.device_of(account)
+        paused = guesses.code_paused(account, device)
+        if paused is not None:
+            return paused
         if second_factor.verify(account, form.code.data):
             target = session.get(PENDING_KEY, {}).get("next")
             start_session(account)
+            known_devices.remember(account)
             audit.record("signin", actor=account)
             db.session.commit()
             return redirect(_safe_next(target))
         db.session.rollback()
         audit.record("signin-failed", actor=account)
-        throttle.record(throttle.SIGN_IN_PER_ACCOUNT, account.username)
+        guesses.count_failure(account.username, device)
         form.code.errors.append(_("That code does not work. Codes change every 30 seconds."))
     return render_template("auth/code.html", form=form)
 
@@ -241,8 +287,12 @@ def second_factor_page() -> ResponseReturnValue:
     account = current_user._get_current_object()
     password_form, code_form = PasswordCheckForm(prefix="p"), CodeForm(prefix="c")
     action = request.form.get("action")
+    if request.method == "POST" and action in ("begin", "off"):
+        paused = guesses.password_check_paused(account)
+        if paused is not None:
+            return paused
     if request.method == "POST" and action == "begin" and password_form.validate_on_submit():
-        if verify_password(account.password_hash, password_form.password.data):
+        if _current_password_fits(account, password_form.password.data):
             secret = second_factor.begin(account)
             db.session.commit()
             return _scan_page(account, secret, code_form)
@@ -268,5 +318,6 @@ def second_factor_page() -> ResponseReturnValue:
             flash(_("The second factor is off."), "info")
             return redirect(url_for("auth.second_factor_page"))
         db.session.rollback()
+        guesses.count_wrong_password_check(account)
         password_form.password.errors.append(_("The password or the code does not work."))
     return render_template("auth/second_factor.html", step="status", form=password_form)

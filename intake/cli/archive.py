@@ -9,6 +9,7 @@ from intake import archive, audit, retention
 from intake.clock import today
 from intake.extensions import db
 from intake.membership import process_by_short_name
+from intake.private_files import write_private
 
 
 def _process(short_name: str):
@@ -31,8 +32,7 @@ def export(short_name: str, output: Path, encrypt: bool) -> None:
         passphrase = click.prompt("Passphrase", hide_input=True, confirmation_prompt=True)
         if len(passphrase) < 12:
             raise click.ClickException("Use a passphrase of at least 12 characters.")
-    output.write_bytes(archive.export(process, passphrase))
-    output.chmod(0o600)
+    write_private(output, archive.export(process, passphrase))
     audit.record("process-exported", process=process)
     db.session.commit()
     click.echo(f"Wrote {output}{' (sealed)' if passphrase else ''}. Keep it as safe as the data.")
@@ -48,8 +48,7 @@ def unseal(sealed: Path, output: Path) -> None:
         data = archive.unseal(sealed.read_bytes(), passphrase)
     except Exception as exc:
         raise click.ClickException("Wrong passphrase, or not a sealed intake archive.") from exc
-    output.write_bytes(data)
-    output.chmod(0o600)
+    write_private(output, data)
     click.echo(f"Wrote {output}.")
 
 

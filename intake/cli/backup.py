@@ -8,11 +8,7 @@ from flask.cli import with_appcontext
 
 from intake import backup as service
 from intake.crypto import keys_directory
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    path.write_bytes(data)
-    path.chmod(0o600)
+from intake.private_files import write_private
 
 
 @click.command("backup")
@@ -32,10 +28,10 @@ def _write_private(path: Path, data: bytes) -> None:
 @with_appcontext
 def backup(output: Path, keys_out: Path | None) -> None:
     """Back up the database (answers stay encrypted); the keys only into their own file."""
-    _write_private(output, service.dump())
+    write_private(output, service.dump())
     click.echo(f"Wrote {output}. It is unreadable without the keys; store the keys apart.")
     if keys_out:
-        _write_private(keys_out, service.dump_keys())
+        write_private(keys_out, service.dump_keys())
         click.echo(f"Wrote {keys_out}. Never store it next to the database backup.")
 
 

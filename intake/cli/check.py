@@ -14,6 +14,9 @@ from flask_migrate import Migrate
 
 from intake.crypto import keyring
 from intake.extensions import db
+from intake.private_files import open_to_others
+from intake.proxies import trusted_proxies, untrusted_forwarding_seen
+from intake.sqlite import database_file
 from intake.throttle import redis_reachable
 
 
@@ -28,6 +31,16 @@ def findings() -> list[tuple[str, str]]:
     if not config["SESSION_COOKIE_SECURE"]:
         found.append(
             ("warn", "Session cookies are not Secure (INTAKE_LOCAL_HTTP=1): local use only.")
+        )
+    if config.get("BASE_URL"):
+        found.append(("ok", f"Links are built on {config['BASE_URL']}."))
+    elif config["SESSION_COOKIE_SECURE"]:
+        found.append(
+            (
+                "warn",
+                "BASE_URL is not set: set-up and check-in links take the address from each "
+                "request's Host header. Set BASE_URL to the public https address.",
+            )
         )
     try:
         with db.engine.connect() as conn:
@@ -46,11 +59,13 @@ def findings() -> list[tuple[str, str]]:
     config_file = Path(current_app.instance_path) / "config.py"
     if config_file.exists() and config_file.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         found.append(("warn", f"{config_file} can be read by other users: chmod 600 it."))
+    found.extend(_permissions(Path(current_app.instance_path), keyring().directory))
     ring = keyring()
     if not ring.current or ring.current not in ring.keys:
         found.append(("fail", f"No encryption key in {ring.directory}: `intake keys init`."))
     else:
         found.append(("ok", f"Answers are encrypted with key {ring.current}."))
+    found.extend(_proxies())
     reachable = redis_reachable()
     if reachable is True:
         found.append(("ok", "Sign-in and link guesses are counted in Redis."))
@@ -60,6 +75,41 @@ def findings() -> list[tuple[str, str]]:
         )
     if not os.environ.get("DATABASE_URL"):
         found.append(("ok", "Data is kept in SQLite in instance/."))
+    return found
+
+
+def _proxies() -> list[tuple[str, str]]:
+    count = trusted_proxies(current_app)
+    if count:
+        return [("ok", f"Client addresses come from X-Forwarded-For (TRUSTED_PROXIES = {count}).")]
+    seen = untrusted_forwarding_seen()
+    if seen is None:
+        return []
+    return [
+        (
+            "warn",
+            f"Requests came through a proxy (X-Forwarded-For, last {seen:%Y-%m-%d %H:%M} UTC) "
+            "but TRUSTED_PROXIES is 0: every client has the proxy's address, so 20 wrong "
+            "guesses pause everybody. Set TRUSTED_PROXIES to the number of proxies in front.",
+        )
+    ]
+
+
+def _permissions(instance: Path, keys: Path) -> list[tuple[str, str]]:
+    """The database and the keys must be the owner's alone."""
+    found: list[tuple[str, str]] = []
+    database = database_file(db.engine)
+    if database is not None:
+        for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+            if open_to_others(path):
+                found.append(("fail", f"{path} can be read by other users: chmod 600 it."))
+    if open_to_others(keys):
+        found.append(("fail", f"The key folder {keys} is open to other users: chmod 700 it."))
+    for key in sorted(keys.glob("*")) if keys.is_dir() else []:
+        if open_to_others(key):
+            found.append(("fail", f"{key} can be read by other users: chmod 600 it."))
+    if open_to_others(instance):
+        found.append(("warn", f"{instance} is open to other users: chmod 700 it."))
     return found
 
 

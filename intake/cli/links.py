@@ -6,7 +6,7 @@ from flask import current_app, url_for
 
 
 def base_url() -> str:
-    configured = current_app.config.get("BASE_URL")
+    configured = str(current_app.config.get("BASE_URL") or "").rstrip("/")
     if configured:
         return configured
     return f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"

@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from intake.clock import today
 from intake.membership import process_by_short_name
 from intake.models import Process, Submission
+from intake.private_files import write_private
 from intake.report.content import assemble, first_day
 from intake.report.render import report_html, to_pdf
 from intake.report.service import assessments_of
@@ -70,8 +71,8 @@ def report(
         content = assemble(process, start, end, whole=whole, closing=closing, assessment=chosen)
         html = report_html(content)
         if html_out:
-            html_out.write_text(html, encoding="utf-8")
-        output.write_bytes(to_pdf(html))
+            write_private(html_out, html.encode("utf-8"))
+        write_private(output, to_pdf(html))
     click.echo(f"Wrote {output} ({start} to {end}).")
 
 

@@ -3,6 +3,7 @@
 import click
 from flask.cli import AppGroup
 
+from intake import audit, second_factor
 from intake.accounts import AccountError, create_account, find_account, issue_setup_link
 from intake.cli.links import setup_url
 from intake.extensions import db
@@ -32,11 +33,28 @@ def add(username: str, display_name: str, admin: bool) -> None:
 
 @user.command("setup-link")
 @click.argument("username")
-def setup_link(username: str) -> None:
-    """Print a fresh set-up link (for a forgotten password); older links stop working."""
+@click.option(
+    "--turn-off-second-factor",
+    "turn_off",
+    is_flag=True,
+    help="For a person who lost their authenticator and recovery codes; written to the audit log.",
+)
+def setup_link(username: str, turn_off: bool) -> None:
+    """Print a fresh set-up link (for a forgotten password); older links stop working.
+
+    The link does not get past a second factor: its holder still types a code,
+    unless the factor is turned off here, explicitly and on the record.
+    """
     account = find_account(username)
     if account is None:
         raise click.ClickException(f"No account named {username!r}.")
+    if turn_off and account.has_second_factor:
+        second_factor.turn_off(account)
+        end_sessions_of(account, "second-factor-reset")
+        audit.record("second-factor-reset", subject=f"account:{account.id}")
+        click.echo(f"The second factor of {account.username} is off (written to the audit log).")
+    elif account.has_second_factor:
+        click.echo("This account has a second factor: the link asks for a code as well.")
     issued = issue_setup_link(account)
     db.session.commit()
     click.echo(f"Set-up link for {account.username} (works once, for 7 days):")

@@ -16,6 +16,7 @@ from intake.models.demand import (
 )
 from intake.models.invitation import CheckinRound, Invitation, InvitationKind, ThrottleEvent
 from intake.models.meeting import ContactEntry, Direction, Meeting, MeetingKind, MeetingState
+from intake.models.observation import Observation
 from intake.models.process import ActKind, ActRequest, Membership, Process, Role
 from intake.models.record import FormSnapshot, Submission, SubmissionRevision, SubmissionStatus
 from intake.models.report import ReportBack, ReportDownload, ReportState
@@ -43,6 +44,7 @@ __all__ = [
     "MeetingKind",
     "MeetingState",
     "Membership",
+    "Observation",
     "Process",
     "RecoveryCode",
     "ReportBack",

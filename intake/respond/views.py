@@ -2,7 +2,10 @@
 
 Every way a link can fail (wrong, expired, revoked, spent) gets the same plain
 page, and guessing is throttled per client. The token is moved out of the
-address bar into the session at once, so it is in no history, title or Referer.
+address bar into the session at once (a redirect to the token-free ``/c``), so
+no entry of the tab's history, no title and no Referer holds it. The browser's
+own list of visited addresses still records the link as it was opened, as for
+any link; that is why a link stops working once it is answered.
 """
 
 from __future__ import annotations
@@ -42,7 +45,10 @@ def _current() -> Invitation | None:
 
 @bp.get("/<token>")
 def open_link(token: str) -> ResponseReturnValue:
-    """Check a link, remember it for this browser, and take the token out of the address."""
+    """Check a link, remember it for this browser, and redirect to the token-free address.
+
+    After the redirect the tab's history holds ``/c`` only, never the token.
+    """
     blocked = _blocked()
     if blocked:
         return blocked
