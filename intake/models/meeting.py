@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, LargeBinary
+from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intake.models.account import Account
@@ -45,6 +45,8 @@ class Meeting(Base):
     lock_version: Mapped[int] = mapped_column(default=1)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when the meeting came from a spreadsheet, so importing it again adds nothing.
+    import_key: Mapped[str | None] = mapped_column(String(64), index=True)
 
     created_by: Mapped[Account | None] = relationship()
 
@@ -82,3 +84,5 @@ class ContactEntry(Base):
     awaiting_answer: Mapped[bool] = mapped_column(default=False)
     # A message of his that was only an acknowledgement ("received") is not a real answer.
     real_answer: Mapped[bool] = mapped_column(default=True)
+    # Set when the entry came from a spreadsheet, so importing it again adds nothing.
+    import_key: Mapped[str | None] = mapped_column(String(64), index=True)

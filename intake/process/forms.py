@@ -3,6 +3,7 @@
 from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     DateField,
     HiddenField,
@@ -142,6 +143,15 @@ class SilenceAlarmForm(FlaskForm):
         ],
         description=_l("On the figures and in the chronology. Most groups use 60."),
     )
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("Spreadsheet file"),
+        validators=[FileAllowed(["csv", "xlsx"], _l("Choose a .csv or .xlsx file."))],
+        description=_l("CSV (comma or semicolon) or XLSX; the first row names the columns."),
+    )
+    rows = HiddenField()  # the rows as checked, carried to the confirming step
 
 
 class ChronologyFilter(FlaskForm):

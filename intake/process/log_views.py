@@ -4,15 +4,16 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from intake import audit
+from intake import audit, log_import
 from intake.chronology import KINDS, chronology, kind_label
 from intake.clock import today
 from intake.extensions import db
 from intake.glance import silence_of
 from intake.models import ContactEntry, Role
-from intake.process.forms import ChronologyFilter, SearchForm, SilenceAlarmForm
+from intake.process.forms import ChronologyFilter, ImportForm, SearchForm, SilenceAlarmForm
 from intake.search import search
 from intake.security.access import allow, process_blueprint
 
@@ -52,6 +53,53 @@ def silence_alarm() -> ResponseReturnValue:
         flash(_("Saved: a silence of more than %(n)d days is marked.", n=form.days.data), "info")
         return redirect(url_for("log.contacts"))
     return _contacts_page(form), 422
+
+
+@bp.route("/contacts/import", methods=["GET", "POST"])
+@allow(Role.CONTACT)
+def import_log() -> ResponseReturnValue:
+    """Catch up on the past from a spreadsheet: check every row, show them, then import."""
+    form = ImportForm()
+    rows: list[log_import.Row] | None = None
+    if form.validate_on_submit():
+        confirming = bool(form.rows.data)
+        upload = form.file.data
+        if not confirming and not upload:
+            form.file.errors.append(_("Choose the file to import."))
+        else:
+            try:
+                rows = (
+                    log_import.read(form.rows.data.encode(), "rows.csv")
+                    if confirming
+                    else log_import.read(upload.read(), upload.filename or "")
+                )
+            except log_import.UnreadableFile as exc:
+                form.file.errors.append(str(exc))
+            else:
+                log_import.check(g.process, rows, today())
+                if confirming and not any(r.problems for r in rows):
+                    stored = log_import.store(g.process, rows, current_user)
+                    audit.record("log-imported", process=g.process, subject=f"rows:{stored}")
+                    db.session.commit()
+                    flash(
+                        _(
+                            "%(n)d rows imported; %(m)d were there already.",
+                            n=stored,
+                            m=sum(r.already for r in rows),
+                        ),
+                        "info",
+                    )
+                    return redirect(url_for("log.contacts"))
+    problems = [p for r in rows or [] for p in r.problems]
+    status = 422 if form.is_submitted() and (problems or form.errors) else 200
+    return render_template(
+        "log/import.html",
+        form=form,
+        rows=rows,
+        problems=problems,
+        carried=log_import.as_csv(rows) if rows and not problems else "",
+        columns=log_import.COLUMNS,
+    ), status
 
 
 @bp.get("/chronology")
