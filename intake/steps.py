@@ -182,7 +182,7 @@ def change_step(
     status: StepStatus,
     deadline: date,
     reason: str,
-    started_from: int,
+    started_from: int | None,
     by: Account,
 ) -> None:
     """Change a step's state or deadline; refused if someone changed it meanwhile."""
