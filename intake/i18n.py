@@ -22,7 +22,16 @@ def select_locale() -> str:
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """A page of this site to go on to, or the start page.
+
+    Control characters (CR and LF above all) would split the redirect's header."""
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and target.isprintable()
+    ):
         return target
     return url_for("home.index")
 
