@@ -26,6 +26,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
     )
     configure(app, test_config)
+    register_input_rules(app)
     # Report layouts live apart from pages and are mounted under "pdf/".
     app.jinja_loader = ChoiceLoader(
         [
@@ -61,6 +62,15 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
             "No SECRET_KEY: run `make run` once to write instance/config.py, "
             "or set SECRET_KEY there."
         )
+
+
+def register_input_rules(app: Flask) -> None:
+    """Bad input is refused or cleaned where it enters, before any view or query sees it."""
+    from intake import converters
+    from intake.request_data import IntakeRequest
+
+    app.request_class = IntakeRequest
+    converters.register(app)
 
 
 def load_forms(app: Flask) -> None:

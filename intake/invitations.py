@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from intake.crypto import open_text, seal_text
+from intake.email_address import is_one_address
 from intake.extensions import db
 from intake.models import (
     Account,
@@ -56,7 +57,7 @@ def parse_people(text: str) -> list[Person]:
             raise InvitationError(_l("Line %(n)d: start with a label, such as “partner”.", n=n))
         if len(label) > 80:
             raise InvitationError(_l("Line %(n)d: keep the label under 80 characters.", n=n))
-        if email and ("@" not in email or " " in email or len(email) > 254):
+        if email and not is_one_address(email):
             raise InvitationError(
                 _l("Line %(n)d: “%(email)s” is not an email address.", n=n, email=email)
             )

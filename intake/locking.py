@@ -2,7 +2,22 @@
 
 import sqlalchemy as sa
 
+from intake.converters import MAX_ID
 from intake.extensions import db
+
+
+def version_from(text: str | None) -> int | None:
+    """The version a form says it started from, or None if it names none a row can have.
+
+    The field is hidden, so only a tampered or garbled form sends anything else;
+    None never matches, and the person is told that the record changed meanwhile.
+    """
+    value = (text or "").strip()
+    if not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    # Versions are PostgreSQL integers, like ids.
+    return number if number <= MAX_ID else None
 
 
 def claim(model: type, row_id: int, started_from: int | None, **values) -> bool:

@@ -7,6 +7,8 @@ from email.message import EmailMessage
 
 from flask import current_app
 
+from intake.email_address import is_one_address
+
 
 class MailError(RuntimeError):
     """The mail could not be handed to the SMTP server."""
@@ -18,6 +20,10 @@ def mail_configured() -> bool:
 
 def send(to: str, subject: str, body: str) -> None:
     config = current_app.config
+    if not is_one_address(to):
+        # Forms refuse such addresses; this keeps an old stored one from becoming a list
+        # of recipients or extra header lines.
+        raise MailError("not one address")
     message = EmailMessage()
     message["From"] = config.get("MAIL_FROM", "intake@localhost")
     message["To"] = to

@@ -115,7 +115,7 @@ def check_state(state: MeetingState, starts_at: datetime, now: datetime) -> None
 
 
 def record_outcome(
-    meeting: Meeting, state: MeetingState, started_from: int, now: datetime | None = None
+    meeting: Meeting, state: MeetingState, started_from: int | None, now: datetime | None = None
 ) -> None:
     check_state(state, meeting.starts_at, now or utcnow())
     if not claim(Meeting, meeting.id, started_from, state=state):
@@ -243,6 +243,23 @@ def _ics_text(value: str) -> str:
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
+def _ics_moment(moment: datetime) -> str:
+    # Written out by hand: strftime leaves years before 1000 unpadded on some systems.
+    m = moment.astimezone(UTC)
+    return f"{m.year:04d}{m.month:02d}{m.day:02d}T{m.hour:02d}{m.minute:02d}{m.second:02d}Z"
+
+
+def _an_hour_after(start: datetime) -> datetime | None:
+    """The end of a meeting, or None when the calendar has no hour after it.
+
+    Forms refuse such dates, but a meeting stored earlier (or typed into minutes)
+    must not break the calendar file: without an end, an event lasts no time."""
+    try:
+        return start + timedelta(hours=1)
+    except OverflowError:
+        return None
+
+
 def _fold(line: str) -> list[str]:
     """RFC 5545 lines are at most 75 octets; longer ones continue after a space."""
     out, current = [], ""
@@ -256,7 +273,7 @@ def _fold(line: str) -> list[str]:
 
 def ical(process: Process, meetings: list[MeetingView], host: str, titles: dict[str, str]) -> str:
     """Upcoming meetings as an iCalendar file; nothing about the survivor goes into it."""
-    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+    stamp = _ics_moment(utcnow())
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -271,10 +288,12 @@ def ical(process: Process, meetings: list[MeetingView], host: str, titles: dict[
             "BEGIN:VEVENT",
             f"UID:meeting-{m.id}@{host}",
             f"DTSTAMP:{stamp}",
-            f"DTSTART:{start.strftime('%Y%m%dT%H%M%SZ')}",
-            f"DTEND:{(start + timedelta(hours=1)).strftime('%Y%m%dT%H%M%SZ')}",
-            f"SUMMARY:{_ics_text(titles[m.kind.value])}",
+            f"DTSTART:{_ics_moment(start)}",
         ]
+        end = _an_hour_after(start)
+        if end is not None:
+            lines.append(f"DTEND:{_ics_moment(end)}")
+        lines.append(f"SUMMARY:{_ics_text(titles[m.kind.value])}")
         if m.place:
             lines.append(f"LOCATION:{_ics_text(m.place)}")
         lines.append("END:VEVENT")

@@ -184,7 +184,7 @@ def change_step(
     status: StepStatus,
     deadline: date,
     reason: str,
-    started_from: int,
+    started_from: int | None,
     by: Account,
     on: date | None = None,
     today: date | None = None,

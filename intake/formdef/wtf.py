@@ -7,7 +7,6 @@ One path for all three means what a person sees is what was stored.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -16,8 +15,6 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import (
-    DateField,
-    DateTimeLocalField,
     EmailField,
     FieldList,
     Form,
@@ -31,9 +28,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from intake.date_input import DayField, MomentField, within_reason
+from intake.email_address import is_one_address
 from intake.formdef.model import Field, FormDefinition, localised
-
-EMAIL_SHAPE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
 @dataclass(frozen=True)
@@ -88,7 +85,7 @@ class Answer:
 
 
 def _email(form: Form, field: Any) -> None:
-    if field.data and not re.fullmatch(EMAIL_SHAPE, field.data.strip()):
+    if field.data and not is_one_address(field.data.strip()):
         raise ValidationError(_("Enter an email address like name@example.org."))
 
 
@@ -146,10 +143,14 @@ def _simple_field(spec: Field, locale: str, nested: bool):
         case "multiple_choice":
             return CheckboxesField(**kwargs, choices=_choices(spec, locale))
         case "date":
-            return DateField(**kwargs, format="%Y-%m-%d")
+            return DayField(**_with(kwargs, within_reason), format="%Y-%m-%d")
         case "datetime":
-            return DateTimeLocalField(**kwargs, format="%Y-%m-%dT%H:%M")
+            return MomentField(**_with(kwargs, within_reason), format="%Y-%m-%dT%H:%M")
     raise AssertionError(spec.type)
+
+
+def _with(kwargs: dict[str, Any], check: Any) -> dict[str, Any]:
+    return {**kwargs, "validators": [*kwargs["validators"], check]}
 
 
 def _sub_form(fields: tuple[Field, ...], locale: str) -> type[Form]:

@@ -175,4 +175,6 @@ def him(record_id: int) -> ResponseReturnValue:
             g.process, minutes, email=form.email.data or "", days=form.days.data, by=current_user
         )
         return _links_page([issued], True, url_for("records.show", record_id=minutes.id))
-    return render_template("checkins/him.html", form=form, minutes=minutes)
+    return render_template("checkins/him.html", form=form, minutes=minutes), (
+        422 if form.is_submitted() else 200
+    )

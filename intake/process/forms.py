@@ -5,18 +5,18 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
-    DateField,
     HiddenField,
     IntegerField,
     RadioField,
     SelectField,
     StringField,
     TextAreaField,
-    TimeField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from intake.date_input import DayField, TimeOfDayField, within_reason
+from intake.email_address import one_address
 from intake.formdef.model import localised
 from intake.formdef.wtf import CheckboxesField
 from intake.labels import (
@@ -43,9 +43,9 @@ class AmendmentForm(FlaskForm):
 
 class StatusForm(FlaskForm):
     status = RadioField(_l("Status now"), validators=[InputRequired(NEEDED)])
-    on = DateField(
+    on = DayField(
         _l("Day it changed"),
-        validators=[InputRequired(NEEDED)],
+        validators=[InputRequired(NEEDED), within_reason],
         description=_l("The day it happened, such as the day of his e-mail, not today's."),
     )
     evidence = SelectField(_l("The record that shows it"), validators=[Optional()], coerce=str)
@@ -67,8 +67,8 @@ class StatusForm(FlaskForm):
 class StepForm(FlaskForm):
     what = StringField(_l("What"), validators=[InputRequired(NEEDED), Length(max=500)])
     owner = RadioField(_l("Who does it"), validators=[InputRequired(NEEDED)])
-    agreed_on = DateField(_l("Agreed on"), validators=[InputRequired(NEEDED)])
-    deadline = DateField(_l("By when"), validators=[InputRequired(NEEDED)])
+    agreed_on = DayField(_l("Agreed on"), validators=[InputRequired(NEEDED), within_reason])
+    deadline = DayField(_l("By when"), validators=[InputRequired(NEEDED), within_reason])
     demand_id = SelectField(_l("Serves demand"), validators=[Optional()], coerce=str)
 
     def __init__(self, *args, demands=(), **kwargs):
@@ -81,12 +81,12 @@ class StepForm(FlaskForm):
 
 class StepChangeForm(FlaskForm):
     status = RadioField(_l("State"), validators=[InputRequired(NEEDED)])
-    on = DateField(
+    on = DayField(
         _l("Day it happened"),
-        validators=[Optional()],
+        validators=[Optional(), within_reason],
         description=_l("When the step was done, missed or dropped; empty means today."),
     )
-    deadline = DateField(_l("By when"), validators=[InputRequired(NEEDED)])
+    deadline = DayField(_l("By when"), validators=[InputRequired(NEEDED), within_reason])
     reason = TextAreaField(
         _l("Note"),
         validators=[Length(max=2000)],
@@ -101,8 +101,8 @@ class StepChangeForm(FlaskForm):
 
 class MeetingForm(FlaskForm):
     kind = RadioField(_l("Kind of meeting"), validators=[InputRequired(NEEDED)])
-    day = DateField(_l("Date"), validators=[InputRequired(NEEDED)])
-    time = TimeField(_l("Time"), validators=[Optional()], description=_l("Optional."))
+    day = DayField(_l("Date"), validators=[InputRequired(NEEDED), within_reason])
+    time = TimeOfDayField(_l("Time"), validators=[Optional()], description=_l("Optional."))
     place = StringField(
         _l("Place or link"),
         validators=[Length(max=500)],
@@ -159,8 +159,8 @@ class ChronologyFilter(FlaskForm):
         csrf = False  # a GET filter changes nothing
 
     kind = CheckboxesField(_l("Show"), validators=[Optional()])
-    since = DateField(_l("From"), validators=[Optional()])
-    until = DateField(_l("Until"), validators=[Optional()])
+    since = DayField(_l("From"), validators=[Optional()])
+    until = DayField(_l("Until"), validators=[Optional()])
 
 
 class SearchForm(FlaskForm):
@@ -218,7 +218,8 @@ class RoundForm(FlaskForm):
 class HisLinkForm(FlaskForm):
     email = StringField(
         _l("His email address (optional)"),
-        validators=[Optional(), Length(max=254)],
+        validators=[Optional(), Length(max=254), one_address],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
         description=_l("Without one, copy the link and send it yourself."),
     )
     days = IntegerField(
@@ -232,7 +233,7 @@ class HisLinkForm(FlaskForm):
 
 
 class RetentionForm(FlaskForm):
-    erase_on = DateField(
+    erase_on = DayField(
         _l("Erase the process on"),
         validators=[Optional()],
         description=_l(

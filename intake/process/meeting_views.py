@@ -11,6 +11,7 @@ from intake import audit, meetings
 from intake.clock import today
 from intake.extensions import db
 from intake.labels import meeting_kind_label
+from intake.locking import version_from
 from intake.models import Meeting, MeetingKind, Role
 from intake.process.forms import CadenceForm, MeetingForm, OutcomeForm
 from intake.security.access import allow, of_this_process, process_blueprint
@@ -65,7 +66,7 @@ def outcome(meeting_id: int) -> ResponseReturnValue:
     if state is None:
         abort(400)
     try:
-        meetings.record_outcome(meeting, state, int(form.lock_version.data))
+        meetings.record_outcome(meeting, state, version_from(form.lock_version.data))
     except meetings.MeetingError as exc:
         flash(str(exc), "error")
         return redirect(url_for("meetings.index")), 303

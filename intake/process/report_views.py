@@ -20,12 +20,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, TextAreaField
+from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from intake import audit
 from intake.clock import today
+from intake.date_input import DayField, within_reason
 from intake.extensions import db
 from intake.models import ReportBack, ReportState, Role, Submission
 from intake.records import service as records
@@ -36,8 +37,11 @@ bp = process_blueprint("reports", __name__, "/reports")
 
 
 class RequestForm(FlaskForm):
-    since = DateField(_l("From"), validators=[Optional()])
-    until = DateField(_l("Until"), validators=[InputRequired(_l("This question needs an answer."))])
+    since = DayField(_l("From"), validators=[Optional(), within_reason])
+    until = DayField(
+        _l("Until"),
+        validators=[InputRequired(_l("This question needs an answer.")), within_reason],
+    )
     whole = BooleanField(_l("The whole process, from its first day"))
     closing = BooleanField(
         _l("This report-back closes the process"),

@@ -8,6 +8,7 @@ from flask_login import current_user
 from intake import demands, steps
 from intake.clock import today
 from intake.extensions import db
+from intake.locking import version_from
 from intake.models import AgreedStep, Role, StepOwner, StepStatus
 from intake.process.forms import StepChangeForm, StepForm
 from intake.security.access import allow, of_this_process, process_blueprint
@@ -76,7 +77,7 @@ def show(step_id: int) -> ResponseReturnValue:
                 status=StepStatus(form.status.data),
                 deadline=form.deadline.data,
                 reason=form.reason.data or "",
-                started_from=int(form.lock_version.data or 0),
+                started_from=version_from(form.lock_version.data),
                 by=current_user,
                 on=form.on.data or today(),
                 today=today(),

@@ -28,6 +28,7 @@ from intake.formdef.present import (
 from intake.formdef.wtf import (
     build_form_class,
 )
+from intake.locking import version_from
 from intake.models import (
     Invitation,
     InvitationKind,
@@ -134,13 +135,14 @@ def _handle_post(
     """One path for new records and edits: add/remove entries, save a draft, or submit."""
     formdata = request.form
     action = formdata.get("_action", "submit")
-    lock_version = formdata.get("lock_version", type=int)
+    lock_version = version_from(formdata.get("lock_version"))
 
-    bound = roundtrip.entry_round_trip(
+    round_trip = roundtrip.entry_round_trip(
         action, formdata, lambda data: _build(form, data), form, _locale()
     )
-    if bound is not None:
-        return _editor(form, bound, record=record, lock_version=lock_version)
+    if round_trip is not None:
+        bound, status = round_trip
+        return _editor(form, bound, record=record, lock_version=lock_version), status
 
     bound = _build(form, formdata)
     submitting = action == "submit" or (record is not None and not record.is_draft)

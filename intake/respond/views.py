@@ -120,11 +120,12 @@ def page() -> ResponseReturnValue:
     action = request.form.get("_action", "submit")
     formdata = request.form
     locale = str(get_locale() or "en")
-    form = roundtrip.entry_round_trip(
+    round_trip = roundtrip.entry_round_trip(
         action, formdata, lambda data: _build(definition, data), definition, locale
     )
-    if form is not None:
-        return _page(invitation, form, definition)
+    if round_trip is not None:
+        form, status = round_trip
+        return _page(invitation, form, definition, status)
 
     form = _build(definition, formdata)
     submitting = action == "submit"

@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from intake import audit
+from intake.converters import is_id
 from intake.extensions import db
 from intake.models import Account, Membership, Process, Role
 
@@ -116,7 +117,9 @@ def of_this_process(model: type[M], ident: int, process_of: Callable[[M], int] |
     An id that exists in another process is an attempt worth logging; an id
     that exists nowhere is not (it is what a stale bookmark looks like).
     """
-    found = db.session.get(model, ident)
+    # An id from a query string or form is checked here, as the URL converter checks
+    # those in paths: a number no row can have is not found, not a database error.
+    found = db.session.get(model, ident) if is_id(ident) else None
     if found is None:
         abort(404)
     owner = process_of(found) if process_of else found.process_id  # type: ignore[attr-defined]
