@@ -107,8 +107,9 @@ def _invitation(i: invitations.Invitation) -> dict:
         "kind": i.kind,
         "form_id": i.form_id,
         "state": i.state(datetime.now().astimezone()),
-        # Which record a person gave is exactly what anonymity hides.
-        "record": None if i.anonymous else i.submission_id,
+        # Which record a person gave is exactly what anonymity hides; an unsent draft
+        # is nobody's business but the link holder's.
+        "record": i.submission_id if i.answered_at and not i.anonymous else None,
         "confirmed_at": i.confirmed_at,
     }
 
