@@ -62,16 +62,19 @@ def test_round_page_and_count_show_no_draft(client, unsent):
     assert "0 of 2 answered" in client.get("/p/alpha/checkins/").get_data(as_text=True)
 
 
-def test_export_search_and_report_know_nothing_of_an_unsent_check_in(app, client, unsent):
+def test_export_knows_nothing_of_an_unsent_check_in(client, unsent):
     exported = _export(client)
     assert all(r["form_id"] != "checkin" for r in exported["records"])
     assert all(i["record"] is None for i in exported["invitations"])
     assert DRAFT_WORDS not in json.dumps(exported)
+
+
+def test_search_and_report_know_nothing_of_an_unsent_check_in(app, client, unsent):
     found = client.get("/p/alpha/log/search?q=Unsent-DRAFT").get_data(as_text=True)
     assert DRAFT_WORDS not in found and f"/records/{unsent['record']}" not in found
     with app.app_context():
         process = db.session.get(Process, unsent_process_id(app))
-        assert first_day(process).year > 2020
+        assert first_day(process).year > 2020  # the draft's day is not the process's first
         answered, questions = results(process, service.definition("checkin"), "en")
         assert answered == 0
         assert all(not q.texts for q in questions)
