@@ -8,6 +8,7 @@ form's own fields); a submission is validated and stored as structured answers.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -95,18 +96,30 @@ def accepted(bound: Any, submitting: bool) -> bool:
     return bound.csrf_token.validate(bound) and _draft_within_limits(bound)
 
 
+def _slot(name: str) -> str:
+    # WTForms numbers a group's entries afresh, while a draft keeps the numbers as sent:
+    # "items-4-what" is the same question as "items-1-what", in another entry.
+    return _ENTRY_NUMBER.sub(r"\1-#-", name, count=1)
+
+
+_ENTRY_NUMBER = re.compile(r"^([a-z0-9_]+)-\d+-")
+
+
 def _draft_of(bound: Any, formdata: MultiDict) -> list[list[str]]:
-    """What was typed into the form's own questions; anything else posted is dropped."""
-    room = {
-        leaf.name: len(getattr(leaf, "choices", None) or [])
-        if leaf.type == "CheckboxesField"
-        else 1
-        for leaf in _leaves(bound)
-    }
+    """What was typed into the form's own questions; anything else posted is dropped.
+
+    Each question keeps as many values as a browser can send for it (one, or one
+    per choice), in as many entries as the group allows, so a draft is no larger
+    than a submission could be.
+    """
+    room: dict[str, int] = {}
+    for leaf in _leaves(bound):
+        values = len(getattr(leaf, "choices", None) or []) if leaf.type == "CheckboxesField" else 1
+        room[_slot(leaf.name)] = room.get(_slot(leaf.name), 0) + values
     kept: list[list[str]] = []
     for key, value in draft_pairs(formdata):
-        if room.get(key, 0) > 0:
-            room[key] -= 1
+        if room.get(_slot(key), 0) > 0:
+            room[_slot(key)] -= 1
             kept.append([key, value])
     return kept
 
