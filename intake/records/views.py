@@ -297,6 +297,7 @@ def show(record_id: int) -> ResponseReturnValue:
         may_share=g.membership.role is Role.CONTACT and record.form_id in SHAREABLE,
         his_links=_his_links(record) if g.membership.role is Role.CONTACT else [],
         anonymous=anonymity.is_anonymous(record),
+        versions=sum(1 for r in record.revisions if _may_read_revision(r)),
         locale=_locale(),
         travel_label=travel_label,
     )

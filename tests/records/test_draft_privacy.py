@@ -56,6 +56,8 @@ def test_after_handover_the_drafts_before_it_stay_the_support_groups(app, handov
     kim = _as(app, "kim")
     history = kim.get(f"/p/alpha/records/{handover_draft}/history").get_data(as_text=True)
     assert "Version 2" in history and "Version 1" not in history
+    shown = kim.get(f"/p/alpha/records/{handover_draft}").get_data(as_text=True)
+    assert "History (1)" in shown  # not even the number of drafts before it
     assert kim.get(f"/p/alpha/records/{handover_draft}/history/1").status_code == 404
     assert kim.get(f"/p/alpha/records/{handover_draft}/history/2").status_code == 200
     assert sam.get(f"/p/alpha/records/{handover_draft}/history/1").status_code == 200
