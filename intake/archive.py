@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from intake import demands, invitations, meetings, steps
+from intake.anonymity import anonymous_ids, day_of, neutral_key
 from intake.clock import today
 from intake.crypto import open_text
 from intake.extensions import db
@@ -32,6 +33,7 @@ from intake.models import (
     ReportBack,
     ReportState,
     Submission,
+    SubmissionStatus,
 )
 from intake.records import service as records
 from intake.report.service import pdf_of
@@ -47,41 +49,78 @@ def _json_default(value: Any) -> str:
     return str(value)
 
 
-def _submissions(process: Process) -> list[dict]:
-    out = []
+def _drafts_readable(form_id: str, role: str | None) -> bool:
+    """Drafts are their authors' group's: an export carries only the exporter's group's."""
+    form = records.definition(form_id)
+    return role is not None and form is not None and role in form.fill
+
+
+def _submission(s: Submission, role: str | None, anonymous: bool) -> dict:
+    # An anonymous answer keeps only its day, and no id: ids follow the order answers came in.
+    when = day_of if anonymous else (lambda moment: moment)
+    entry = {} if anonymous else {"id": s.id}
+    entry |= {
+        "form_id": s.form_id,
+        "form_version": s.form_version,
+        "definition": s.snapshot_id,
+        "status": s.status,
+        "created_at": when(s.created_at),
+        "submitted_at": when(s.submitted_at),
+        "meeting_id": s.meeting_id,
+        "anonymous": anonymous,
+        "answers": records.answers_of(s),
+        "revisions": [
+            {
+                "number": r.number,
+                "made_at": when(r.made_at),
+                "status": r.status,
+                "made_by": r.made_by.display_name if r.made_by else None,
+                "answers": records.answers_of(r),
+            }
+            for r in s.revisions
+            if r.status is not SubmissionStatus.DRAFT or _drafts_readable(s.form_id, role)
+        ],
+    }
+    return entry
+
+
+def _submissions(process: Process, role: str | None) -> list[dict]:
     rows = db.session.scalars(
         sa.select(Submission).where(Submission.process_id == process.id).order_by(Submission.id)
     )
+    hidden = anonymous_ids(process.id)
+    named, unnamed = [], []
     for s in rows:
-        out.append(
-            {
-                "id": s.id,
-                "form_id": s.form_id,
-                "form_version": s.form_version,
-                "definition": s.snapshot_id,
-                "status": s.status,
-                "created_at": s.created_at,
-                "submitted_at": s.submitted_at,
-                "meeting_id": s.meeting_id,
-                "answers": records.answers_of(s),
-                "revisions": [
-                    {
-                        "number": r.number,
-                        "made_at": r.made_at,
-                        "status": r.status,
-                        "made_by": r.made_by.display_name if r.made_by else None,
-                        "answers": records.answers_of(r),
-                    }
-                    for r in s.revisions
-                ],
-            }
-        )
-    return out
+        if s.is_draft and not _drafts_readable(s.form_id, role):
+            continue
+        if s.id in hidden:
+            unnamed.append(s)
+        else:
+            named.append(_submission(s, role, anonymous=False))
+    unnamed.sort(key=lambda s: (day_of(s.submitted_at), neutral_key(s)))
+    return named + [_submission(s, role, anonymous=True) for s in unnamed]
 
 
-def records_of(process: Process) -> dict[str, Any]:
-    """Everything of a process, decrypted, as plain data."""
-    subs = _submissions(process)
+def _invitation(i: invitations.Invitation) -> dict:
+    return {
+        "label": invitations.label_of(i),
+        "kind": i.kind,
+        "form_id": i.form_id,
+        "state": i.state(datetime.now().astimezone()),
+        # Which record a person gave is exactly what anonymity hides; an unsent draft
+        # is nobody's business but the link holder's.
+        "record": i.submission_id if i.answered_at and not i.anonymous else None,
+        "confirmed_at": i.confirmed_at,
+    }
+
+
+def records_of(process: Process, role: str | None = None) -> dict[str, Any]:
+    """Everything of a process, decrypted, as plain data.
+
+    ``role`` is the exporting member's role: drafts go only to the group that fills
+    the form in. From the command line (no role) drafts stay out altogether.
+    """
+    subs = _submissions(process, role)
     snapshot_ids = {s["definition"] for s in subs}
     snapshots = db.session.scalars(sa.select(FormSnapshot).where(FormSnapshot.id.in_(snapshot_ids)))
     members = db.session.scalars(sa.select(Membership).where(Membership.process_id == process.id))
@@ -130,15 +169,7 @@ def records_of(process: Process) -> dict[str, Any]:
             )
         ],
         "invitations": [
-            {
-                "label": invitations.label_of(i),
-                "kind": i.kind,
-                "form_id": i.form_id,
-                "state": i.state(datetime.now().astimezone()),
-                "anonymous": i.anonymous,
-                "record": i.submission_id,
-                "confirmed_at": i.confirmed_at,
-            }
+            _invitation(i)
             for i in db.session.scalars(
                 sa.select(invitations.Invitation).where(
                     invitations.Invitation.process_id == process.id
@@ -184,12 +215,14 @@ def _reports(process: Process) -> list[ReportBack]:
     )
 
 
-def export(process: Process, passphrase: str | None = None) -> bytes:
+def export(process: Process, passphrase: str | None = None, role: str | None = None) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
             "records.json",
-            json.dumps(records_of(process), default=_json_default, ensure_ascii=False, indent=1),
+            json.dumps(
+                records_of(process, role), default=_json_default, ensure_ascii=False, indent=1
+            ),
         )
         for report in _reports(process):
             if report.state in (ReportState.RELEASED, ReportState.WITHDRAWN) and report.pdf:

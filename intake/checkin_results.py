@@ -8,6 +8,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from intake.anonymity import day_of, neutral_key
 from intake.extensions import db
 from intake.formdef import FormDefinition
 from intake.formdef.model import localised
@@ -48,13 +49,17 @@ def _responses(process: Process, round_id: int | None, since: date | None, until
     )
     if round_id is not None:
         query = query.where(Invitation.round_id == round_id)
-    rows = db.session.execute(query.order_by(Submission.submitted_at)).all()
-    return [
+    rows = db.session.execute(query).all()
+    kept = [
         (s, i)
         for s, i in rows
         if (since is None or s.submitted_at.date() >= since)
         and (until is None or s.submitted_at.date() <= until)
     ]
+    # By day, then in an order that says nothing: the order answers came in, matched
+    # with who answered when, would name the author of an anonymous answer.
+    kept.sort(key=lambda row: (day_of(row[0].submitted_at), neutral_key(row[0])))
+    return kept
 
 
 def results(

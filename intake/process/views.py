@@ -224,7 +224,7 @@ def export() -> ResponseReturnValue:
         if passphrase and len(passphrase) < 12:
             flash(_("Use a passphrase of at least 12 characters, or none."), "error")
             return _export_page(), 422
-        data = archive.export(g.process, passphrase or None)
+        data = archive.export(g.process, passphrase or None, g.membership.role.value)
         audit.record("process-exported", process=g.process)
         db.session.commit()
         suffix = "sealed" if passphrase else "zip"

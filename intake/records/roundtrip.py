@@ -2,17 +2,20 @@
 
 Stored answers become form data again; adding or removing an entry of a group
 is a round trip that saves nothing (so it works without JavaScript); a draft is
-checked only for CSRF and kept as typed; a submission is validated and stored
-as structured answers.
+kept as typed but within the same length limits as a submission (and only the
+form's own fields); a submission is validated and stored as structured answers.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
+from wtforms import Field
+from wtforms.validators import Length, ValidationError
 
 from intake.formdef import FormDefinition
 from intake.formdef.present import annotate
@@ -83,11 +86,77 @@ def entry_round_trip(
     return bound, 200
 
 
+# Dates, choices and numbers are short; a draft keeps them as typed, up to this.
+MAX_OTHER_VALUE = 200
+
+
+def _leaves(fields: Any) -> list[Field]:
+    """Every question of a bound form, inside groups and demand reviews too."""
+    found = []
+    for field in fields:
+        if field.type == "CSRFTokenField":
+            continue
+        if field.type in ("FieldList", "FormField"):
+            found += _leaves(field)
+        else:
+            found.append(field)
+    return found
+
+
+def _add_error(field: Field, message: str) -> None:
+    field.errors = [*field.errors, message]
+
+
+def _draft_within_limits(bound: Any) -> bool:
+    """A draft obeys the length limits a submission does, so a draft cannot store more."""
+    fine = True
+    for leaf in _leaves(bound):
+        lengths = [v for v in leaf.validators if isinstance(v, Length)]
+        for validator in lengths:
+            try:
+                validator(bound, leaf)
+            except ValidationError as exc:
+                _add_error(leaf, str(exc))
+                fine = False
+        if not lengths and any(len(v) > MAX_OTHER_VALUE for v in leaf.raw_data or []):
+            _add_error(leaf, _("Use at most %(max)d characters.", max=MAX_OTHER_VALUE))
+            fine = False
+    return fine
+
+
 def accepted(bound: Any, submitting: bool) -> bool:
-    """A submission must pass every check; a draft only the CSRF check."""
+    """A submission must pass every check; a draft the CSRF check and the length limits."""
     if submitting:
         return bound.validate_on_submit()
-    return bound.csrf_token.validate(bound)
+    return bound.csrf_token.validate(bound) and _draft_within_limits(bound)
+
+
+def _slot(name: str) -> str:
+    # WTForms numbers a group's entries afresh, while a draft keeps the numbers as sent:
+    # "items-4-what" is the same question as "items-1-what", in another entry.
+    return _ENTRY_NUMBER.sub(r"\1-#-", name, count=1)
+
+
+_ENTRY_NUMBER = re.compile(r"^([a-z0-9_]+)-\d+-")
+
+
+def _draft_of(bound: Any, formdata: MultiDict) -> list[list[str]]:
+    """What was typed into the form's own questions; anything else posted is dropped.
+
+    Each question keeps as many values as a browser can send for it (one, or one
+    per choice), in as many entries as the group allows, so a draft is no larger
+    than a submission could be.
+    """
+    room: dict[str, int] = {}
+    for leaf in _leaves(bound):
+        values = len(getattr(leaf, "choices", None) or []) if leaf.type == "CheckboxesField" else 1
+        room[_slot(leaf.name)] = room.get(_slot(leaf.name), 0) + values
+    kept: list[list[str]] = []
+    for key, value in draft_pairs(formdata):
+        if room.get(_slot(key), 0) > 0:
+            room[_slot(key)] -= 1
+            kept.append([key, value])
+    return kept
 
 
 def answers_from(
@@ -95,4 +164,4 @@ def answers_from(
 ) -> dict[str, Any]:
     if submitting:
         return collect_answers(definition, bound)
-    return {service.DRAFT_KEY: draft_pairs(formdata)}
+    return {service.DRAFT_KEY: _draft_of(bound, formdata)}

@@ -144,28 +144,54 @@ def save(
     submission.updated_at = now
     if submit and submission.submitted_at is None:
         submission.submitted_at = now
-    number = (
-        db.session.scalar(
-            sa.select(sa.func.max(SubmissionRevision.number)).where(
-                SubmissionRevision.submission_id == submission.id
-            )
-        )
-        or 0
-    ) + 1
-    revision = SubmissionRevision(
-        submission_id=submission.id,
-        number=number,
-        status=submission.status,
-        snapshot_id=snapshot.id,
-        answers=sealed,
-        made_by_id=author.id if author else None,
-        made_at=now,
-    )
-    db.session.add(revision)
+    revision = _draft_to_replace(submission, author, submit)
+    if revision is None:
+        revision = SubmissionRevision(submission_id=submission.id, number=_next_number(submission))
+        db.session.add(revision)
+    revision.status = submission.status
+    revision.snapshot_id = snapshot.id
+    revision.answers = sealed
+    revision.made_by_id = author.id if author else None
+    revision.made_at = now
     db.session.flush()
     if submit:
         rules.after_submit(process, form, submission, answers, author)
     return Saved(submission, revision)
+
+
+def _latest_revision(submission: Submission) -> SubmissionRevision | None:
+    return db.session.scalar(
+        sa.select(SubmissionRevision)
+        .where(SubmissionRevision.submission_id == submission.id)
+        .order_by(SubmissionRevision.number.desc())
+        .limit(1)
+    )
+
+
+def _next_number(submission: Submission) -> int:
+    latest = _latest_revision(submission)
+    return latest.number + 1 if latest else 1
+
+
+def _draft_to_replace(
+    submission: Submission, author: Account | None, submit: bool
+) -> SubmissionRevision | None:
+    """The draft revision this save overwrites, if any.
+
+    Saving a draft again replaces the same person's latest draft instead of
+    stacking full copies (a link could otherwise fill the disk). Another
+    person's draft is never replaced: that is their work. A link's answer,
+    once sent, replaces its draft too: nobody but the link holder could ever
+    read that draft, and the link holder cannot come back to it.
+    """
+    latest = _latest_revision(submission)
+    if latest is None or latest.status is not SubmissionStatus.DRAFT:
+        return None
+    if latest.made_by_id != (author.id if author else None):
+        return None
+    if submit and author is not None:
+        return None
+    return latest
 
 
 def submissions_of(process: Process, form_ids: list[str]) -> list[Submission]:

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from intake import audit
+from intake import anonymity, audit
 from intake.demands import demands_of
 from intake.extensions import db
 from intake.formdef import FormDefinition
@@ -40,7 +40,7 @@ from intake.models import (
     SubmissionStatus,
     utcnow,
 )
-from intake.records import roundtrip, rules, service
+from intake.records import quota, roundtrip, rules, service
 from intake.report.render import document_html, to_pdf
 from intake.report.service import log_download
 from intake.security.access import allow, of_this_process, process_blueprint
@@ -64,6 +64,10 @@ def _may_fill(form: FormDefinition) -> bool:
 
 
 def _may_read_record(record: Submission) -> bool:
+    # A draft belongs to those who fill the form in: an unfinished handover is the
+    # support group's, a check-in not yet sent is nobody's but the link holder's.
+    if record.is_draft:
+        return _may_fill(service.definition_of(record))
     if _may_read(service.definition_of(record)):
         return True
     # The contact group may share single records, such as minutes, with the support group.
@@ -150,6 +154,11 @@ def _handle_post(
         return _editor(form, bound, record=record, lock_version=lock_version), 422
     answers = roundtrip.answers_from(form, bound, formdata, submitting)
     try:
+        quota.check_account(current_user, answers)
+    except quota.OverQuota as refusal:
+        bound.form_errors.append(str(refusal))
+        return _editor(form, bound, record=record, lock_version=lock_version), refusal.status
+    try:
         saved = service.save(
             g.process,
             form,
@@ -184,6 +193,7 @@ def _handle_post(
         page = _editor(form, bound, record=record, lock_version=lock_version)
         return page, 422
     db.session.commit()
+    quota.count_account_save(current_user)
     if submitting:
         flash(_("Saved."), "info")
         return redirect(url_for("records.show", record_id=saved.submission.id))
@@ -210,11 +220,14 @@ def index() -> str:
     records = [
         r for r in service.submissions_of(g.process, [f.id for f in forms]) if _may_read_record(r)
     ]
+    anonymous = anonymity.anonymous_ids(g.process.id)
+    records.sort(key=lambda r: anonymity.list_order(r, anonymous), reverse=True)
     fillable = [f for f in forms if _may_fill(f)]
     return render_template(
         "records/index.html",
         fillable=fillable,
         records=records,
+        anonymous=anonymous,
         definitions=service.definitions(),
         locale=_locale(),
     )
@@ -289,6 +302,8 @@ def show(record_id: int) -> ResponseReturnValue:
         may_edit=_may_fill(form),
         may_share=g.membership.role is Role.CONTACT and record.form_id in SHAREABLE,
         his_links=_his_links(record) if g.membership.role is Role.CONTACT else [],
+        anonymous=anonymity.is_anonymous(record),
+        versions=sum(1 for r in record.revisions if _may_read_revision(r)),
         locale=_locale(),
         travel_label=travel_label,
     )
@@ -348,13 +363,15 @@ def history(record_id: int) -> str:
         record=record,
         revisions=[r for r in record.revisions if _may_read_revision(r)],
         definition=service.definition_of(record),
+        anonymous=anonymity.is_anonymous(record),
         locale=_locale(),
     )
 
 
 def _may_read_revision(revision: SubmissionRevision) -> bool:
-    # What the contact group shared is the submitted record, not the drafts before it.
-    return revision.status is not SubmissionStatus.DRAFT or _may_read(
+    # Drafts before a record was submitted are only for those who fill the form in:
+    # what the contact group shares, or the support group hands over, is what was submitted.
+    return revision.status is not SubmissionStatus.DRAFT or _may_fill(
         service.definition_of(revision)
     )
 
@@ -377,6 +394,7 @@ def revision(record_id: int, number: int) -> str:
         revision=found,
         definition=form,
         draft=draft,
+        anonymous=anonymity.is_anonymous(record),
         sections=None
         if draft is not None
         else readable(form, answers, _locale(), demands_of(g.process)),

@@ -101,8 +101,12 @@ def _place_notes(events: list[Event], by_record: dict[int, list[str]]) -> dict[i
 def first_day(process: Process) -> date:
     """The earliest day on record: records are often entered after the fact."""
     candidates = [process.created_at.date()]
+    # Drafts do not count: an unsent check-in must not even move the report's first day.
     first_record = db.session.scalar(
-        sa.select(sa.func.min(Submission.created_at)).where(Submission.process_id == process.id)
+        sa.select(sa.func.min(Submission.created_at)).where(
+            Submission.process_id == process.id,
+            Submission.status == SubmissionStatus.SUBMITTED,
+        )
     )
     first_contact = db.session.scalar(
         sa.select(sa.func.min(ContactEntry.on)).where(ContactEntry.process_id == process.id)

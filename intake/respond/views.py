@@ -14,14 +14,14 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 
-from intake import invitations, throttle
+from intake import anonymity, invitations, throttle
 from intake.extensions import db
 from intake.formdef.present import annotate, problems, travel_label
 from intake.formdef.wtf import (
     build_form_class,
 )
 from intake.models import AgreedStep, Invitation, InvitationKind, Process, Submission, utcnow
-from intake.records import roundtrip, rules, service
+from intake.records import quota, roundtrip, rules, service
 from intake.steps import view as step_view
 
 bp = Blueprint("respond", __name__, url_prefix="/c")
@@ -131,8 +131,13 @@ def page() -> ResponseReturnValue:
     submitting = action == "submit"
     if not roundtrip.accepted(form, submitting):
         return _page(invitation, form, definition, 422)
-    invitation.anonymous = request.form.get("anonymous") == "yes"
     answers = roundtrip.answers_from(definition, form, formdata, submitting)
+    try:
+        quota.check_link(invitation, answers)
+    except quota.OverQuota as refusal:
+        form.form_errors.append(str(refusal))
+        return _page(invitation, form, definition, refusal.status)
+    invitation.anonymous = request.form.get("anonymous") == "yes"
     process = db.session.get(Process, invitation.process_id)
     try:
         saved = service.save(
@@ -149,14 +154,25 @@ def page() -> ResponseReturnValue:
         return _page(invitation, form, definition, 409)
     invitation.submission_id = saved.submission.id
     if submitting:
-        invitation.answered_at = utcnow()
+        _sent(invitation, saved.submission)
         db.session.commit()
+        quota.count_link_save(invitation)
         session.pop(SESSION_KEY, None)
         return render_template("respond/thanks.html")
     db.session.commit()
+    quota.count_link_save(invitation)
     return _page(
         invitation, _build(definition, roundtrip.stored_formdata(definition, answers)), definition
     )
+
+
+def _sent(invitation: Invitation, record: Submission) -> None:
+    """An answer exists for the contact group from the moment it is sent, not before."""
+    record.created_at = record.submitted_at or utcnow()
+    invitation.answered_at = record.created_at
+    if invitation.anonymous:
+        anonymity.blur_answer(record)
+        invitation.answered_at = anonymity.start_of_day(invitation.answered_at)
 
 
 @bp.post("/confirm")

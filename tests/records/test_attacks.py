@@ -116,6 +116,11 @@ def test_any_input_is_answered_and_drafts_keep_it(app, client, auth, group, valu
             stored = service.answers_of(db.session.get(Submission, record_id))
         kept = dict(map(tuple, stored[service.DRAFT_KEY]))
         for key, value in values.items():
+            if key.startswith("review-"):
+                # This process has no demand 1, so the form has no such question: a
+                # draft keeps only the form's own questions.
+                assert key not in kept
+                continue
             # What a browser would have sent arrives and is kept exactly.
             sent = value.replace("\r\n", "\n").replace("\r", "\n")
             assert kept.get(key, "").replace("\r\n", "\n").replace("\r", "\n") == sent
