@@ -66,7 +66,9 @@ class Event:
 
 def _handover_and_checkins(process: Process) -> list[Event]:
     rows = db.session.execute(
-        sa.select(Submission.id, Submission.form_id, Submission.submitted_at).where(
+        sa.select(
+            Submission.id, Submission.form_id, Submission.submitted_at, Submission.happened_on
+        ).where(
             Submission.process_id == process.id,
             Submission.status == SubmissionStatus.SUBMITTED,
             Submission.form_id.in_(["handover", "checkin", "reflection"]),
@@ -80,12 +82,12 @@ def _handover_and_checkins(process: Process) -> list[Event]:
     kinds = {"handover": "handover", "checkin": "checkin", "reflection": "checkin"}
     return [
         Event(
-            at.date(),
+            happened_on or at.date(),  # the day it happened, if the form asks it
             kinds[form_id],
             titles[form_id],
             link=("records.show", {"record_id": record_id}),
         )
-        for record_id, form_id, at in rows
+        for record_id, form_id, at, happened_on in rows
         if at is not None
     ]
 
@@ -103,9 +105,11 @@ def _demands(process: Process) -> list[Event]:
             DemandAmendment.state,
             DemandAmendment.proposed_at,
             DemandAmendment.decided_at,
+            DemandAmendment.decided_on,
         ).where(DemandAmendment.demand_id.in_(numbers))
     ).all()
-    for demand_id, state, proposed_at, decided_at in amendments:
+    for demand_id, state, proposed_at, decided_at, decided_on in amendments:
+        decided_day = decided_on or (decided_at.date() if decided_at else None)
         n = numbers[demand_id]
         link = ("demands.index", {})
         events.append(
@@ -119,7 +123,7 @@ def _demands(process: Process) -> list[Event]:
         if state is AmendmentState.APPROVED:
             events.append(
                 Event(
-                    decided_at.date(),
+                    decided_day,
                     "demand",
                     _("Amendment to demand %(n)d approved", n=n),
                     link=link,
@@ -128,7 +132,7 @@ def _demands(process: Process) -> list[Event]:
         elif state is AmendmentState.REJECTED:
             events.append(
                 Event(
-                    decided_at.date(),
+                    decided_day,
                     "demand",
                     _("Amendment to demand %(n)d not approved", n=n),
                     link=link,

@@ -7,7 +7,7 @@ member approves; the original words and every amendment stay visible.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -47,6 +47,10 @@ class AmendmentConflict(ValueError):
     """The amendment was decided by someone else meanwhile."""
 
 
+class AmendmentDayError(ValueError):
+    """The day given for a decision cannot be right."""
+
+
 class StatusError(ValueError):
     """A status change that cannot be recorded, in words for the person."""
 
@@ -60,7 +64,8 @@ class AmendmentView:
     proposed_by: str
     proposed_at: Any
     decided_by: str
-    decided_at: Any
+    decided_at: Any  # when it was entered
+    decided_on: date | None = None  # the day it was decided
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,7 @@ def _name(account: Account | None) -> str:
 def _current_text(demand: Demand) -> str:
     approved = [a for a in demand.amendments if a.state is AmendmentState.APPROVED]
     if approved:
-        latest = max(approved, key=lambda a: a.decided_at)
+        latest = max(approved, key=lambda a: (a.decided_on or a.decided_at.date(), a.decided_at))
         return open_text(latest.text, demand.encryption_context)
     return open_text(demand.text, demand.encryption_context)
 
@@ -133,6 +138,7 @@ def demand_views(process: Process) -> list[DemandView]:
                         a.proposed_at,
                         _name(a.decided_by),
                         a.decided_at,
+                        a.decided_on or (a.decided_at.date() if a.decided_at else None),
                     )
                     for a in d.amendments
                 ],
@@ -188,8 +194,22 @@ def propose_amendment(demand: Demand, text: str, reason: str, by: Account) -> De
     return amendment
 
 
-def decide_amendment(amendment: DemandAmendment, approve: bool, by: Account) -> None:
-    """Approve or reject once; a second decision, by anyone, is a conflict."""
+def decide_amendment(
+    amendment: DemandAmendment,
+    approve: bool,
+    by: Account,
+    *,
+    on: date | None = None,
+    today: date | None = None,
+) -> None:
+    """Approve or reject once, as of the day the support group decided (``on``, default
+    today); a second decision, by anyone, is a conflict."""
+    today = today or utcnow().date()
+    on = on or today
+    if on > today:
+        raise AmendmentDayError(_l("That day is still to come: give the day you decided."))
+    if on < amendment.proposed_at.date() - timedelta(days=366):
+        raise AmendmentDayError(_l("That day is long before the change was proposed."))
     state = AmendmentState.APPROVED if approve else AmendmentState.REJECTED
     decided = db.session.execute(
         sa.update(DemandAmendment)
@@ -197,7 +217,7 @@ def decide_amendment(amendment: DemandAmendment, approve: bool, by: Account) -> 
             DemandAmendment.id == amendment.id,
             DemandAmendment.state == AmendmentState.PROPOSED,
         )
-        .values(state=state, decided_by_id=by.id, decided_at=utcnow())
+        .values(state=state, decided_by_id=by.id, decided_at=utcnow(), decided_on=on)
         .execution_options(synchronize_session=False)
     ).rowcount
     if not decided:

@@ -106,6 +106,7 @@ def load_story(process: Process, support: Account, kim: Account, today: date) ->
             "never_pass_on": "(demo) Anything about where she lives or works.",
             "who_knows": "(demo) Two political groups he was active in were told by letter.",
             "history": "(demo) A fictional history for trying out the service.",
+            "handed_over_on": start.isoformat(),
         },
         submit=True,
     )

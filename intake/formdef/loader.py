@@ -27,7 +27,17 @@ from intake.formdef.model import (
 
 ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 LANGUAGES = ("en", "de")
-FORM_KEYS = {"id", "version", "title", "description", "fill", "read", "once", "sections"}
+FORM_KEYS = {
+    "id",
+    "version",
+    "title",
+    "description",
+    "fill",
+    "read",
+    "once",
+    "dated_by",
+    "sections",
+}
 SECTION_KEYS = {"id", "title", "help", "fields"}
 FIELD_KEYS = {
     "id",
@@ -274,6 +284,11 @@ def parse_definition(data: Any, source: str) -> FormDefinition:
                 fields=tuple(fields),
             )
         )
+    dated_by = data.get("dated_by")
+    if dated_by is not None:
+        top = {f.id: f for s in sections for f in s.fields}
+        if dated_by not in top or top[dated_by].type != "date":
+            raise r.fail("form", f"dated_by must name a date question, not {dated_by!r}")
     return FormDefinition(
         id=form_id,
         version=version,
@@ -285,6 +300,7 @@ def parse_definition(data: Any, source: str) -> FormDefinition:
         sections=tuple(sections),
         source=source,
         raw=data,
+        dated_by=dated_by,
     )
 
 

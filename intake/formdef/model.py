@@ -99,6 +99,9 @@ class FormDefinition:
     sections: tuple[Section, ...]
     source: str  # the file it came from, for messages
     raw: dict[str, Any]  # the definition as written, stored with every submission
+    # A date question giving the day the record is about; it dates the record in the
+    # chronology and the figures instead of the day it was sent.
+    dated_by: str | None = None
 
     def fields(self) -> Iterator[Field]:
         for section in self.sections:

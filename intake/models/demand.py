@@ -82,7 +82,8 @@ class DemandAmendment(Base):
     )
     proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
-    decided_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]  # when it was entered
+    decided_on: Mapped[date | None]  # the day the support group decided
 
     demand: Mapped[Demand] = relationship(back_populates="amendments")
     proposed_by: Mapped[Account | None] = relationship(foreign_keys=[proposed_by_id])

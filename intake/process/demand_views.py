@@ -1,6 +1,9 @@
 """The demands: their words, amendments and status over time."""
 
-from flask import flash, g, redirect, render_template, url_for
+import unicodedata
+from datetime import date
+
+from flask import flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -36,6 +39,7 @@ def index() -> str:
         "demands/index.html",
         demands=demands.demand_views(g.process),
         status_reason=demands.reason_of,
+        today_iso=today().isoformat(),
     )
 
 
@@ -105,9 +109,15 @@ def status(demand_id: int) -> ResponseReturnValue:
 
 def _decide(amendment_id: int, approve: bool) -> ResponseReturnValue:
     amendment = of_this_process(DemandAmendment, amendment_id, lambda a: a.demand.process_id)
+    typed = request.form.get("on", "").strip()
     try:
-        demands.decide_amendment(amendment, approve, current_user)
-    except demands.AmendmentConflict as exc:
+        on = date.fromisoformat(unicodedata.normalize("NFKC", typed)) if typed else today()
+    except ValueError:
+        flash(_("“%(typed)s” is not a day. Nothing was decided.", typed=typed), "error")
+        return redirect(url_for("demands.index")), 303
+    try:
+        demands.decide_amendment(amendment, approve, current_user, on=on, today=today())
+    except (demands.AmendmentConflict, demands.AmendmentDayError) as exc:
         flash(str(exc), "error")
         return redirect(url_for("demands.index")), 303
     action = "amendment-approved" if approve else "amendment-rejected"

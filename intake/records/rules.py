@@ -10,8 +10,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
 from intake import contact_log, demands, meetings, steps
 from intake.formdef import FormDefinition
+from intake.formdef.model import localised
 from intake.models import Account, Process, Submission
 
 
@@ -28,6 +32,11 @@ def check(
     submission: Submission | None = None,
     meeting_id: int | None = None,
 ) -> None:
+    if form.dated_by and answers.get(form.dated_by):
+        day = date.fromisoformat(answers[form.dated_by])
+        if day > now.date():
+            label = localised(form.field(form.dated_by).label, str(get_locale() or "en"))
+            raise RecordRefused(str(_l("%(question)s: that day is still to come.", question=label)))
     if form.id == "handover":
         try:
             demands.check_handover(process, form, answers)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -144,6 +145,9 @@ def save(
     submission.updated_at = now
     if submit and submission.submitted_at is None:
         submission.submitted_at = now
+    if submit and form.dated_by:
+        day = answers.get(form.dated_by)
+        submission.happened_on = date.fromisoformat(day) if day else None
     revision = _draft_to_replace(submission, author, submit)
     if revision is None:
         revision = SubmissionRevision(submission_id=submission.id, number=_next_number(submission))

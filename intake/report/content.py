@@ -114,6 +114,14 @@ def first_day(process: Process) -> date:
     first_meeting = db.session.scalar(
         sa.select(sa.func.min(Meeting.starts_at)).where(Meeting.process_id == process.id)
     )
+    first_happened = db.session.scalar(
+        sa.select(sa.func.min(Submission.happened_on)).where(
+            Submission.process_id == process.id,
+            Submission.status == SubmissionStatus.SUBMITTED,
+        )
+    )
+    if first_happened:
+        candidates.append(first_happened)
     if first_record:
         candidates.append(first_record.date())
     if first_contact:

@@ -1,9 +1,12 @@
 """Demands stay fixed (R1): only an approved amendment changes the words."""
 
 import re
+from datetime import timedelta
 
 import pytest
 
+from intake.chronology import chronology
+from intake.clock import today
 from intake.demands import demands_of
 from intake.extensions import db
 from intake.models import AmendmentState, Demand, DemandAmendment, Process, Role
@@ -67,6 +70,31 @@ def test_amendment_takes_effect_only_when_support_approves(app, client, auth, ha
     page = client.get("/p/alpha/demands/").get_data(as_text=True)
     assert "Original two." in page  # the original words stay visible
     assert re.search(r"approved .* by Sam", page)
+
+
+def test_an_approval_given_earlier_is_dated_then(app, client, auth, handed_over):
+    """The support group agreed on a call last week; Sam enters it today."""
+    auth.login("kim")
+    _propose(client, handed_over["demand_id"])
+    submit(client, "/logout", page="/")
+    with app.app_context():
+        amendment_id = db.session.query(DemandAmendment).one().id
+    auth.login("sam")
+    url = f"/p/alpha/demands/amendments/{amendment_id}/approve"
+    later = (today() + timedelta(days=2)).isoformat()
+    refused = submit(client, url, {"on": later}, page="/p/alpha/demands/")
+    assert refused.status_code == 303
+    assert "That day is still to come" in client.get("/p/alpha/demands/").get_data(as_text=True)
+    assert _texts(app, handed_over["process_id"]) == ["Original one.", "Original two."]
+    week_ago = today() - timedelta(days=7)
+    submit(client, url, {"on": week_ago.isoformat()}, page="/p/alpha/demands/")
+    assert _texts(app, handed_over["process_id"]) == ["Original one.", "Amended two."]
+    with app.app_context():
+        assert db.session.query(DemandAmendment).one().decided_on == week_ago
+        events = chronology(db.session.get(Process, handed_over["process_id"]), today())
+    assert any(e.on == week_ago and "approved" in e.title for e in events)
+    page = client.get("/p/alpha/demands/").get_data(as_text=True)
+    assert "entered on" in page
 
 
 def test_approving_twice_is_a_conflict_not_a_change(app, client, auth, handed_over):
