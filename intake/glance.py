@@ -44,9 +44,18 @@ class Glance:
 
 
 def steps_not_kept(process: Process, today: date) -> tuple[int, int]:
-    """(missed, overdue) agreed steps as of ``today``, counted in the database."""
-    overdue = sa.and_(AgreedStep.status == StepStatus.OPEN, AgreedStep.deadline < today)
-    missed = AgreedStep.status == StepStatus.MISSED
+    """(missed, overdue) agreed steps as of ``today``, counted in the database.
+
+    As of an earlier day, a step closed after it still counts as it stood then: missed
+    only once it was missed, overdue while it was open past its deadline.
+    """
+    closed_by_then = sa.and_(
+        AgreedStep.status != StepStatus.OPEN,
+        AgreedStep.status_on.is_not(None),
+        AgreedStep.status_on <= today,
+    )
+    overdue = sa.and_(sa.not_(closed_by_then), AgreedStep.deadline < today)
+    missed = sa.and_(AgreedStep.status == StepStatus.MISSED, closed_by_then)
     row = db.session.execute(
         sa.select(
             sa.func.count(AgreedStep.id).filter(missed),
