@@ -163,6 +163,7 @@ def test_no_check_in_section_when_none_were_sent(app, story):
 
 
 def test_made_on_is_the_day_the_report_was_requested(app, client, auth, story):
+    app.config["REPORT_RENDER_INLINE"] = True  # no worker left running after the test
     auth.login("kim")
     from tests.conftest import submit
 
