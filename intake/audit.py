@@ -32,6 +32,7 @@ ACTIONS = {
     "his-link-created": lambda: _("created his link"),
     "cadence-changed": lambda: _("changed the meeting rhythm"),
     "demand-status-recorded": lambda: _("recorded a demand's status"),
+    "answer-typed-in": lambda: _("typed in a check-in answer from a conversation or a letter"),
     "log-imported": lambda: _("imported contact-log entries and meetings from a spreadsheet"),
     "silence-alarm-changed": lambda: _("changed when a silence is marked"),
     "report-requested": lambda: _("asked for a report-back"),

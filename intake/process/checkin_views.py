@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from intake import audit, invitations
+from intake import audit, invitations, typed_in
 from intake.checkin_results import results
+from intake.clock import today
 from intake.extensions import db
 from intake.formdef.model import localised
+from intake.formdef.present import annotate, problems, travel_label
+from intake.formdef.wtf import build_form_class
 from intake.invitations import IssuedInvitation
 from intake.mail import MailError, mail_configured, send
 from intake.models import CheckinRound, Invitation, Role, Submission, utcnow
-from intake.process.forms import HisLinkForm, RoundForm
-from intake.records import service
+from intake.process.forms import HisLinkForm, RoundForm, TypedInForm
+from intake.records import roundtrip, rules, service
 from intake.security.access import allow, of_this_process, process_blueprint
 from intake.urls import external_url
 
@@ -178,3 +181,66 @@ def him(record_id: int) -> ResponseReturnValue:
     return render_template("checkins/him.html", form=form, minutes=minutes), (
         422 if form.is_submitted() else 200
     )
+
+
+@bp.route("/invitations/<int:invitation_id>/typed", methods=["GET", "POST"])
+@allow(Role.CONTACT)
+def type_in(invitation_id: int) -> ResponseReturnValue:
+    """Type in a person's answers from a conversation or a letter, dated by that day."""
+    invitation = _invitation(invitation_id)
+    if not typed_in.may_type_in(invitation):
+        flash(_("This person has answered already."), "error")
+        return redirect(url_for("checkins.round_page", round_id=invitation.round_id))
+    definition = service.definition(invitation.form_id)
+    form = _typed_form(definition, request.form if request.method == "POST" else None)
+    day_form = TypedInForm()
+    if request.method == "GET":
+        day_form.day.data = today()
+    status = 200
+    if request.method == "POST":
+        submitting = request.form.get("_action") == "submit"
+        day_ok = day_form.validate_on_submit()
+        if day_ok:
+            try:
+                typed_in.check_day(day_form.day.data, today())
+            except typed_in.TypedInError as exc:
+                day_form.day.errors.append(str(exc))
+                day_ok = False
+        answers_ok = roundtrip.accepted(form, True)
+        if day_ok and answers_ok and submitting:
+            answers = roundtrip.answers_from(definition, form, request.form, True)
+            try:
+                typed_in.type_in(g.process, invitation, answers, day_form.day.data, current_user)
+            except (typed_in.TypedInError, rules.RecordRefused) as exc:
+                db.session.rollback()
+                day_form.day.errors.append(str(exc))
+            else:
+                audit.record(
+                    "answer-typed-in", process=g.process, subject=f"invitation:{invitation.id}"
+                )
+                db.session.commit()
+                flash(
+                    _("The answer is stored, dated %(date)s.", date=format_date(day_form.day.data)),
+                    "info",
+                )
+                return redirect(url_for("checkins.round_page", round_id=invitation.round_id))
+        if not submitting:
+            form.form_errors.append(_("Nothing is stored until you press “Store the answer”."))
+        status = 422
+    return render_template(
+        "checkins/typed.html",
+        invitation=invitation,
+        label=invitations.label_of(invitation),
+        definition=definition,
+        form=form,
+        day_form=day_form,
+        problems=problems(form),
+        locale=_locale(),
+        travel_label=travel_label,
+    ), status
+
+
+def _typed_form(definition, formdata):
+    form = build_form_class(definition, _locale())(formdata=formdata)
+    annotate(form, definition, _locale())
+    return form

@@ -154,6 +154,14 @@ class ImportForm(FlaskForm):
     rows = HiddenField()  # the rows as checked, carried to the confirming step
 
 
+class TypedInForm(FlaskForm):
+    day = DayField(
+        _l("Day of the conversation or letter"),
+        validators=[InputRequired(NEEDED), within_reason],
+        description=_l("The answer is dated by this day in the chronology and the figures."),
+    )
+
+
 class ChronologyFilter(FlaskForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
