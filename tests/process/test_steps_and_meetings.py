@@ -202,6 +202,10 @@ def test_step_by_hand_and_changes_with_conflict(app, client, auth, group):
     assert history.count("<li>") >= 2  # created, then done
 
 
+# Long enough to fold, with characters of two and three bytes across the fold.
+PLACE = "Raum 4, Gemeindehaus an der Straße – großer Saal im Erdgeschoss, Eingang über den Hof"
+
+
 def test_meeting_planning_outcome_and_ical(app, client, auth, group):
     auth.login("kim")
     soon = today() + timedelta(days=10)
@@ -212,7 +216,7 @@ def test_meeting_planning_outcome_and_ical(app, client, auth, group):
             "kind": "with_him",
             "day": soon.isoformat(),
             "time": "18:30",
-            "place": "Room 4, Hall",
+            "place": PLACE,
             "expected": "Kim, him",
         },
     )
@@ -224,8 +228,12 @@ def test_meeting_planning_outcome_and_ical(app, client, auth, group):
     assert "attachment" in ics.headers["Content-Disposition"]
     body = ics.get_data(as_text=True)
     assert "BEGIN:VEVENT" in body and f"DTSTART:{soon.strftime('%Y%m%d')}T183000Z" in body
-    assert "LOCATION:Room 4\\, Hall" in body
-    assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+    # Long lines are folded at 75 octets, never inside a character; unfolded they read whole.
+    lines = body.split("\r\n")
+    assert all(len(line.encode()) <= 75 for line in lines)
+    assert any(line.startswith(" ") for line in lines)
+    unfolded = body.replace("\r\n ", "")
+    assert "LOCATION:" + PLACE.replace(",", "\\,") in unfolded
 
     # A future meeting cannot be recorded as held.
     refused = submit(
