@@ -17,9 +17,9 @@ ACTIONS = {
     "process-created": lambda: _("created a process"),
     "member-added": lambda: _("added a member"),
     "member-asked": lambda: _("asked an existing account to join"),
-    "invitation-accepted": lambda: _("accepted an invitation to join"),
-    "invitation-declined": lambda: _("declined an invitation to join"),
-    "invitation-withdrawn": lambda: _("withdrew an invitation to join"),
+    "joining-accepted": lambda: _("accepted an invitation to join"),
+    "joining-declined": lambda: _("declined an invitation to join"),
+    "joining-withdrawn": lambda: _("withdrew an invitation to join"),
     "member-removed": lambda: _("removed a member"),
     "coordinator-changed": lambda: _("changed who coordinates"),
     "setup-link-issued": lambda: _("issued a set-up link"),
@@ -107,6 +107,6 @@ def actor_label(event: AuditEvent) -> str:
         return event.actor.display_name
     if event.subject.endswith(FROM_COMMAND_LINE):
         return _("the instance's command line")
-    if event.action == "invitation-declined":
+    if event.action == "joining-declined":
         return _("the person asked")
     return _("someone without an account")

@@ -1,4 +1,4 @@
-"""The first page after sign-in: the processes this person takes part in, and invitations."""
+"""The first page after sign-in: the processes this person takes part in, and those they are asked to join."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from intake import audit
 from intake.extensions import db
-from intake.membership import MembershipError, accept, decline, invitations_of, processes_of
+from intake.membership import MembershipError, accept, asked_to_join, decline, processes_of
 from intake.models import Membership
 
 bp = Blueprint("home", __name__)
@@ -19,12 +19,12 @@ def index() -> str:
     return render_template(
         "home.html",
         memberships=processes_of(current_user),
-        invitations=invitations_of(current_user),
+        asked=asked_to_join(current_user),
     )
 
 
-@bp.post("/invitations/<int:membership_id>")
-def answer_invitation(membership_id: int) -> ResponseReturnValue:
+@bp.post("/joining/<int:membership_id>")
+def answer_request_to_join(membership_id: int) -> ResponseReturnValue:
     """Accept or decline joining a process; only the invited person can."""
     membership = db.session.get(Membership, membership_id)
     joining = request.form.get("answer") == "accept"
@@ -41,7 +41,7 @@ def answer_invitation(membership_id: int) -> ResponseReturnValue:
         except MembershipError:
             db.session.rollback()
         else:
-            action = "invitation-accepted" if joining else "invitation-declined"
+            action = "joining-accepted" if joining else "joining-declined"
             # Someone who declined was never part of the process: its log does not name them.
             audit.record(
                 action, process=process, subject=f"membership:{membership_id}", unnamed=not joining

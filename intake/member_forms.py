@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 from intake import audit
 from intake.extensions import db
 from intake.membership import (
-    Invitation,
+    Addition,
     MembershipError,
     NameNeeded,
     addable_roles,
@@ -73,7 +73,7 @@ def invite_form(process: Process, invited_by: Account) -> InviteForm:
     return form
 
 
-def invite_from(form: InviteForm, process: Process, invited_by: Account) -> Invitation | None:
+def invite_from(form: InviteForm, process: Process, invited_by: Account) -> Addition | None:
     """Carry out a submitted invitation; on a refusal the reason goes beside the field."""
     try:
         invitation = invite_member(
@@ -96,7 +96,7 @@ def invite_from(form: InviteForm, process: Process, invited_by: Account) -> Invi
     return invitation
 
 
-def invited_page(invitation: Invitation, back: str) -> str:
+def invited_page(invitation: Addition, back: str) -> str:
     """The page after adding someone: a new account's set-up link, shown once, to pass on;
     for an existing account, only that they are asked (nothing of the account is shown)."""
     setup = invitation.setup

@@ -47,7 +47,7 @@ class NameNeeded(MembershipError):
 
 
 @dataclass(frozen=True)
-class Invitation:
+class Addition:
     membership: Membership
     setup: IssuedLink | None  # None when the account existed before
 
@@ -138,7 +138,7 @@ def processes_of(account: Account) -> list[Membership]:
     return _memberships_of(account, accepted=True)
 
 
-def invitations_of(account: Account) -> list[Membership]:
+def asked_to_join(account: Account) -> list[Membership]:
     """Processes this person is asked to join, waiting for them to accept or decline."""
     return _memberships_of(account, accepted=False)
 
@@ -202,7 +202,7 @@ def invite_member(
     role: Role,
     is_coordinator: bool = False,
     invited_by: Account | None = None,
-) -> Invitation:
+) -> Addition:
     """Add a person to a process, creating their account if they have none yet.
 
     ``invited_by=None`` is the instance's command line. A new account joins at
@@ -245,7 +245,7 @@ def invite_member(
     db.session.add(membership)
     db.session.flush()
     setup = issue_setup_link(account, created_by=invited_by) if created else None
-    return Invitation(membership=membership, setup=setup)
+    return Addition(membership=membership, setup=setup)
 
 
 def accept(membership: Membership, account: Account) -> None:

@@ -14,7 +14,7 @@ from intake.extensions import db
 from intake.glance import glance
 from intake.member_forms import invite_form, invite_from, invited_page
 from intake.membership import (
-    Invitation,
+    Addition,
     MembershipError,
     current_members,
     former_members,
@@ -145,7 +145,7 @@ def _about_another_coordinator(membership: Membership, kind: ActKind) -> bool:
 
 @bp.post("/members/<int:membership_id>/withdraw")
 @allow(coordinator=True)
-def withdraw_invitation(membership_id: int) -> ResponseReturnValue:
+def withdraw_request_to_join(membership_id: int) -> ResponseReturnValue:
     """Take back an invitation that has not been accepted yet."""
     membership = db.session.get(Membership, membership_id)
     if membership is None or (membership.process_id == g.process.id and not membership.is_pending):
@@ -156,7 +156,7 @@ def withdraw_invitation(membership_id: int) -> ResponseReturnValue:
     if not may_manage(g.membership, membership):
         refuse(f"{g.process.short_name}/membership:{membership_id}", g.process)
     withdraw(membership)
-    audit.record("invitation-withdrawn", process=g.process, subject=f"membership:{membership_id}")
+    audit.record("joining-withdrawn", process=g.process, subject=f"membership:{membership_id}")
     db.session.commit()
     flash(_("The invitation is withdrawn."), "info")
     return redirect(url_for("process.members"))
@@ -200,7 +200,7 @@ def new_setup_link(membership_id: int) -> ResponseReturnValue:
     issued = issue_setup_link(membership.account, created_by=current_user)
     audit.record("setup-link-issued", process=g.process, subject=f"membership:{membership.id}")
     db.session.commit()
-    return invited_page(Invitation(membership, issued), url_for("process.members"))
+    return invited_page(Addition(membership, issued), url_for("process.members"))
 
 
 @bp.get("/audit")

@@ -71,14 +71,14 @@ def test_an_existing_account_is_asked_and_joins_only_by_accepting(app, client, a
     home = bo.get("/").get_data(as_text=True)
     assert "You are asked to join" in home and "Process about X" in home
     invitation = _membership(app, "bo", world["alpha"])
-    joined = submit(bo, f"/invitations/{invitation.id}", {"answer": "accept"}, page="/")
+    joined = submit(bo, f"/joining/{invitation.id}", {"answer": "accept"}, page="/")
     assert joined.headers["Location"] == "/p/alpha/"
     assert bo.get("/p/alpha/").status_code == 200
     with app.app_context():
         account = db.session.scalar(sa.select(Account).filter_by(username="bo"))
         assert account.display_name == "Bo Secret-Name"  # what Kim typed changed nothing
         actions = set(db.session.scalars(sa.select(AuditEvent.action)))
-    assert {"member-asked", "invitation-accepted"} <= actions
+    assert {"member-asked", "joining-accepted"} <= actions
 
 
 def test_an_account_without_password_is_never_taken_over(app, client, auth, world):
@@ -122,11 +122,11 @@ def test_declined_and_withdrawn_invitations_leave_nothing(app, client, auth, wor
     invitation = _membership(app, "bo", world["alpha"])
     # Only the invited person answers an invitation; to anyone else it is simply not open.
     lu = _signed_in(app, "lu")
-    taken = submit(lu, f"/invitations/{invitation.id}", {"answer": "accept"}, page="/")
+    taken = submit(lu, f"/joining/{invitation.id}", {"answer": "accept"}, page="/")
     assert taken.headers["Location"] == "/"
     assert "This invitation is no longer open." in lu.get("/").get_data(as_text=True)
     assert _membership(app, "bo", world["alpha"]).accepted_at is None
-    submit(bo, f"/invitations/{invitation.id}", {"answer": "decline"}, page="/")
+    submit(bo, f"/joining/{invitation.id}", {"answer": "decline"}, page="/")
     assert _membership(app, "bo", world["alpha"]) is None
     assert bo.get("/p/alpha/").status_code == 404
     # The process's log says someone declined, without naming them.
@@ -142,7 +142,7 @@ def test_declined_and_withdrawn_invitations_leave_nothing(app, client, auth, wor
     assert twice.status_code == 302
     assert "This invitation is no longer open." in client.get("/p/alpha/members").text
     assert "You are asked to join" not in bo.get("/").get_data(as_text=True)
-    late = submit(bo, f"/invitations/{again.id}", {"answer": "accept"}, page="/")
+    late = submit(bo, f"/joining/{again.id}", {"answer": "accept"}, page="/")
     assert late.headers["Location"] == "/"
     assert "This invitation is no longer open." in bo.get("/").get_data(as_text=True)
     assert bo.get("/p/alpha/").status_code == 404
@@ -154,7 +154,7 @@ def test_joining_twice_is_joining_once(app, client, auth, world):
     invitation = _membership(app, "bo", world["alpha"])
     bo = _signed_in(app, "bo")
     for _tap in range(2):
-        joined = submit(bo, f"/invitations/{invitation.id}", {"answer": "accept"}, page="/")
+        joined = submit(bo, f"/joining/{invitation.id}", {"answer": "accept"}, page="/")
         assert joined.headers["Location"] == "/p/alpha/"
     page = bo.get("/p/alpha/").get_data(as_text=True)
     assert "no longer open" not in page
