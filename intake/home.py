@@ -1,4 +1,4 @@
-"""The first page after sign-in: the processes this person takes part in, and those they are asked to join."""
+"""The first page after sign-in: the processes this person takes part in, and requests to join."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
