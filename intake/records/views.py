@@ -40,7 +40,7 @@ from intake.models import (
     SubmissionStatus,
     utcnow,
 )
-from intake.records import quota, roundtrip, rules, service
+from intake.records import quota, roundtrip, rules, service, typed
 from intake.report.render import document_html, to_pdf
 from intake.report.service import log_download
 from intake.security.access import allow, of_this_process, process_blueprint
@@ -113,7 +113,7 @@ def _editor(
 ) -> str:
     their_version = None
     if conflict is not None:
-        their_version = readable(
+        their_version = typed.readable_words(
             service.definition_of(conflict),
             service.answers_of(conflict),
             _locale(),
