@@ -41,15 +41,14 @@ def typed_answers(definition: FormDefinition, formdata: MultiDict) -> dict[str, 
     keys = list(formdata.keys())
     for spec in definition.fields():
         if spec.type == "repeat":
-            numbers = sorted(
-                {int(k.split("-")[1]) for k in keys if _numbered(k, f"{spec.id}-")},
-            )
+            numbers = sorted({int(k.split("-")[1]) for k in keys if _numbered(k, f"{spec.id}-")})
             entries = [_group(spec.fields, formdata, f"{spec.id}-{n}-") for n in numbers]
             if any(entries):
                 answers[spec.id] = [e for e in entries if e]
         elif spec.type == "demand_review":
+            prefix = f"{spec.id}-d"
             demands = sorted(
-                {k.split("-")[1] for k in keys if k.startswith(f"{spec.id}-d") and k.count("-") >= 2}
+                {k.split("-")[1] for k in keys if k.startswith(prefix) and k.count("-") >= 2}
             )
             reviews = {
                 d.removeprefix("d"): _group(spec.fields, formdata, f"{spec.id}-{d}-")
