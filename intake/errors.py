@@ -2,7 +2,9 @@
 
 from flask import Flask, render_template
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale, get_locale
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from intake.extensions import db
@@ -20,6 +22,25 @@ def register(app: Flask) -> None:
         code = error.code or 500
         template = f"errors/{code}.html" if code in PAGES else "errors/generic.html"
         return render_template(template, code=code), code
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unreachable(error: Exception) -> ResponseReturnValue:
+        # The database is down or restarting: a page of our own, rendered without
+        # asking the database anything (the usual page asks who is signed in).
+        app.logger.error("Database unreachable: %s", type(error).__name__)
+        try:
+            db.session.rollback()
+        except Exception:  # the connection is gone; the pool replaces it later
+            app.logger.debug("rollback failed while the database is unreachable")
+        try:
+            lang = str(get_locale() or "en")
+        except Exception:  # the person's own language is stored in the database
+            lang = "en"
+        with force_locale(lang):
+            # Straight from the template: context processors would ask who is signed in.
+            page = app.jinja_env.get_template("errors/unavailable.html").render(lang=lang)
+        return page, 503, {"Retry-After": "30"}
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> ResponseReturnValue:

@@ -181,3 +181,42 @@ def intro_of(checkin_round: CheckinRound | None) -> str:
     if checkin_round is None or not checkin_round.intro:
         return ""
     return open_text(checkin_round.intro, checkin_round.encryption_context)
+
+
+def spend(invitation: Invitation, now: datetime | None = None) -> bool:
+    """Mark a link answered unless it was answered (or revoked) meanwhile.
+
+    One conditional UPDATE: of two devices sending the same link at once,
+    exactly one wins; the other is told the answer was already sent.
+    """
+    now = now or utcnow()
+    won = db.session.execute(
+        sa.update(Invitation)
+        .where(
+            Invitation.id == invitation.id,
+            Invitation.answered_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+        .values(answered_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return bool(won)
+
+
+def attach(invitation: Invitation, submission_id: int) -> bool:
+    """Tie a link's first saved answer to it, unless another tab saved one first."""
+    won = db.session.execute(
+        sa.update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.submission_id.is_(None))
+        .values(submission_id=submission_id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return bool(won)
+
+
+def answered_by_token(token: str) -> Invitation | None:
+    """The invitation of a link that was answered: its page says so, nothing more."""
+    invitation = db.session.scalar(
+        sa.select(Invitation).where(Invitation.token_hash == hash_token(token))
+    )
+    return invitation if invitation is not None and invitation.answered_at else None

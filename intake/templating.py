@@ -5,7 +5,7 @@ from datetime import datetime
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 
-from intake import confirmations, retention
+from intake import confirmations, form_keys, retention
 from intake.clock import today
 from intake.formdef.model import localised
 from intake.labels import LABELS
@@ -35,5 +35,6 @@ def register(app: Flask) -> None:
             "retention_notice": lambda process: retention.notice(process, today()),
             "act_requests": confirmations.requests_for,
             "silence_definitions": SILENCE_DEFINITIONS,
+            "form_key": form_keys.hidden_field,
             **LABELS,
         }

@@ -14,6 +14,7 @@ from intake.models.demand import (
     StepOwner,
     StepStatus,
 )
+from intake.models.form_key import FormKey
 from intake.models.invitation import CheckinRound, Invitation, InvitationKind, ThrottleEvent
 from intake.models.meeting import ContactEntry, Direction, Meeting, MeetingKind, MeetingState
 from intake.models.observation import Observation
@@ -37,6 +38,7 @@ __all__ = [
     "DemandStatus",
     "DemandStatusChange",
     "Direction",
+    "FormKey",
     "FormSnapshot",
     "Invitation",
     "InvitationKind",

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from intake import anonymity, audit
+from intake import anonymity, audit, form_keys
 from intake.demands import demands_of
 from intake.extensions import db
 from intake.formdef import FormDefinition
@@ -40,7 +40,7 @@ from intake.models import (
     SubmissionStatus,
     utcnow,
 )
-from intake.records import quota, roundtrip, rules, service
+from intake.records import quota, roundtrip, rules, service, typed
 from intake.report.render import document_html, to_pdf
 from intake.report.service import log_download
 from intake.security.access import allow, of_this_process, process_blueprint
@@ -113,7 +113,7 @@ def _editor(
 ) -> str:
     their_version = None
     if conflict is not None:
-        their_version = readable(
+        their_version = typed.readable_words(
             service.definition_of(conflict),
             service.answers_of(conflict),
             _locale(),
@@ -158,6 +158,12 @@ def _handle_post(
     except quota.OverQuota as refusal:
         bound.form_errors.append(str(refusal))
         return _editor(form, bound, record=record, lock_version=lock_version), refusal.status
+    claim = None
+    if record is None:
+        try:
+            claim = form_keys.spend(form_keys.key_from(formdata), current_user.id)
+        except form_keys.AlreadyStored as earlier:
+            return redirect(earlier.path or url_for("records.index"))
     try:
         saved = service.save(
             g.process,
@@ -192,13 +198,16 @@ def _handle_post(
         bound.form_errors.append(str(refusal))
         page = _editor(form, bound, record=record, lock_version=lock_version)
         return page, 422
+    page = "records.show" if submitting else "records.edit"
+    target = url_for(page, record_id=saved.submission.id)
+    form_keys.settle(claim, target)
     db.session.commit()
     quota.count_account_save(current_user)
     if submitting:
         flash(_("Saved."), "info")
-        return redirect(url_for("records.show", record_id=saved.submission.id))
-    flash(_("Draft saved. Anyone in your group can resume it."), "info")
-    return redirect(url_for("records.edit", record_id=saved.submission.id))
+    else:
+        flash(_("Draft saved. Anyone in your group can resume it."), "info")
+    return redirect(target)
 
 
 def _his_links(record: Submission) -> list[tuple[Invitation, str]]:

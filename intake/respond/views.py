@@ -16,12 +16,13 @@ from flask_babel import get_locale
 
 from intake import anonymity, invitations, throttle
 from intake.extensions import db
-from intake.formdef.present import annotate, problems, travel_label
+from intake.formdef.present import annotate, problems, readable, travel_label
 from intake.formdef.wtf import (
     build_form_class,
 )
+from intake.locking import version_from
 from intake.models import AgreedStep, Invitation, InvitationKind, Process, Submission, utcnow
-from intake.records import quota, roundtrip, rules, service
+from intake.records import quota, roundtrip, rules, service, typed
 from intake.steps import view as step_view
 
 bp = Blueprint("respond", __name__, url_prefix="/c")
@@ -71,11 +72,17 @@ def _his_steps(invitation: Invitation):
     return [step_view(s, utcnow().date(), {}) for s in rows]
 
 
-def _page(invitation: Invitation, form, definition, status: int = 200) -> ResponseReturnValue:
+def _page(
+    invitation: Invitation, form, definition, status: int = 200, conflict: bool = False
+) -> ResponseReturnValue:
     process = db.session.get(Process, invitation.process_id)
     record = (
         db.session.get(Submission, invitation.submission_id) if invitation.submission_id else None
     )
+    locale = str(get_locale() or "en")
+    their_version = None
+    if conflict and record is not None:
+        their_version = typed.readable_words(definition, service.answers_of(record), locale)
     return render_template(
         "respond/page.html",
         invitation=invitation,
@@ -86,7 +93,8 @@ def _page(invitation: Invitation, form, definition, status: int = 200) -> Respon
         pseudonym=process.pseudonym,
         steps=_his_steps(invitation),
         lock_version=record.lock_version if record else None,
-        locale=str(get_locale() or "en"),
+        their_version=their_version,
+        locale=locale,
         travel_label=travel_label,
     ), status
 
@@ -103,8 +111,7 @@ def page() -> ResponseReturnValue:
     """The questionnaire (and, on his link, the agreed steps) for this link."""
     invitation = _current()
     if invitation is None:
-        session.pop(SESSION_KEY, None)
-        return _not_found()
+        return _already_sent() if request.method == "POST" else _gone()
     definition = service.definition(invitation.form_id)
     if definition is None:
         return _not_found()
@@ -137,6 +144,9 @@ def page() -> ResponseReturnValue:
     except quota.OverQuota as refusal:
         form.form_errors.append(str(refusal))
         return _page(invitation, form, definition, refusal.status)
+    if submitting and not invitations.spend(invitation):
+        db.session.rollback()
+        return _already_sent()
     invitation.anonymous = request.form.get("anonymous") == "yes"
     process = db.session.get(Process, invitation.process_id)
     try:
@@ -146,10 +156,16 @@ def page() -> ResponseReturnValue:
             None,
             answers,
             submission=record,
-            started_from=record.lock_version if record else None,
+            # Another tab of the same link may have saved since this page was opened.
+            started_from=version_from(request.form.get("lock_version")) if record else None,
             submit=submitting,
         )
-    except (service.Conflict, rules.RecordRefused):
+        if record is None and not invitations.attach(invitation, saved.submission.id):
+            raise service.Conflict(saved.submission)
+    except service.Conflict:
+        db.session.rollback()
+        return _page(invitation, form, definition, 409, conflict=True)
+    except rules.RecordRefused:
         db.session.rollback()
         return _page(invitation, form, definition, 409)
     invitation.submission_id = saved.submission.id
@@ -164,6 +180,26 @@ def page() -> ResponseReturnValue:
     return _page(
         invitation, _build(definition, roundtrip.stored_formdata(definition, answers)), definition
     )
+
+
+def _gone() -> ResponseReturnValue:
+    session.pop(SESSION_KEY, None)
+    return _not_found()
+
+
+def _already_sent() -> ResponseReturnValue:
+    """A link answered meanwhile (another device, another tab): say so, and give the
+    words just sent back once, so they can be copied; they are not stored."""
+    token = session.pop(SESSION_KEY, None)
+    invitation = invitations.answered_by_token(token) if token else None
+    definition = service.definition(invitation.form_id) if invitation else None
+    if definition is None:
+        return _not_found()
+    locale = str(get_locale() or "en")
+    words = readable(definition, typed.typed_answers(definition, request.form), locale)
+    return render_template(
+        "respond/already_sent.html", sections=words, locale=locale, travel_label=travel_label
+    ), 409
 
 
 def _sent(invitation: Invitation, record: Submission) -> None:

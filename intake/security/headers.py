@@ -2,6 +2,7 @@
 
 from flask import Response
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -29,7 +30,16 @@ def set_security_headers(response: Response) -> Response:
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
     # Nothing a signed-in person sees may stay in a shared computer's cache,
     # and the sign-in and set-up pages carry tokens of their own.
-    if current_user.is_authenticated or response.mimetype == "text/html":
+    if response.mimetype == "text/html" or _signed_in_or_unknown():
         headers["Cache-Control"] = "no-store"
         headers["Pragma"] = "no-cache"
     return response
+
+
+def _signed_in_or_unknown() -> bool:
+    # Asking who is signed in needs the database; while it is unreachable the
+    # answer is unknown, and unknown is treated as signed in (nothing cached).
+    try:
+        return bool(current_user.is_authenticated)
+    except SQLAlchemyError:
+        return True

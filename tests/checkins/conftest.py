@@ -58,3 +58,18 @@ def process_ready(app):
         beta = factories.process("beta", "Y")
         factories.member(beta, "bo", Role.CONTACT, coordinator=True)
         return {"alpha": alpha.id, "beta": beta.id, "kim": kim.id}
+
+
+def link_post(browser, data: dict):
+    """Post the link's page as a browser does: with its token and the version it shows."""
+    import re
+
+    from tests.conftest import CSRF_FIELD
+
+    page = browser.get("/c").get_data(as_text=True)
+    token = CSRF_FIELD.search(page)
+    lock = re.search(r'name="lock_version" value="(\d+)"', page)
+    extra = {"csrf_token": token.group(1) or token.group(2)}
+    if lock:
+        extra["lock_version"] = lock.group(1)
+    return browser.post("/c", data={**extra, **data})

@@ -80,8 +80,10 @@ def test_draft_resumes_on_the_same_link_then_submit_spends_it(app, client, auth,
     assert saved.status_code == 200
     later = app.test_client()  # another day, another browser, same link
     assert later.get(link).status_code == 302
-    assert "Half a thought" in later.get("/c").get_data(as_text=True)
-    done = submit(later, "/c", {**ANSWERS, "_action": "submit"})
+    resumed = later.get("/c").get_data(as_text=True)
+    assert "Half a thought" in resumed
+    lock = re.search(r'name="lock_version" value="(\d+)"', resumed).group(1)
+    done = submit(later, "/c", {**ANSWERS, "_action": "submit", "lock_version": lock})
     assert "Thank you" in done.get_data(as_text=True)
     again = app.test_client().get(link)
     assert again.status_code == 404

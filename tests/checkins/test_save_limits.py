@@ -6,8 +6,8 @@ from intake.extensions import db
 from intake.models import Submission
 from intake.records import quota
 from intake.throttle import Limit
+from tests.checkins.conftest import link_post
 from tests.checkins.test_links import _answer, _round
-from tests.conftest import submit
 
 
 def _checkins(app) -> int:
@@ -33,9 +33,9 @@ def test_a_link_saving_too_often_is_told_to_wait(app, client, auth, process_read
     respondent = app.test_client()
     respondent.get(link)
     for n in range(3):
-        saved = submit(respondent, "/c", {"what_he_said": f"try {n}", "_action": "draft"})
+        saved = link_post(respondent, {"what_he_said": f"try {n}", "_action": "draft"})
         assert saved.status_code == 200
-    refused = submit(respondent, "/c", {"what_he_said": "fourth try", "_action": "draft"})
+    refused = link_post(respondent, {"what_he_said": "fourth try", "_action": "draft"})
     page = refused.get_data(as_text=True)
     assert refused.status_code == 429
     assert "You saved very often in a short time" in page and "fourth try" in page
@@ -56,9 +56,9 @@ def test_a_link_cannot_store_more_than_its_quota(app, client, auth, process_read
     respondent.get(link)
     # Saving again and again replaces the draft, so it never adds up.
     for n in range(5):
-        saved = submit(respondent, "/c", {"what_he_said": f"{n}" * 2000, "_action": "draft"})
+        saved = link_post(respondent, {"what_he_said": f"{n}" * 2000, "_action": "draft"})
         assert saved.status_code == 200
-    refused = submit(respondent, "/c", {"what_he_said": "w" * 4000, "_action": "draft"})
+    refused = link_post(respondent, {"what_he_said": "w" * 4000, "_action": "draft"})
     page = refused.get_data(as_text=True)
     assert refused.status_code == 413
     assert "more text than can be stored here" in page and "w" * 4000 in page

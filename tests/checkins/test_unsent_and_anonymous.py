@@ -14,6 +14,7 @@ from intake.extensions import db
 from intake.models import Invitation, Process, Submission, SubmissionRevision
 from intake.records import service
 from intake.report.content import first_day
+from tests.checkins.conftest import link_post
 from tests.checkins.test_links import ANSWERS, _answer, _round
 from tests.conftest import submit
 
@@ -87,7 +88,7 @@ def unsent_process_id(app) -> int:
 
 def test_saving_a_draft_again_replaces_it_and_sending_leaves_one_version(app, unsent):
     respondent = unsent["respondent"]
-    again = submit(respondent, "/c", {"what_he_said": "Second try", "_action": "draft"})
+    again = link_post(respondent, {"what_he_said": "Second try", "_action": "draft"})
     assert again.status_code == 200
     with app.app_context():
         revisions = (
@@ -97,7 +98,7 @@ def test_saving_a_draft_again_replaces_it_and_sending_leaves_one_version(app, un
         assert service.answers_of(revisions[0])[service.DRAFT_KEY] == [
             ["what_he_said", "Second try"]
         ]
-    sent = submit(respondent, "/c", {**ANSWERS, "_action": "submit"})
+    sent = link_post(respondent, {**ANSWERS, "_action": "submit"})
     assert "Thank you" in sent.get_data(as_text=True)
     with app.app_context():
         revisions = (
