@@ -5,7 +5,7 @@ from datetime import datetime
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 
-from intake import confirmations, retention
+from intake import confirmations, quick_exit, retention
 from intake.clock import today
 from intake.formdef.model import localised
 from intake.labels import LABELS
@@ -35,5 +35,7 @@ def register(app: Flask) -> None:
             "retention_notice": lambda process: retention.notice(process, today()),
             "act_requests": confirmations.requests_for,
             "silence_definitions": SILENCE_DEFINITIONS,
+            "quick_exit_url": quick_exit.exit_url,
+            "default_exit_url": quick_exit.DEFAULT_EXIT_URL,
             **LABELS,
         }

@@ -14,7 +14,7 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 
-from intake import anonymity, invitations, throttle
+from intake import anonymity, invitations, quick_exit, throttle
 from intake.extensions import db
 from intake.formdef.present import annotate, problems, travel_label
 from intake.formdef.wtf import (
@@ -88,6 +88,7 @@ def _page(invitation: Invitation, form, definition, status: int = 200) -> Respon
         lock_version=record.lock_version if record else None,
         locale=str(get_locale() or "en"),
         travel_label=travel_label,
+        exit_href=quick_exit.exit_url(process),
     ), status
 
 
@@ -158,7 +159,7 @@ def page() -> ResponseReturnValue:
         db.session.commit()
         quota.count_link_save(invitation)
         session.pop(SESSION_KEY, None)
-        return render_template("respond/thanks.html")
+        return render_template("respond/thanks.html", exit_href=quick_exit.exit_url(process))
     db.session.commit()
     quota.count_link_save(invitation)
     return _page(

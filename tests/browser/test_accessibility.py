@@ -23,7 +23,7 @@ from intake.cli.demo import DEMO_SHORT_NAME, load_demo
 from intake.extensions import db
 from intake.invitations import Person
 from intake.membership import process_by_short_name
-from intake.models import Role, Submission
+from intake.models import Submission
 from tests import factories
 from tests.browser.axe import require_axe, violations
 
