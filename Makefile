@@ -32,6 +32,7 @@ run: setup
 
 test: setup
 	bash scripts/system-deps.sh --test
+	bash scripts/axe-core.sh
 	$(BIN)/ruff check .
 	bash scripts/with-postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 
-from intake import confirmations, form_keys, retention
+from intake import confirmations, form_keys, quick_exit, retention
 from intake.clock import today
 from intake.formdef.model import localised
 from intake.labels import LABELS
@@ -36,5 +36,7 @@ def register(app: Flask) -> None:
             "act_requests": confirmations.requests_for,
             "silence_definitions": SILENCE_DEFINITIONS,
             "form_key": form_keys.hidden_field,
+            "quick_exit_url": quick_exit.exit_url,
+            "default_exit_url": quick_exit.DEFAULT_EXIT_URL,
             **LABELS,
         }

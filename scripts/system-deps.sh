@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Install the Debian packages the service and its tests need, if any is missing.
 #   run:  pango (WeasyPrint), harfbuzz subsetting, fonts with German characters
-#   test: PostgreSQL and Redis servers, Chromium for browser tests, poppler for PDF pages
+#   test: PostgreSQL and Redis servers, Chromium for browser tests, poppler for PDF pages,
+#         node (npm) to install axe-core for the accessibility tests
 set -euo pipefail
 
 want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
 if [[ "${1:-}" == "--test" ]]; then
-  want+=(postgresql redis-server chromium poppler-utils)
+  want+=(postgresql redis-server chromium poppler-utils nodejs)
 fi
 
 missing=()

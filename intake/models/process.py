@@ -34,6 +34,8 @@ class Process(Base):
     silence_alarm_days: Mapped[int] = mapped_column(default=60)
     # Coordinators may require every member to sign in with a second factor.
     require_second_factor: Mapped[bool] = mapped_column(default=False)
+    # Where "Exit this page" leads (an https address the coordinators choose); None: the default.
+    exit_url: Mapped[str | None] = mapped_column(String(300))
     # Optional retention: on this day ``intake retention`` erases the whole process.
     erase_on: Mapped[date | None]
     # When a contact-group coordinator first had a password: from then on the

@@ -6,7 +6,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from intake import archive, audit, confirmations, retention
+from intake import archive, audit, confirmations, quick_exit, retention
 from intake.accounts import issue_setup_link
 from intake.clock import today
 from intake.demands import demand_views
@@ -61,6 +61,10 @@ def overview() -> str:
 @allow(Role.CONTACT, Role.SUPPORT, Role.CENTRAL)
 def members() -> str:
     """The people in this process; contact group and coordinators see everyone."""
+    return _members_page()
+
+
+def _members_page(**extra) -> str:
     membership: Membership = g.membership
     members = current_members(g.process)
     if not (membership.is_coordinator or membership.role is Role.CONTACT):
@@ -80,7 +84,22 @@ def members() -> str:
             current_user,
             (ActKind.SECOND_FACTOR_OFF, *confirmations.ABOUT_COORDINATORS),
         ),
+        **extra,
     )
+
+
+@bp.post("/exit-site")
+@allow(coordinator=True)
+def exit_site() -> ResponseReturnValue:
+    """Choose the neutral site that "Exit this page" opens for the support group and links."""
+    typed = request.form.get("exit_url", "")
+    try:
+        quick_exit.set_exit_url(g.process, typed)
+    except quick_exit.BadExitAddress as refusal:
+        return _members_page(exit_error=str(refusal), exit_typed=typed), 422
+    db.session.commit()
+    flash(_("“Exit this page” now opens %(url)s.", url=quick_exit.exit_url(g.process)), "info")
+    return redirect(url_for("process.members"))
 
 
 @bp.route("/members/new", methods=["GET", "POST"])

@@ -14,7 +14,7 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 
-from intake import anonymity, invitations, throttle
+from intake import anonymity, invitations, quick_exit, throttle
 from intake.extensions import db
 from intake.formdef.present import annotate, problems, readable, travel_label
 from intake.formdef.wtf import (
@@ -96,6 +96,7 @@ def _page(
         their_version=their_version,
         locale=locale,
         travel_label=travel_label,
+        exit_href=quick_exit.exit_url(process),
     ), status
 
 
@@ -174,7 +175,7 @@ def page() -> ResponseReturnValue:
         db.session.commit()
         quota.count_link_save(invitation)
         session.pop(SESSION_KEY, None)
-        return render_template("respond/thanks.html")
+        return render_template("respond/thanks.html", exit_href=quick_exit.exit_url(process))
     db.session.commit()
     quota.count_link_save(invitation)
     return _page(

@@ -129,7 +129,7 @@ def test_bad_answers_are_explained_and_kept(app, client, auth, process_ready):
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Please fix the following" in page and "Kept words" in page
+    assert "There is a problem" in page and "Kept words" in page
     assert "This question needs an answer." in page  # quote consent is required
     big = submit(respondent, "/c", {"what_he_said": "x" * (3 * 1024 * 1024), "_action": "draft"})
     assert big.status_code == 413

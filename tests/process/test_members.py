@@ -52,7 +52,7 @@ def test_invite_with_bad_input_keeps_what_was_typed(app, client, auth) -> None:
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Please fix the following" in page
+    assert "There is a problem" in page
     assert 'value="Robin Wood"' in page
     assert 'value="robin wood!"' in page
     assert "Choose a role." in page

@@ -40,7 +40,7 @@ def test_draft_saves_even_invalid_input_and_another_member_resumes(app, client, 
     page = lu.get(f"/p/alpha/records/{record_id}/edit").get_data(as_text=True)
     assert 'value="3rd of Feb"' in page  # kept exactly as typed
     assert "half a thought" in page
-    assert "Please fix" not in page  # a draft is not judged until submitted
+    assert "There is a problem" not in page  # a draft is not judged until submitted
     assert "Draft" in page
 
 

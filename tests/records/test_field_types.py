@@ -81,7 +81,7 @@ def test_bad_input_is_explained_and_everything_kept(
     response = submit(client, NEW, data)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Please fix the following" in page
+    assert "There is a problem" in page
     assert message.lower() in page.lower()
     # What the person typed elsewhere is still there.
     if "items-0-what" not in changes:
@@ -120,7 +120,7 @@ def test_add_and_remove_entries_without_javascript(app, client, auth, group) -> 
     page = added.get_data(as_text=True)
     assert 'name="items-1-what"' in page
     assert 'value="Call the group"' in page
-    assert "Please fix" not in page
+    assert "There is a problem" not in page
 
     removed = submit(
         client,

@@ -15,6 +15,6 @@ def test_form_and_its_errors_in_german(client, auth, group) -> None:
         {"date": "kein Datum", "channel": "taube", "_action": "submit"},
     )
     page = response.get_data(as_text=True)
-    assert "Bitte korrigiere Folgendes" in page
+    assert "Es gibt ein Problem" in page
     assert "Diese Frage braucht eine Antwort." in page
     assert "Not a valid" not in page
