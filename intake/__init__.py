@@ -83,12 +83,13 @@ def load_forms(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from intake import i18n, signin
-    from intake.extensions import babel, csrf, db, login_manager, migrate
+    from intake.extensions import babel, csrf, db, login_manager
+    from intake.migrations_setup import init_migrations
     from intake.models.base import render_item_for_migrations
     from intake.sqlite import harden_sqlite
 
     db.init_app(app)
-    migrate.init_app(
+    init_migrations(
         app,
         db,
         directory=str(ROOT / "migrations"),

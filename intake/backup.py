@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from alembic.runtime.migration import MigrationContext
 
 from intake.crypto import keys_directory
 from intake.extensions import db
@@ -53,6 +52,8 @@ def _in(value: Any) -> Any:
 
 
 def _revision(conn) -> str | None:
+    from alembic.runtime.migration import MigrationContext  # only a backup needs Alembic
+
     heads = MigrationContext.configure(conn).get_current_heads()
     return heads[0] if heads else None
 

@@ -6,16 +6,17 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import format_date
 from flask_babel import gettext as _
 
 from intake.crypto import open_text
 from intake.extensions import db
 from intake.labels import (
     demand_status_label,
+    format_day,
     meeting_kind_label,
     meeting_state_label,
     step_status_label,
+    translated_once,
 )
 from intake.models import (
     AgreedStep,
@@ -42,7 +43,8 @@ from intake.silence import gaps
 KINDS = ("handover", "contact", "meeting", "demand", "step", "checkin", "report")
 
 
-def kind_label(kind: str) -> str:
+@translated_once
+def _kind_words() -> dict[str, str]:
     return {
         "handover": _("Handover"),
         "demand": _("Demands"),
@@ -51,7 +53,11 @@ def kind_label(kind: str) -> str:
         "step": _("Agreed steps"),
         "checkin": _("Check-ins"),
         "report": _("Report-backs"),
-    }[kind]
+    }
+
+
+def kind_label(kind: str) -> str:
+    return _kind_words()[kind]
 
 
 @dataclass(frozen=True)
@@ -274,8 +280,8 @@ def _silences(process: Process, today: date) -> list[Event]:
             else _("No answer for %(n)d days", n=gap.days),
             detail=_(
                 "from %(start)s to %(end)s",
-                start=format_date(gap.start, "medium"),
-                end=format_date(gap.end, "medium"),
+                start=format_day(gap.start, "medium"),
+                end=format_day(gap.end, "medium"),
             ),
             flag="silence",
         )

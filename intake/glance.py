@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask_babel import format_date
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from intake import demands, meetings, steps
 from intake.contact_log import entries_of
 from intake.extensions import db
+from intake.labels import format_day
 from intake.models import (
     AgreedStep,
     ContactEntry,
@@ -122,10 +122,10 @@ def timeline(process: Process, start: date, end: date, meeting_views=None) -> Ma
     ]
     title = _(
         "Contacts and meetings from %(start)s to %(end)s",
-        start=format_date(start, "medium"),
-        end=format_date(end, "medium"),
+        start=format_day(start, "medium"),
+        end=format_day(end, "medium"),
     )
-    return draw(lanes, start, end, title, month_label=lambda d: format_date(d, "MMM"))
+    return draw(lanes, start, end, title, month_label=lambda d: format_day(d, "MMM"))
 
 
 def glance(process: Process, today: date) -> Glance:

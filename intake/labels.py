@@ -1,5 +1,19 @@
-"""Words for the states of things, in the reader's language."""
+"""Words for the states of things, and days, in the reader's language.
 
+A page of a long process shows the same few words thousands of times, so each
+table is translated once per locale and each day formatted once per locale and
+format: looking a word up again costs a dictionary access, not a catalogue
+search, and the HTML that comes out is the same.
+"""
+
+from collections.abc import Callable
+from datetime import date, datetime
+from functools import wraps
+from typing import TypeVar
+
+from babel.dates import format_date as babel_format_date
+from flask_babel import format_date as flask_format_date
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from intake.models import (
@@ -12,60 +26,135 @@ from intake.models import (
     StepStatus,
 )
 
+K = TypeVar("K")
+_TABLES: list[dict] = []
 
-def demand_status_label(status: DemandStatus) -> str:
+
+def translated_once(build: Callable[[], dict[K, str]]) -> Callable[[], dict[K, str]]:
+    """The table ``build`` makes, made once for each locale it is asked in."""
+    tables: dict[str, dict[K, str]] = {}
+    _TABLES.append(tables)
+
+    @wraps(build)
+    def table() -> dict[K, str]:
+        locale = str(get_locale())
+        found = tables.get(locale)
+        if found is None:
+            found = tables[locale] = build()
+        return found
+
+    return table
+
+
+_DAYS: dict[tuple[str, str, date], str] = {}
+_DAYS_KEPT = 20_000  # a few years of days in two languages and formats; then start again
+
+
+def forget() -> None:
+    """Drop every translated table and formatted day (for a catalogue loaded anew)."""
+    for tables in _TABLES:
+        tables.clear()
+    _DAYS.clear()
+
+
+def format_day(value: date | datetime, format: str = "medium") -> str:
+    """``value`` as flask-babel's ``format_date`` writes it, each day formatted once."""
+    if isinstance(value, datetime):  # moved into the reader's time zone first: not cached
+        return flask_format_date(value, format)
+    locale = get_locale()
+    key = (str(locale), format, value)
+    found = _DAYS.get(key)
+    if found is None:
+        if len(_DAYS) >= _DAYS_KEPT:
+            _DAYS.clear()
+        found = _DAYS[key] = babel_format_date(value, format, locale=locale)
+    return found
+
+
+@translated_once
+def _demand_status_words() -> dict[DemandStatus, str]:
     return {
         DemandStatus.NOT_STARTED: _("not started"),
         DemandStatus.IN_PROGRESS: _("in progress"),
         DemandStatus.PARTLY_MET: _("partly met"),
         DemandStatus.MET: _("met"),
         DemandStatus.REFUSED: _("refused"),
-    }[status]
+    }
 
 
-def step_status_label(status: StepStatus) -> str:
+def demand_status_label(status: DemandStatus) -> str:
+    return _demand_status_words()[status]
+
+
+@translated_once
+def _step_status_words() -> dict[StepStatus, str]:
     return {
         StepStatus.OPEN: _("open"),
         StepStatus.DONE: _("done"),
         StepStatus.MISSED: _("missed"),
         StepStatus.DROPPED: _("dropped"),
-    }[status]
+    }
 
 
-def step_owner_label(owner: StepOwner) -> str:
+def step_status_label(status: StepStatus) -> str:
+    return _step_status_words()[status]
+
+
+@translated_once
+def _step_owner_words() -> dict[StepOwner, str]:
     return {
         StepOwner.HIM: _("he does"),
         StepOwner.CONTACT_GROUP: _("the contact group"),
         StepOwner.AROUND_HIM: _("someone around him"),
-    }[owner]
+    }
 
 
-def meeting_kind_label(kind: MeetingKind) -> str:
+def step_owner_label(owner: StepOwner) -> str:
+    return _step_owner_words()[owner]
+
+
+@translated_once
+def _meeting_kind_words() -> dict[MeetingKind, str]:
     return {
         MeetingKind.WITH_HIM: _("Meeting with him"),
         MeetingKind.AROUND_HIM: _("Meeting with people around him"),
         MeetingKind.INTERNAL: _("Contact group meeting"),
-    }[kind]
+    }
 
 
-def meeting_state_label(state: MeetingState) -> str:
+def meeting_kind_label(kind: MeetingKind) -> str:
+    return _meeting_kind_words()[kind]
+
+
+@translated_once
+def _meeting_state_words() -> dict[MeetingState, str]:
     return {
         MeetingState.PLANNED: _("planned"),
         MeetingState.HELD: _("held"),
         MeetingState.MISSED: _("missed: he did not come"),
         MeetingState.CANCELLED: _("cancelled"),
-    }[state]
+    }
 
 
-def direction_label(direction: Direction) -> str:
+def meeting_state_label(state: MeetingState) -> str:
+    return _meeting_state_words()[state]
+
+
+@translated_once
+def _direction_words() -> dict[Direction, str]:
     return {
         Direction.WE_WROTE: _("we wrote"),
         Direction.HE_WROTE: _("he wrote"),
         Direction.SOMEONE_ELSE: _("someone else"),
-    }[direction]
+    }
 
 
-def report_state_label(state: ReportState) -> str:
+def direction_label(direction: Direction) -> str:
+    return _direction_words()[direction]
+
+
+@translated_once
+def _report_state_words() -> dict[ReportState, str]:
     return {
         ReportState.QUEUED: _("waiting to be made"),
         ReportState.RENDERING: _("being made"),
@@ -73,7 +162,11 @@ def report_state_label(state: ReportState) -> str:
         ReportState.FAILED: _("could not be made"),
         ReportState.RELEASED: _("released"),
         ReportState.WITHDRAWN: _("withdrawn"),
-    }[state]
+    }
+
+
+def report_state_label(state: ReportState) -> str:
+    return _report_state_words()[state]
 
 
 LABELS = {

@@ -3,18 +3,18 @@
 from datetime import datetime
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_datetime, get_locale
 
 from intake import confirmations, form_keys, quick_exit, retention
 from intake.clock import today
 from intake.formdef.model import localised
-from intake.labels import LABELS
+from intake.labels import LABELS, format_day
 from intake.member_forms import ROLE_LABELS
 from intake.silence import DEFINITIONS as SILENCE_DEFINITIONS
 
 
 def _date(value: datetime | None) -> str:
-    return format_date(value, "medium") if value else ""
+    return format_day(value) if value else ""
 
 
 def _datetime(value: datetime | None) -> str:

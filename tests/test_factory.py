@@ -58,3 +58,33 @@ def test_healthz_says_503_when_database_is_gone(backend, instance_dir, tmp_path)
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["database"] == "unreachable"
+
+
+HEAVY_IMPORTS_PROBE = """
+import sys
+from intake import create_app
+
+app = create_app({"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+app.cli.list_commands(None)
+heavy = ("weasyprint", "alembic", "flask_migrate", "openpyxl")
+print(" ".join(m for m in heavy if m in sys.modules))
+"""
+
+
+def test_building_the_app_imports_no_renderer_and_no_migrations(tmp_path) -> None:
+    # Every command and every web worker builds the app; WeasyPrint and Alembic are
+    # imported by the commands and pages that need them, not by all of them.
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "INTAKE_INSTANCE_PATH": str(tmp_path)}
+    out = subprocess.run(
+        [sys.executable, "-c", HEAVY_IMPORTS_PROBE],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        cwd=os.path.dirname(os.path.dirname(__file__)),
+    ).stdout.strip()
+    assert out == ""

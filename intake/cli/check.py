@@ -6,11 +6,8 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from flask import current_app
 from flask.cli import with_appcontext
-from flask_migrate import Migrate
 
 from intake.crypto import keyring
 from intake.extensions import db
@@ -22,6 +19,10 @@ from intake.throttle import redis_reachable
 
 def findings() -> list[tuple[str, str]]:
     """(level, message) pairs; level is ok, warn or fail."""
+    # Alembic is imported here, not at start-up: every other command is quicker for it.
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     config = current_app.config
     found: list[tuple[str, str]] = []
     if len(str(config.get("SECRET_KEY", ""))) < 32:
@@ -48,8 +49,7 @@ def findings() -> list[tuple[str, str]]:
     except sa.exc.SQLAlchemyError:
         found.append(("fail", "The database cannot be reached."))
         return found
-    migrate: Migrate = current_app.extensions["migrate"]
-    heads = ScriptDirectory(migrate.directory).get_heads()
+    heads = ScriptDirectory(current_app.extensions["migrate"].directory).get_heads()
     if set(current) != set(heads):
         found.append(
             ("fail", "The database is not migrated to the latest version: `flask db upgrade`.")

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from intake import audit, log_import
+from intake import audit, log_import, paging
 from intake.chronology import KINDS, chronology, kind_label
 from intake.clock import today
 from intake.extensions import db
@@ -28,14 +28,17 @@ def contacts() -> str:
 
 
 def _contacts_page(alarm_form: SilenceAlarmForm) -> str:
-    entries = db.session.scalars(
-        db.select(ContactEntry)
-        .where(ContactEntry.process_id == g.process.id)
-        .order_by(ContactEntry.on.desc(), ContactEntry.id.desc())
-    ).all()
+    page = paging.newest_first(
+        db.select(ContactEntry).where(ContactEntry.process_id == g.process.id),
+        ContactEntry.on,
+        ContactEntry.id,
+        before=paging.parse_cursor(request.args.get("before")),
+        after=paging.parse_cursor(request.args.get("after")),
+    )
     return render_template(
         "log/contacts.html",
-        entries=entries,
+        entries=page.items,
+        page=page,
         silence=silence_of(g.process, today()),
         alarm_form=alarm_form,
     )

@@ -3,21 +3,38 @@
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
+from functools import cache
+from typing import TYPE_CHECKING
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from weasyprint import CSS, HTML
 
 from intake.chronology import kind_label
 from intake.report.content import ReportContent
-from intake.report.fetcher import safe_fetcher
+
+if TYPE_CHECKING:
+    from weasyprint import CSS
 
 
-@lru_cache(maxsize=1)
+@cache
+def load_renderer():
+    """WeasyPrint and the locked-down fetcher, imported on first use.
+
+    Importing WeasyPrint takes about a second and tens of MiB: every command and
+    every web worker would pay for it at start, though few of them render.
+    """
+    from weasyprint import CSS, HTML
+
+    from intake.report.fetcher import safe_fetcher
+
+    return HTML, CSS, safe_fetcher
+
+
+@cache
 def _stylesheet() -> CSS:
     # Parsed once per process and reused: parsing CSS is a noticeable part of a render.
-    return CSS(url="intake:report.css", url_fetcher=safe_fetcher)
+    _html, css, fetcher = load_renderer()
+    return css(url="intake:report.css", url_fetcher=fetcher)
 
 
 def report_html(content: ReportContent) -> str:
@@ -34,7 +51,8 @@ def document_html(title: str, sections, language: str, pseudonym: str) -> str:
 
 def to_pdf(html: str) -> bytes:
     """Render with the locked-down fetcher; the base URL resolves nothing."""
-    document = HTML(string=html, base_url="intake:", url_fetcher=safe_fetcher)
+    html_class, _css, fetcher = load_renderer()
+    document = html_class(string=html, base_url="intake:", url_fetcher=fetcher)
     pdf = document.write_pdf(stylesheets=[_stylesheet()])
     current_app.logger.debug("Rendered a PDF of %d bytes", len(pdf))
     return pdf

@@ -16,6 +16,7 @@ from flask import Flask
 
 from intake.extensions import db
 from intake.models import ReportBack, ReportState
+from intake.report.render import load_renderer
 from intake.report.service import render
 
 DEFAULT_SECONDS = 120
@@ -55,6 +56,8 @@ def _mark_failed(app: Flask, report_id: int, why: str) -> None:
 def start(app: Flask, report_id: int) -> None:
     seconds = app.config.get("REPORT_TIME_LIMIT", DEFAULT_SECONDS)
     memory = app.config.get("REPORT_MEMORY_LIMIT", DEFAULT_MEMORY)
+    # Imported here, in the parent, once: each forked child then starts with it.
+    load_renderer()
     context = multiprocessing.get_context("fork")
     child = context.Process(target=_child, args=(app, report_id, memory), daemon=True)
     child.start()

@@ -1,5 +1,7 @@
 """Argon2 password hashing with the checks a person is told about."""
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -8,8 +10,16 @@ MIN_LENGTH = 12
 MAX_LENGTH = 256
 
 _hasher = PasswordHasher()
-# Verified against when the account does not exist, so both cases take as long.
-_DUMMY_HASH = _hasher.hash("not a real password, only used for timing")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the account does not exist, so both cases take as long.
+
+    Made on first use, not at import: hashing costs a quarter second and 64 MiB,
+    which every command and every worker boot would otherwise pay.
+    """
+    return _hasher.hash("not a real password, only used for timing")
 
 
 def hash_password(password: str) -> str:
@@ -20,7 +30,7 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
     if len(password) > MAX_LENGTH:
         return False
     try:
-        return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+        return _hasher.verify(stored_hash or _dummy_hash(), password) and stored_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -57,3 +57,32 @@ def test_guesses_in_one_account_do_not_pause_another(app, client, auth):
     sam = app.test_client()
     submit(sam, "/login", {"username": "sam", "password": factories.PASSWORD})
     assert _change(sam, factories.PASSWORD).status_code == 302
+
+
+DUMMY_HASH_PROBE = """
+import argon2
+
+made = []
+real_hash = argon2.PasswordHasher.hash
+argon2.PasswordHasher.hash = lambda self, password: made.append(password) or real_hash(
+    self, password
+)
+from intake.security import passwords
+
+print(len(made))
+passwords.verify_password(None, "a guess at a name that does not exist")
+passwords.verify_password(None, "another guess")
+print(len(made))
+"""
+
+
+def test_the_timing_hash_is_made_on_first_use_and_only_once() -> None:
+    # Importing the module (every command, every worker boot) hashes nothing;
+    # an unknown name still costs one verification against a hash made once.
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", DUMMY_HASH_PROBE], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == ["0", "1"]
