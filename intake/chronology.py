@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from intake.crypto import open_text
 from intake.extensions import db
 from intake.labels import (
+    channel_label,
     demand_status_label,
     format_day,
     meeting_kind_label,
@@ -190,7 +191,7 @@ def _contacts(process: Process) -> list[Event]:
             on,
             "contact",
             titles[direction],
-            detail=channel,
+            detail=channel_label(channel),
             link=("records.show", {"record_id": submission_id}),
             flag="answer" if direction is Direction.HE_WROTE else "",
         )

@@ -18,6 +18,7 @@ from intake.crypto import open_text, seal_text
 from intake.extensions import db
 from intake.formdef import FormDefinition
 from intake.formdef.wtf import DemandItem
+from intake.labels import direction_label
 from intake.models import (
     Account,
     AmendmentState,
@@ -234,20 +235,29 @@ def _restatus(demand: Demand) -> None:
     demand.status = latest.status if latest else DemandStatus.NOT_STARTED
 
 
-def evidence_choices(process: Process, limit: int = 200) -> list[tuple[int, str, date]]:
-    """Records that may show why a status changed: (id, form, day), newest first."""
+def evidence_choices(process: Process, limit: int = 200) -> list[tuple[int, str, date, str]]:
+    """Records that may show why a status changed: (id, form, day, what), newest day first."""
     rows = db.session.execute(
-        sa.select(Submission.id, Submission.form_id, Submission.submitted_at, ContactEntry.on)
+        sa.select(
+            Submission.id,
+            Submission.form_id,
+            Submission.submitted_at,
+            Submission.happened_on,
+            ContactEntry.on,
+            ContactEntry.direction,
+        )
         .outerjoin(ContactEntry, ContactEntry.submission_id == Submission.id)
         .where(
             Submission.process_id == process.id,
             Submission.status == SubmissionStatus.SUBMITTED,
             Submission.form_id.in_(EVIDENCE_FORMS),
         )
-        .order_by(Submission.submitted_at.desc())
-        .limit(limit)
     ).all()
-    return [(rid, form_id, on or at.date()) for rid, form_id, at, on in rows]
+    choices = [
+        (rid, form_id, on or happened or at.date(), direction_label(direction) if direction else "")
+        for rid, form_id, at, happened, on, direction in rows
+    ]
+    return sorted(choices, key=lambda c: (c[2], c[0]), reverse=True)[:limit]
 
 
 def record_status_change(

@@ -154,6 +154,23 @@ def direction_label(direction: Direction) -> str:
 
 
 @translated_once
+def _channel_words() -> dict[str, str]:
+    # The same words as the contact-log form's choices.
+    return {
+        "email": _("Email"),
+        "messenger": _("Messenger"),
+        "phone": _("Phone"),
+        "letter": _("Letter"),
+        "in_person": _("In person"),
+        "other": _("Other"),
+    }
+
+
+def channel_label(channel: str) -> str:
+    return _channel_words().get(channel, channel)
+
+
+@translated_once
 def _report_state_words() -> dict[ReportState, str]:
     return {
         ReportState.QUEUED: _("waiting to be made"),
@@ -177,4 +194,5 @@ LABELS = {
     "meeting_kind_label": meeting_kind_label,
     "meeting_state_label": meeting_state_label,
     "direction_label": direction_label,
+    "channel_label": channel_label,
 }

@@ -116,10 +116,11 @@ def _table(data: bytes, filename: str) -> list[list[str]]:
 
 def read(data: bytes, filename: str) -> list[Row]:
     """Every row of the file, each with what is wrong with it, if anything."""
-    table = [row for row in _table(data, filename) if any(row)]
+    # Numbered as the spreadsheet numbers them, blank rows included.
+    table = [(n, row) for n, row in enumerate(_table(data, filename), 1) if any(row)]
     if not table:
         raise UnreadableFile(_l("The file is empty."))
-    header = [h.strip().lower() for h in table[0]]
+    header = [h.strip().lower() for h in table[0][1]]
     unknown = [h for h in header if h and h not in COLUMNS]
     if unknown:
         raise UnreadableFile(
@@ -135,10 +136,21 @@ def read(data: bytes, filename: str) -> list[Row]:
     if len(table) - 1 > MAX_ROWS:
         raise UnreadableFile(_l("At most %(n)d rows at a time.", n=MAX_ROWS))
     rows = []
-    for number, cells in enumerate(table[1:], 2):
+    for number, cells in table[1:]:
         values = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}
-        rows.append(Row(number, {c: values.get(c, "") for c in COLUMNS}))
+        values = {c: values.get(c, "") for c in COLUMNS}
+        values["date"] = _iso_day(values["date"])
+        rows.append(Row(number, values))
     return rows
+
+
+def _iso_day(text: str) -> str:
+    """A day written the German way (31.05.2023) becomes 2023-05-31; anything else stays."""
+    parts = text.split(".")
+    if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[2]) == 4:
+        day, month, year = parts
+        return f"{year}-{int(month):02d}-{int(day):02d}"
+    return text
 
 
 def _one_of(row: Row, column: str, allowed: tuple[str, ...], default: str | None = None) -> None:
@@ -165,12 +177,15 @@ def check(process: Process, rows: list[Row], today: date) -> None:
     for row in rows:
         _one_of(row, "kind", KINDS)
         try:
+            if len(row.values["date"]) != 10:
+                raise ValueError(row.values["date"])
             day = row.day
         except ValueError:
             row.problems.append(
                 str(
                     _l(
-                        "Row %(n)d, column date: “%(value)s” is not a day written as 2023-05-31.",
+                        "Row %(n)d, column date: “%(value)s” is not a day written as "
+                        "2023-05-31 or 31.05.2023.",
                         n=row.number,
                         value=row.values["date"],
                     )
@@ -188,7 +203,18 @@ def check(process: Process, rows: list[Row], today: date) -> None:
         if row.values["kind"] == "contact":
             _one_of(row, "direction", DIRECTIONS)
             _one_of(row, "channel", CHANNELS, default="other")
-            _one_of(row, "answer", ANSWERS, default="real")
+            if row.values["direction"] == "he_wrote":
+                _one_of(row, "answer", ANSWERS, default="real")
+            elif row.values["answer"]:
+                row.problems.append(
+                    str(
+                        _l(
+                            "Row %(n)d, column answer: only his messages are answers; "
+                            "leave it empty here.",
+                            n=row.number,
+                        )
+                    )
+                )
             if not row.values["summary"]:
                 row.problems.append(
                     str(_l("Row %(n)d, column summary: say what happened.", n=row.number))
@@ -196,6 +222,20 @@ def check(process: Process, rows: list[Row], today: date) -> None:
         elif row.values["kind"] == "meeting":
             _one_of(row, "outcome", OUTCOMES)
             _one_of(row, "meeting_kind", MEETING_KINDS, default="with_him")
+            for column in ("summary", "note"):
+                if row.values[column]:
+                    # Nothing typed is dropped: a meeting's words belong in its minutes.
+                    row.problems.append(
+                        str(
+                            _l(
+                                "Row %(n)d, column %(column)s: a meeting row keeps no text. "
+                                "Leave it empty, and write the meeting's minutes after the "
+                                "import.",
+                                n=row.number,
+                                column=column,
+                            )
+                        )
+                    )
         if len(row.values["note"]) > 200:
             row.problems.append(
                 str(_l("Row %(n)d, column note: keep it to 200 characters.", n=row.number))

@@ -25,6 +25,8 @@ class TypedInError(ValueError):
 
 
 def check_day(day: date, today: date) -> None:
+    # Earlier days are allowed: a group catching up types in conversations from before it
+    # used intake, even before the round that asks these questions was started here.
     if day > today:
         raise TypedInError(_l("That day is still to come: give the day you spoke with them."))
 

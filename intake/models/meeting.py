@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String
+from sqlalchemy import ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intake.models.account import Account
@@ -30,6 +30,7 @@ class Meeting(Base):
     """A meeting; a missed meeting with him stays a record, it is never deleted."""
 
     __tablename__ = "meeting"
+    __table_args__ = (Index("ix_meeting_import_key", "process_id", "import_key", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     process_id: Mapped[int] = mapped_column(
@@ -45,8 +46,9 @@ class Meeting(Base):
     lock_version: Mapped[int] = mapped_column(default=1)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # Set when the meeting came from a spreadsheet, so importing it again adds nothing.
-    import_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Set when the meeting came from a spreadsheet, so importing it again adds nothing,
+    # even when the same file is imported twice at the same moment (unique per process).
+    import_key: Mapped[str | None] = mapped_column(String(64))
 
     created_by: Mapped[Account | None] = relationship()
 
@@ -70,6 +72,9 @@ class ContactEntry(Base):
     """
 
     __tablename__ = "contact_entry"
+    __table_args__ = (
+        Index("ix_contact_entry_import_key", "process_id", "import_key", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     process_id: Mapped[int] = mapped_column(
@@ -84,5 +89,6 @@ class ContactEntry(Base):
     awaiting_answer: Mapped[bool] = mapped_column(default=False)
     # A message of his that was only an acknowledgement ("received") is not a real answer.
     real_answer: Mapped[bool] = mapped_column(default=True)
-    # Set when the entry came from a spreadsheet, so importing it again adds nothing.
-    import_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Set when the entry came from a spreadsheet, so importing it again adds nothing,
+    # even when the same file is imported twice at the same moment (unique per process).
+    import_key: Mapped[str | None] = mapped_column(String(64))

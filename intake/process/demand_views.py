@@ -73,7 +73,8 @@ def status(demand_id: int) -> ResponseReturnValue:
     demand = _demand(demand_id)
     current = next(d for d in demands.demand_views(g.process) if d.id == demand.id)
     records = [
-        (rid, form_title(form_id), day) for rid, form_id, day in demands.evidence_choices(g.process)
+        (rid, " · ".join(filter(None, (form_title(form_id), what))), day)
+        for rid, form_id, day, what in demands.evidence_choices(g.process)
     ]
     form = StatusForm(records=records)
     if not form.is_submitted():

@@ -5,6 +5,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
 from intake import audit, log_import, paging
@@ -81,9 +82,18 @@ def import_log() -> ResponseReturnValue:
             else:
                 log_import.check(g.process, rows, today())
                 if confirming and not any(r.problems for r in rows):
-                    stored = log_import.store(g.process, rows, current_user)
-                    audit.record("log-imported", process=g.process, subject=f"rows:{stored}")
-                    db.session.commit()
+                    try:
+                        stored = log_import.store(g.process, rows, current_user)
+                        audit.record("log-imported", process=g.process, subject=f"rows:{stored}")
+                        db.session.commit()
+                    except IntegrityError:
+                        # The same rows were imported at this moment, from another tab.
+                        db.session.rollback()
+                        flash(
+                            _("These rows were imported meanwhile; nothing was added twice."),
+                            "info",
+                        )
+                        return redirect(url_for("log.contacts"))
                     flash(
                         _(
                             "%(n)d rows imported; %(m)d were there already.",

@@ -20,11 +20,14 @@ def upgrade():
     for table in ('contact_entry', 'meeting'):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column('import_key', sa.String(length=64), nullable=True))
-            batch_op.create_index(batch_op.f(f'ix_{table}_import_key'), ['import_key'], unique=False)
+            # Unique per process: the same file imported twice at once adds its rows once.
+            batch_op.create_index(
+                f'ix_{table}_import_key', ['process_id', 'import_key'], unique=True
+            )
 
 
 def downgrade():
     for table in ('meeting', 'contact_entry'):
         with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_index(batch_op.f(f'ix_{table}_import_key'))
+            batch_op.drop_index(f'ix_{table}_import_key')
             batch_op.drop_column('import_key')

@@ -59,6 +59,8 @@ def test_an_answer_from_a_conversation_is_stored_dated_that_day(app, client, aut
     text = future.get_data(as_text=True)
     assert future.status_code == 422
     assert "That day is still to come" in text and "He laughed." in text  # the words stay
+    early = _typed(client, invitation_id, today().replace(year=1989), told="yes")
+    assert "Use a date between" in early.get_data(as_text=True)
     day = today() - timedelta(days=12)
     done = _typed(
         client, invitation_id, day, told="yes", what_he_said="He laughed.", quote_consent="yes"
