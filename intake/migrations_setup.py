@@ -30,12 +30,19 @@ class DeferredMigrate:
 
 
 class _DbCommands(click.Group):
-    """``intake db``: Flask-Migrate's commands, loaded when this group is used."""
+    """``intake db``: Flask-Migrate's own group, loaded when this group is used.
+
+    The context is made by the real group, so its options (``-d``, ``-x``) and its
+    callback, which the subcommands rely on, work as if it had been there all along.
+    """
 
     def _commands(self) -> click.Group:
         from flask_migrate.cli import db
 
         return db
+
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:  # type: ignore[no-untyped-def]
+        return self._commands().make_context(info_name, args, parent=parent, **extra)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return self._commands().list_commands(ctx)
