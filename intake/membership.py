@@ -292,11 +292,15 @@ def may_manage(by: Membership, target: Membership) -> bool:
         return False
     if target.role is by.role:
         return True
-    # The contact group looks after a central group that has no coordinator yet.
+    # The contact group looks after a central group that has no coordinator yet. Read from
+    # the process's memberships, loaded once, since the members page asks for every row.
     return (
         by.role is Role.CONTACT
         and target.role is Role.CENTRAL
-        and not _coordinators(by.process, Role.CENTRAL)
+        and not any(
+            m.is_current and m.role is Role.CENTRAL and m.is_coordinator
+            for m in by.process.memberships
+        )
     )
 
 
