@@ -58,7 +58,7 @@ def build(instance: Path, database_url: str) -> None:
     from flask_migrate import upgrade
 
     from intake import create_app
-    from intake.crypto import Keyring
+    from intake.security.encryption import Keyring
 
     Keyring.load(instance / "keys").new_key()
     app = create_app(
@@ -74,13 +74,13 @@ def build(instance: Path, database_url: str) -> None:
 
 
 def _old_process() -> None:
-    from intake import meetings, steps
-    from intake.accounts import set_password
     from intake.clock import today
     from intake.extensions import db
-    from intake.membership import create_process, invite_member
     from intake.models import MeetingKind, MeetingState, Role, StepOwner, StepStatus
-    from intake.records import service
+    from intake.people.accounts import set_password
+    from intake.people.membership import create_process, invite_member
+    from intake.record import meetings, steps
+    from intake.submissions import service
 
     rng = random.Random(16)  # noqa: S311 - reproducible test data, not secrets
     process = create_process("old", "X")

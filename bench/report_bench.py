@@ -38,7 +38,7 @@ def build(instance: Path):
     from flask_migrate import upgrade
 
     from intake import create_app
-    from intake.crypto import Keyring
+    from intake.security.encryption import Keyring
 
     Keyring.load(instance / "keys").new_key()
     app = create_app(
@@ -61,13 +61,13 @@ def build(instance: Path):
 
 def synthetic(app) -> None:
     """A 4.5-year process: ~300 contacts, 20 meetings with minutes, 40 check-ins."""
-    from intake import invitations
+    from intake.checkins import private_links
     from intake.clock import today
-    from intake.demands import demands_of
     from intake.extensions import db
-    from intake.membership import create_process, invite_member
     from intake.models import Account, Role
-    from intake.records import service
+    from intake.people.membership import create_process, invite_member
+    from intake.record.demands import demands_of
+    from intake.submissions import service
 
     rng = random.Random(7)  # noqa: S311 - reproducible test data, not secrets
     process = create_process("synthetic", "Y")
@@ -130,14 +130,14 @@ def synthetic(app) -> None:
             },
             submit=True,
         )
-    _round, issued = invitations.start_round(
+    _round, issued = private_links.start_round(
         process,
         title="Many",
         form_id="checkin",
         intro="",
         days=30,
         by=kim,
-        people=[invitations.Person(f"person {n}", "") for n in range(40)],
+        people=[private_links.Person(f"person {n}", "") for n in range(40)],
     )
     for n, item in enumerate(issued):
         saved = service.save(
@@ -162,7 +162,7 @@ def synthetic(app) -> None:
 
 
 def _ours(app, short: str, since: date, until: date) -> str:
-    from intake.membership import process_by_short_name
+    from intake.people.membership import process_by_short_name
     from intake.report.content import assemble
     from intake.report.render import report_html, to_pdf
 
@@ -223,7 +223,7 @@ def main() -> None:
         from intake.report.content import first_day
 
         with app.app_context():
-            from intake.membership import process_by_short_name
+            from intake.people.membership import process_by_short_name
 
             firsts = {s: first_day(process_by_short_name(s)) for s in ("demo", "synthetic")}
         end = today()
@@ -283,8 +283,8 @@ def worker_child_seconds(app, since: date, until: date, runs: int) -> dict[str, 
 
 def download_ms(app, runs: int) -> float:
     from intake.extensions import db
-    from intake.membership import process_by_short_name
     from intake.models import Account
+    from intake.people.membership import process_by_short_name
     from intake.report import service
 
     with app.app_context():
@@ -312,8 +312,8 @@ def download_ms(app, runs: int) -> float:
 
 
 def _password(app) -> str:
-    from intake.accounts import find_account, set_password
     from intake.extensions import db
+    from intake.people.accounts import find_account, set_password
 
     with app.app_context():
         set_password(find_account("demo-central"), "bench password long")

@@ -67,7 +67,7 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
 def register_input_rules(app: Flask) -> None:
     """Bad input is refused or cleaned where it enters, before any view or query sees it."""
     from intake import converters
-    from intake.request_data import IntakeRequest
+    from intake.security.request_data import IntakeRequest
 
     app.request_class = IntakeRequest
     converters.register(app)
@@ -82,10 +82,11 @@ def load_forms(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from intake import i18n, signin
+    from intake import i18n
     from intake.extensions import babel, csrf, db, login_manager
     from intake.migrations_setup import init_migrations
     from intake.models.base import render_item_for_migrations
+    from intake.security import sessions
     from intake.sqlite import harden_sqlite
 
     db.init_app(app)
@@ -103,29 +104,24 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.session_protection = None  # our server-side sessions do this job
-    login_manager.user_loader(signin.account_for_request)
-    app.session_interface = signin.BoundedCookies()
+    login_manager.user_loader(sessions.account_for_request)
+    app.session_interface = sessions.BoundedCookies()
     with app.app_context():
         harden_sqlite(db.engine)
 
 
 def register_blueprints(app: Flask) -> None:
-    from intake import health, home, i18n
+    from intake import health, i18n
     from intake.admin.views import bp as admin_bp
     from intake.auth.views import bp as auth_bp
-    from intake.process import (
-        checkin_views,
-        demand_views,
-        log_views,
-        meeting_views,
-        report_views,
-        step_views,
-        views,
-    )
-    from intake.records.views import bp as records_bp
-    from intake.respond.views import bp as respond_bp
+    from intake.checkins import by_link
+    from intake.checkins import views as checkin_views
+    from intake.people import home
+    from intake.record import demand_views, log_views, meeting_views, step_views, views
+    from intake.report import views as report_views
+    from intake.submissions.views import bp as submissions_bp
 
-    for bp in (health.bp, i18n.bp, home.bp, auth_bp, admin_bp, records_bp, respond_bp):
+    for bp in (health.bp, i18n.bp, home.bp, auth_bp, admin_bp, submissions_bp, by_link.bp):
         app.register_blueprint(bp)
     for module in (
         views,
@@ -140,7 +136,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_protections(app: Flask) -> None:
-    from intake import proxies
+    from intake.security import proxies
     from intake.security.access import require_sign_in
     from intake.security.headers import set_security_headers
 

@@ -7,7 +7,7 @@ from email.message import EmailMessage
 
 from flask import current_app
 
-from intake.email_address import is_one_address
+from intake.formdef.email_address import is_one_address
 
 
 class MailError(RuntimeError):

@@ -5,7 +5,7 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from intake.private_files import create_private
+from intake.security.private_files import create_private
 
 
 def database_file(engine: Engine) -> Path | None:

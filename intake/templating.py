@@ -5,12 +5,15 @@ from datetime import datetime
 from flask import Flask
 from flask_babel import format_datetime, get_locale
 
-from intake import confirmations, form_keys, quick_exit, retention
 from intake.clock import today
+from intake.formdef import form_keys
 from intake.formdef.model import localised
 from intake.labels import LABELS, format_day
-from intake.member_forms import ROLE_LABELS
-from intake.silence import DEFINITIONS as SILENCE_DEFINITIONS
+from intake.lifecycle import retention
+from intake.people import confirmations
+from intake.people.member_forms import ROLE_LABELS
+from intake.record.silence import DEFINITIONS as SILENCE_DEFINITIONS
+from intake.security import quick_exit
 
 
 def _date(value: datetime | None) -> str:

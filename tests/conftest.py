@@ -23,8 +23,8 @@ from flask_migrate import upgrade
 from sqlalchemy.engine import make_url
 
 from intake import create_app
-from intake.crypto import Keyring
 from intake.extensions import db
+from intake.security.encryption import Keyring
 
 BACKENDS = ("sqlite", "postgresql")
 TEMPLATE_DB = "intake_template"

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 from functools import cache
 
 from intake.extensions import db
-from intake.membership import accept, create_process, invite_member
 from intake.models import Account, Membership, Process, Role
+from intake.people.membership import accept, create_process, invite_member
 from intake.security.passwords import hash_password
 
 PASSWORD = "correct horse battery"
@@ -60,7 +60,7 @@ def member(
 
 def record(process: Process, form_id: str, author: Account, answers: dict, *, submit: bool = True):
     """A submitted (or draft) record, saved through the same service as the pages."""
-    from intake.records import service
+    from intake.submissions import service
 
     saved = service.save(process, service.definition(form_id), author, answers, submit=submit)
     db.session.commit()
@@ -72,8 +72,8 @@ def process_record(
 ) -> dict[str, int]:
     """A handover with one demand (plus ``handover`` answers), an amendment, a step,
     a meeting, a check-in round and a released report-back; their ids."""
-    from intake import demands, meetings, steps
     from intake.models import Demand, MeetingKind, StepOwner
+    from intake.record import demands, meetings, steps
 
     answers = {"demands": [{"text": f"Demand {marker}"}], "wants_updates": "none"}
     record(process, "handover", author, {**answers, **(handover or {})})
@@ -95,19 +95,19 @@ def process_record(
         expected="",
         by=author,
     )
-    from intake import invitations
+    from intake.checkins import private_links
 
-    checkin_round, issued = invitations.start_round(
+    checkin_round, issued = private_links.start_round(
         process,
         title=f"Round {marker}",
         form_id="checkin",
         intro=f"Intro {marker}",
-        people=[invitations.Person(f"partner {marker}", "")],
+        people=[private_links.Person(f"partner {marker}", "")],
         days=7,
         by=author,
     )
-    from intake.crypto import keyring
     from intake.models import ReportBack, ReportState
+    from intake.security.encryption import keyring
 
     report = ReportBack(
         process_id=process.id,

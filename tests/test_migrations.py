@@ -23,7 +23,7 @@ def test_round_titles_are_sealed_by_the_upgrade_and_kept(backend, database_url, 
     from flask_migrate import downgrade, upgrade
 
     from intake import create_app
-    from intake.invitations import title_of
+    from intake.checkins.private_links import title_of
     from intake.models import CheckinRound
     from tests.conftest import app_config
 

@@ -11,18 +11,18 @@ from wtforms import RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
-from intake import audit
 from intake.clock import today
 from intake.extensions import db
-from intake.member_forms import invite_form, invite_from, invited_page
-from intake.membership import (
+from intake.models import Membership, Process
+from intake.people.member_forms import invite_form, invite_from, invited_page
+from intake.people.membership import (
     MembershipError,
     create_process,
     current_members,
     process_by_short_name,
     taken_over,
 )
-from intake.models import Membership, Process
+from intake.security import audit
 from intake.security.access import instance_admin_only
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

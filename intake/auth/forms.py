@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
-from intake.forms_common import NewPassword, SameAs
+from intake.formdef.validators import NewPassword, SameAs
 from intake.security.passwords import MAX_LENGTH
 
 TOO_LONG = _l("Use at most %(max)d characters.")

@@ -7,16 +7,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from intake import audit, known_devices, second_factor, throttle
-from intake.accounts import (
-    authenticate,
-    find_account,
-    normalise_username,
-    redeem_setup_link,
-    set_password,
-    usable_setup_link,
-)
-from intake.auth import guesses
 from intake.auth.forms import (
     ChangePasswordForm,
     CodeForm,
@@ -28,8 +18,17 @@ from intake.auth.forms import (
 from intake.extensions import db
 from intake.i18n import _safe_next
 from intake.models import Account
+from intake.people.accounts import (
+    authenticate,
+    find_account,
+    normalise_username,
+    redeem_setup_link,
+    set_password,
+    usable_setup_link,
+)
+from intake.security import audit, guesses, known_devices, second_factor, throttle
 from intake.security.passwords import verify_password
-from intake.signin import (
+from intake.security.sessions import (
     end_current_session,
     end_session,
     end_sessions_of,

@@ -5,11 +5,12 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from intake import archive, audit, retention
 from intake.clock import today
 from intake.extensions import db
-from intake.membership import process_by_short_name
-from intake.private_files import write_private
+from intake.lifecycle import archive, retention
+from intake.people.membership import process_by_short_name
+from intake.security import audit
+from intake.security.private_files import write_private
 
 
 def _process(short_name: str):

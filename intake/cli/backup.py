@@ -6,9 +6,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from intake import backup as service
-from intake.crypto import keys_directory
-from intake.private_files import write_private
+from intake.lifecycle import backup as service
+from intake.security.encryption import keys_directory
+from intake.security.private_files import write_private
 
 
 @click.command("backup")

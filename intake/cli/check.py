@@ -9,12 +9,12 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
-from intake.crypto import keyring
 from intake.extensions import db
-from intake.private_files import open_to_others
-from intake.proxies import trusted_proxies, untrusted_forwarding_seen
+from intake.security.encryption import keyring
+from intake.security.private_files import open_to_others
+from intake.security.proxies import trusted_proxies, untrusted_forwarding_seen
+from intake.security.throttle import redis_reachable
 from intake.sqlite import database_file
-from intake.throttle import redis_reachable
 
 
 def findings() -> list[tuple[str, str]]:

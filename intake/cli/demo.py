@@ -5,13 +5,13 @@ import secrets
 import click
 from flask.cli import with_appcontext
 
-from intake.accounts import find_account, set_password
+from intake.cli.demo_data import has_story, load_story
 from intake.cli.links import base_url
 from intake.clock import today
-from intake.demo_data import has_story, load_story
 from intake.extensions import db
-from intake.membership import create_process, invite_member, process_by_short_name
 from intake.models import Account, Role
+from intake.people.accounts import find_account, set_password
+from intake.people.membership import create_process, invite_member, process_by_short_name
 
 DEMO_SHORT_NAME = "demo"
 DEMO_PSEUDONYM = "X (demo)"

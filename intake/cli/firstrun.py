@@ -4,10 +4,10 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
-from intake.accounts import create_account, find_account, issue_setup_link
 from intake.cli.links import base_url, setup_url
 from intake.extensions import db
 from intake.models import Account
+from intake.people.accounts import create_account, find_account, issue_setup_link
 
 ADMIN_USERNAME = "admin"
 

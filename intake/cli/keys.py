@@ -3,8 +3,8 @@
 import click
 from flask.cli import AppGroup
 
-from intake.crypto import keyring, keys_directory
-from intake.key_rotation import keys_in_use, reencrypt_all
+from intake.security.encryption import keyring, keys_directory
+from intake.security.key_rotation import keys_in_use, reencrypt_all
 
 
 @click.group(cls=AppGroup, help="Encryption keys for answers: create, rotate, list.")

@@ -3,11 +3,16 @@
 import click
 from flask.cli import AppGroup
 
-from intake import audit
 from intake.cli.links import setup_url
 from intake.extensions import db
-from intake.membership import MembershipError, create_process, invite_member, process_by_short_name
 from intake.models import Role
+from intake.people.membership import (
+    MembershipError,
+    create_process,
+    invite_member,
+    process_by_short_name,
+)
+from intake.security import audit
 
 
 @click.group(cls=AppGroup, help="Processes: add one, add a member.")

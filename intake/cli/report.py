@@ -8,12 +8,12 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from intake.clock import today
-from intake.membership import process_by_short_name
 from intake.models import Process, Submission
-from intake.private_files import write_private
+from intake.people.membership import process_by_short_name
 from intake.report.content import assemble, first_day
 from intake.report.render import report_html, to_pdf
 from intake.report.service import assessments_of
+from intake.security.private_files import write_private
 
 
 @click.command("report")

@@ -3,11 +3,11 @@
 import click
 from flask.cli import AppGroup
 
-from intake import audit, second_factor
-from intake.accounts import AccountError, create_account, find_account, issue_setup_link
 from intake.cli.links import setup_url
 from intake.extensions import db
-from intake.signin import end_sessions_of
+from intake.people.accounts import AccountError, create_account, find_account, issue_setup_link
+from intake.security import audit, second_factor
+from intake.security.sessions import end_sessions_of
 
 
 @click.group(cls=AppGroup, help="Accounts: add, give a new set-up link, deactivate.")

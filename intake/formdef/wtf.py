@@ -28,8 +28,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from intake.date_input import DayField, MomentField, within_reason
-from intake.email_address import is_one_address
+from intake.formdef.dates import DayField, MomentField, within_reason
+from intake.formdef.email_address import is_one_address
 from intake.formdef.model import Field, FormDefinition, localised
 
 

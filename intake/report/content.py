@@ -15,13 +15,10 @@ from typing import Any
 import sqlalchemy as sa
 from markupsafe import Markup
 
-from intake import demands, glance
-from intake.checkin_results import QuestionResult, results
-from intake.chronology import Event, chronology
+from intake.checkins.results import QuestionResult, results
 from intake.clock import today
 from intake.extensions import db
 from intake.formdef.model import localised
-from intake.meetings import views as meeting_views
 from intake.models import (
     ContactEntry,
     DemandStatus,
@@ -33,10 +30,13 @@ from intake.models import (
     Submission,
     SubmissionStatus,
 )
-from intake.records import service
+from intake.record import demands, glance
+from intake.record.chronology import Event, chronology
+from intake.record.meetings import views as meeting_views
+from intake.record.silence import Period, Silence, period
+from intake.record.steps import StepView, steps_of
 from intake.report import story
-from intake.silence import Period, Silence, period
-from intake.steps import StepView, steps_of
+from intake.submissions import service
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from flask import current_app, render_template
 from flask_babel import force_locale
 
-from intake.chronology import kind_label
+from intake.record.chronology import kind_label
 from intake.report.content import ReportContent
 
 if TYPE_CHECKING:

@@ -7,8 +7,6 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from intake.crypto import keyring as _keyring
-from intake.crypto import open_text, seal_text
 from intake.extensions import db
 from intake.models import (
     Account,
@@ -24,6 +22,8 @@ from intake.models import (
 )
 from intake.report.content import assemble, first_day
 from intake.report.render import report_html, sha256, to_pdf
+from intake.security.encryption import keyring as _keyring
+from intake.security.encryption import open_text, seal_text
 
 
 class ReportError(ValueError):

@@ -1,7 +1,7 @@
 """What a report-back tells in words: a summary made from the figures, and the notes
 that may travel beside each event of the chronology.
 
-The summary only restates figures defined in ``intake.silence``; it adds no
+The summary only restates figures defined in ``intake.record.silence``; it adds no
 judgement of its own (that is the group's assessment). Notes are taken only from
 answers whose question may travel into a report (``travel: report``), through the
 same filter as every other PDF, so nothing internal or never-to-be-passed-on and
@@ -20,8 +20,8 @@ from intake.extensions import db
 from intake.formdef.model import localised
 from intake.formdef.present import WORDS, travelling
 from intake.models import DemandStatus, Submission, SubmissionStatus
-from intake.records import service
-from intake.silence import Period, Silence
+from intake.record.silence import Period, Silence
+from intake.submissions import service
 
 # Forms whose travelling words belong beside their event in the chronology. Check-ins
 # have their own section, where the consent rules of quoting apply.

@@ -20,10 +20,10 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from intake import audit
 from intake.converters import is_id
 from intake.extensions import db
 from intake.models import Account, Membership, Process, Role
+from intake.security import audit
 
 PUBLIC_ENDPOINTS = frozenset(
     {

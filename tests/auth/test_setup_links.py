@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from intake.accounts import issue_setup_link, redeem_setup_link, usable_setup_link
 from intake.extensions import db
 from intake.models import Account, AccountSession, SetupLink, utcnow
+from intake.people.accounts import issue_setup_link, redeem_setup_link, usable_setup_link
 from intake.security.passwords import verify_password
 from tests import factories
 from tests.conftest import submit

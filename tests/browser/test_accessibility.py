@@ -17,13 +17,13 @@ from urllib.parse import urldefrag, urlparse
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from intake import invitations
-from intake.accounts import find_account
+from intake.checkins import private_links
+from intake.checkins.private_links import Person
 from intake.cli.demo import DEMO_SHORT_NAME, load_demo
 from intake.extensions import db
-from intake.invitations import Person
-from intake.membership import process_by_short_name
 from intake.models import Submission
+from intake.people.accounts import find_account
+from intake.people.membership import process_by_short_name
 from tests import factories
 from tests.browser.axe import require_axe, violations
 
@@ -165,7 +165,7 @@ def _links_to_answer(app) -> dict[str, str]:
         load_demo()
         process = process_by_short_name(DEMO_SHORT_NAME)
         kim = find_account("demo-contact")
-        _, issued = invitations.start_round(
+        _, issued = private_links.start_round(
             process,
             title="Round",
             form_id="checkin",
@@ -179,7 +179,7 @@ def _links_to_answer(app) -> dict[str, str]:
                 Submission.process_id == process.id, Submission.form_id == "minutes"
             )
         ).first()
-        his = invitations.invite_him(process, minutes, email="", days=28, by=kim)
+        his = private_links.invite_him(process, minutes, email="", days=28, by=kim)
         db.session.commit()
         return {"checkin": issued[0].token, "him": his.token}
 

@@ -3,12 +3,12 @@ button) on a click or on Shift pressed three times; without scripts it is a link
 
 import pytest
 
-from intake import invitations
-from intake.accounts import find_account
+from intake.checkins import private_links
+from intake.checkins.private_links import Person
 from intake.extensions import db
-from intake.invitations import Person
-from intake.membership import process_by_short_name
 from intake.models import Role
+from intake.people.accounts import find_account
+from intake.people.membership import process_by_short_name
 from tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
@@ -21,7 +21,7 @@ def _link(app) -> str:
         factories.member(alpha, "kim", Role.CONTACT, coordinator=True)
         alpha = process_by_short_name("alpha")
         alpha.exit_url = NEUTRAL
-        _, issued = invitations.start_round(
+        _, issued = private_links.start_round(
             alpha,
             title="Round",
             form_id="checkin",

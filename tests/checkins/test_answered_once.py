@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from intake.extensions import db
 from intake.models import Invitation, Submission
-from intake.records import service
+from intake.submissions import service
 from tests.checkins.test_links import ANSWERS, _round
 from tests.conftest import csrf_token, submit
 

@@ -3,10 +3,10 @@
 import re
 from datetime import timedelta
 
-from intake.checkin_results import results
+from intake.checkins.results import results
 from intake.extensions import db
 from intake.models import Invitation, Process, Submission, utcnow
-from intake.records import service
+from intake.submissions import service
 from tests.checkins.conftest import SURVIVOR_MARKER
 from tests.conftest import submit
 

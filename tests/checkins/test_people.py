@@ -4,7 +4,7 @@ import pytest
 from flask import Flask
 from flask_babel import Babel
 
-from intake.invitations import MAX_PEOPLE, InvitationError, Person, parse_people
+from intake.checkins.private_links import MAX_PEOPLE, InvitationError, Person, parse_people
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from intake.extensions import db
 from intake.models import Submission
-from intake.records import quota
-from intake.throttle import Limit
+from intake.security.throttle import Limit
+from intake.submissions import quota
 from tests.checkins.conftest import link_post
 from tests.checkins.test_links import _answer, _round
 

@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from intake import invitations
-from intake.chronology import chronology
+from intake.checkins import private_links
 from intake.clock import today
 from intake.extensions import db
 from intake.models import Account, Invitation, Process, Submission
-from intake.records import service
+from intake.record.chronology import chronology
+from intake.submissions import service
 from tests.conftest import submit
 
 
@@ -21,14 +21,14 @@ def round_with_link(app, process_ready):
     with app.app_context():
         process = db.session.get(Process, process_ready["alpha"])
         kim = db.session.get(Account, process_ready["kim"])
-        _round, issued = invitations.start_round(
+        _round, issued = private_links.start_round(
             process,
             title="Friends",
             form_id="checkin",
             intro="",
             days=14,
             by=kim,
-            people=[invitations.Person("neighbour", "")],
+            people=[private_links.Person("neighbour", "")],
         )
         # The neighbour began through the link, then chose to talk instead.
         draft = service.save(

@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from intake.checkin_results import results
+from intake.checkins.results import results
 from intake.extensions import db
 from intake.models import Invitation, Process, Submission, SubmissionRevision
-from intake.records import service
 from intake.report.content import first_day
+from intake.submissions import service
 from tests.checkins.conftest import link_post
 from tests.checkins.test_links import ANSWERS, _answer, _round
 from tests.conftest import submit

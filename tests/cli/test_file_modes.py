@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from intake.private_files import write_private
+from intake.security.private_files import write_private
 from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]

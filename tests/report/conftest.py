@@ -6,11 +6,11 @@ from datetime import timedelta
 import pytest
 from pypdf import PdfReader
 
+from intake.cli.demo_data import load_story
 from intake.clock import today
-from intake.demo_data import load_story
 from intake.extensions import db
 from intake.models import Role
-from intake.records import service
+from intake.submissions import service
 from tests import factories
 
 NEVER = "NEVER-MARKER-7731"
@@ -63,16 +63,16 @@ def story(app):
                 "his_reflections": REPORTABLE,
             },
         )
-        from intake import invitations
+        from intake.checkins import private_links
 
-        _round, issued = invitations.start_round(
+        _round, issued = private_links.start_round(
             alpha,
             title="R",
             form_id="checkin",
             intro="",
             days=7,
             by=kim,
-            people=[invitations.Person("neighbour", ""), invitations.Person("cousin", "")],
+            people=[private_links.Person("neighbour", ""), private_links.Person("cousin", "")],
         )
         for item, answers in zip(
             issued,

@@ -50,7 +50,7 @@ def test_planted_urls_fetch_and_embed_nothing(app, bait):
 def test_answers_with_markup_are_printed_as_text(app, client, auth, story, bait):
     from intake.extensions import db
     from intake.models import Process, Submission
-    from intake.records import service
+    from intake.submissions import service
     from tests import factories
 
     port, hits = bait

@@ -6,7 +6,7 @@ import time
 
 from intake.extensions import db
 from intake.models import ReportBack, ReportDownload, ReportState
-from intake.records import service as records
+from intake.submissions import service as records
 from tests import factories
 from tests.conftest import submit
 

@@ -16,11 +16,11 @@ from intake.models import (
     ReportBack,
     Submission,
 )
-from intake.records import service
+from intake.record.silence import Period, Silence
 from intake.report.content import assemble
 from intake.report.render import report_html, to_pdf
 from intake.report.story import summary
-from intake.silence import Period, Silence
+from intake.submissions import service
 from tests import factories
 from tests.report.conftest import INTERNAL, NEVER, REPORTABLE, pdf_text
 

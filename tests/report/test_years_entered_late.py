@@ -141,8 +141,8 @@ def test_the_report_as_of_an_earlier_day_tells_the_story(app, runner, entered, t
 
 
 def test_a_step_counts_as_it_stood_on_the_day_counted(app, entered):
-    from intake.glance import steps_not_kept
     from intake.models import Process
+    from intake.record.glance import steps_not_kept
 
     with app.app_context():
         process = db.session.scalar(sa.select(Process))

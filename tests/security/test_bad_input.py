@@ -17,12 +17,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from werkzeug.routing import IntegerConverter
 
+from intake.checkins.private_links import Person, start_round
 from intake.converters import MAX_ID
 from intake.extensions import db
 from intake.formdef import FormDefinition
-from intake.invitations import Person, start_round
 from intake.models import Account, Process, Role
-from intake.records import service
+from intake.submissions import service
 from tests import factories
 from tests.conftest import csrf_token
 

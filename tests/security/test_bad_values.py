@@ -9,12 +9,13 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from intake import invitations, meetings
-from intake.date_input import latest
+from intake.checkins import private_links
 from intake.extensions import db
+from intake.formdef.dates import latest
 from intake.mail import MailError, send
 from intake.models import Account, Meeting, MeetingKind, Process, Role, Submission
-from intake.records import service
+from intake.record import meetings
+from intake.submissions import service
 from tests import factories
 from tests.conftest import csrf_token, submit
 
@@ -265,7 +266,7 @@ def test_his_email_address_is_one_address(app: Flask, client, minutes_id, addres
     assert "him@example.org" in body  # what was typed stays in the field
     with app.app_context():
         assert (
-            db.session.scalar(sa.select(sa.func.count()).select_from(invitations.Invitation)) == 0
+            db.session.scalar(sa.select(sa.func.count()).select_from(private_links.Invitation)) == 0
         )
 
 
@@ -283,8 +284,8 @@ def test_his_email_address_may_have_spaces_around_it(app: Flask, client, minutes
     "line", ["partner; a@example.org,b@example.org", "partner; a@example.org;b@example.org"]
 )
 def test_a_check_in_person_has_one_address(line: str, app: Flask) -> None:
-    with app.test_request_context(), pytest.raises(invitations.InvitationError):
-        invitations.parse_people(line)
+    with app.test_request_context(), pytest.raises(private_links.InvitationError):
+        private_links.parse_people(line)
 
 
 def test_mail_is_never_sent_to_more_than_one_address(app: Flask) -> None:

@@ -10,10 +10,10 @@ import pytest
 import sqlalchemy as sa
 from flask import url_for
 
-from intake.accounts import issue_setup_link
 from intake.extensions import db
 from intake.models import Account, AgreedStep, Membership, Process, ReportBack, Role, Submission
-from intake.records import service
+from intake.people.accounts import issue_setup_link
+from intake.submissions import service
 from tests import factories
 from tests.conftest import csrf_token, submit
 

@@ -1,0 +1,1 @@
+"""A process's life at its end: export, erase, backups and retention."""

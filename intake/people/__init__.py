@@ -1,0 +1,1 @@
+"""People: accounts, memberships, adding and removing members, and the first page after sign-in."""

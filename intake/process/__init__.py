@@ -1,1 +1,0 @@
-"""Pages of one process; every view declares which roles may see it."""

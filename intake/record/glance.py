@@ -1,0 +1,148 @@
+"""Where a process stands, in ten seconds: the at-a-glance page's figures.
+
+Every part is fetched with a fixed number of queries, however many years of
+records a process has.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from intake.extensions import db
+from intake.labels import format_day
+from intake.models import (
+    AgreedStep,
+    ContactEntry,
+    Direction,
+    Meeting,
+    MeetingKind,
+    MeetingState,
+    Process,
+    StepStatus,
+)
+from intake.record import demands, meetings, steps
+from intake.record.contact_log import entries_of
+from intake.record.silence import Fact, Silence, figures
+from intake.record.timeline import Lane, draw
+
+TIMELINE_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Glance:
+    demands: list[demands.DemandView]
+    silence: Silence
+    cadence: meetings.Cadence
+    open_steps: list[steps.StepView]  # open and missed: a step not kept stays in sight
+    timeline: Markup
+    pending_amendments: int
+
+
+def steps_not_kept(process: Process, today: date) -> tuple[int, int]:
+    """(missed, overdue) agreed steps as of ``today``, counted in the database.
+
+    As of an earlier day, a step closed after it still counts as it stood then: missed
+    only once it was missed, overdue while it was open past its deadline.
+    """
+    closed_by_then = sa.and_(
+        AgreedStep.status != StepStatus.OPEN,
+        AgreedStep.status_on.is_not(None),
+        AgreedStep.status_on <= today,
+    )
+    overdue = sa.and_(sa.not_(closed_by_then), AgreedStep.deadline < today)
+    missed = sa.and_(AgreedStep.status == StepStatus.MISSED, closed_by_then)
+    row = db.session.execute(
+        sa.select(
+            sa.func.count(AgreedStep.id).filter(missed),
+            sa.func.count(AgreedStep.id).filter(overdue),
+        ).where(AgreedStep.process_id == process.id, AgreedStep.agreed_on <= today)
+    ).one()
+    return row[0], row[1]
+
+
+def facts_of(process: Process) -> list[Fact]:
+    """The calls on him and his answers, from the contact log and the meetings with him."""
+    messages = db.session.execute(
+        sa.select(ContactEntry.on, ContactEntry.direction, ContactEntry.real_answer).where(
+            ContactEntry.process_id == process.id,
+            ContactEntry.direction != Direction.SOMEONE_ELSE,
+        )
+    ).all()
+    meetings_with_him = db.session.execute(
+        sa.select(Meeting.starts_at, Meeting.state).where(
+            Meeting.process_id == process.id,
+            Meeting.kind == MeetingKind.WITH_HIM,
+            Meeting.state.in_([MeetingState.HELD, MeetingState.MISSED]),
+        )
+    ).all()
+    return [
+        *(Fact(on, direction is Direction.HE_WROTE, real=real) for on, direction, real in messages),
+        *(
+            Fact(starts_at.date(), state is MeetingState.HELD, meeting=True)
+            for starts_at, state in meetings_with_him
+        ),
+    ]
+
+
+def silence_of(process: Process, today: date, facts: list[Fact] | None = None) -> Silence:
+    """The figures as of ``today``."""
+    missed, overdue = steps_not_kept(process, today)
+    return figures(
+        facts if facts is not None else facts_of(process),
+        today,
+        steps_missed=missed,
+        steps_overdue=overdue,
+    )
+
+
+def timeline(process: Process, start: date, end: date, meeting_views=None) -> Markup:
+    meeting_views = meeting_views if meeting_views is not None else meetings.views(process)
+    log = entries_of(process, start, end)
+    with_him = [m for m in meeting_views if m.kind is MeetingKind.WITH_HIM]
+    lanes = [
+        Lane(_("Messages sent"), [d for d, w in log if w is Direction.WE_WROTE], "dot", "#2f5d62"),
+        Lane(_("His answers"), [d for d, w in log if w is Direction.HE_WROTE], "dot", "#c77d00"),
+        Lane(
+            _("Meetings held"),
+            [m.starts_at.date() for m in with_him if m.state is MeetingState.HELD],
+            "square",
+            "#2f5d62",
+        ),
+        Lane(
+            _("Meetings missed"),
+            [m.starts_at.date() for m in with_him if m.state is MeetingState.MISSED],
+            "cross",
+            "#a4262c",
+        ),
+    ]
+    title = _(
+        "Contacts and meetings from %(start)s to %(end)s",
+        start=format_day(start, "medium"),
+        end=format_day(end, "medium"),
+    )
+    return draw(lanes, start, end, title, month_label=lambda d: format_day(d, "MMM"))
+
+
+def glance(process: Process, today: date) -> Glance:
+    meeting_views = meetings.views(process)
+    demand_list = demands.demand_views(process)
+    start = today - timedelta(days=round(TIMELINE_MONTHS * 30.44))
+    return Glance(
+        demands=demand_list,
+        silence=silence_of(process, today),
+        cadence=meetings.cadence(process, meeting_views, today),
+        open_steps=[
+            s
+            for s in steps.steps_of(process, today)
+            if s.status in (StepStatus.OPEN, StepStatus.MISSED)
+        ],
+        timeline=timeline(process, start, today, meeting_views),
+        pending_amendments=sum(
+            1 for d in demand_list for a in d.amendments if a.state.value == "proposed"
+        ),
+    )

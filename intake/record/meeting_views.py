@@ -1,0 +1,108 @@
+"""Meetings: planned, held or missed, the rhythm, and a calendar file of upcoming ones."""
+
+from datetime import UTC, datetime, time
+
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from intake.clock import today
+from intake.extensions import db
+from intake.formdef.locking import version_from
+from intake.labels import meeting_kind_label
+from intake.models import Meeting, MeetingKind, Role
+from intake.record import meetings
+from intake.record.forms import CadenceForm, MeetingForm, OutcomeForm
+from intake.security import audit
+from intake.security.access import allow, of_this_process, process_blueprint
+
+bp = process_blueprint("meetings", __name__, "/meetings")
+
+
+def _page(form: MeetingForm, cadence_form: CadenceForm, status: int = 200) -> ResponseReturnValue:
+    views = meetings.views(g.process)
+    now = datetime.now(UTC)
+    return render_template(
+        "meetings/index.html",
+        upcoming=[m for m in views if m.starts_at >= now],
+        past=list(reversed([m for m in views if m.starts_at < now])),
+        cadence=meetings.cadence(g.process, views, today()),
+        form=form,
+        cadence_form=cadence_form,
+        outcome_form=OutcomeForm(),
+        now=now,
+    ), status
+
+
+@bp.route("/", methods=["GET", "POST"])
+@allow(Role.CONTACT)
+def index() -> ResponseReturnValue:
+    """Upcoming and past meetings, and a form to plan one."""
+    form = MeetingForm()
+    cadence_form = CadenceForm(every_days=g.process.meeting_cadence_days)
+    if form.validate_on_submit():
+        starts = datetime.combine(form.day.data, form.time.data or time(12, 0), tzinfo=UTC)
+        meetings.plan(
+            g.process,
+            kind=MeetingKind(form.kind.data),
+            starts_at=starts,
+            place=form.place.data or "",
+            expected=form.expected.data or "",
+            by=current_user,
+        )
+        db.session.commit()
+        flash(_("Meeting planned."), "info")
+        return redirect(url_for("meetings.index"))
+    return _page(form, cadence_form, 422 if form.is_submitted() else 200)
+
+
+@bp.post("/<int:meeting_id>/outcome")
+@allow(Role.CONTACT)
+def outcome(meeting_id: int) -> ResponseReturnValue:
+    """Record that a meeting was held, missed or cancelled; a missed meeting stays a record."""
+    meeting = of_this_process(Meeting, meeting_id)
+    form = OutcomeForm()
+    state = form.outcome() if form.validate_on_submit() else None
+    if state is None:
+        abort(400)
+    try:
+        meetings.record_outcome(meeting, state, version_from(form.lock_version.data))
+    except meetings.MeetingError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("meetings.index")), 303
+    db.session.commit()
+    flash(_("Meeting updated."), "info")
+    return redirect(url_for("meetings.index"))
+
+
+@bp.post("/cadence")
+@allow(Role.CONTACT)
+def cadence() -> ResponseReturnValue:
+    """Set how often the group means to meet him."""
+    cadence_form = CadenceForm()
+    if cadence_form.validate_on_submit():
+        g.process.meeting_cadence_days = cadence_form.every_days.data
+        audit.record("cadence-changed", process=g.process)
+        db.session.commit()
+        flash(_("Meeting rhythm saved."), "info")
+        return redirect(url_for("meetings.index"))
+    return _page(MeetingForm(formdata=None), cadence_form, 422)
+
+
+@bp.get("/upcoming.ics")
+@allow(Role.CONTACT)
+def ical() -> Response:
+    """Upcoming meetings as a calendar file to import."""
+    titles = {
+        k.value: _(
+            "%(kind)s (%(pseudonym)s)", kind=meeting_kind_label(k), pseudonym=g.process.pseudonym
+        )
+        for k in MeetingKind
+    }
+    body = meetings.ical(g.process, meetings.views(g.process), request.host, titles)
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="meetings-{g.process.short_name}.ics"'
+    )
+    return response

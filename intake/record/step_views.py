@@ -1,0 +1,107 @@
+"""Agreed steps: the list, one step with its history, adding and changing steps."""
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from intake.clock import today
+from intake.extensions import db
+from intake.formdef.locking import version_from
+from intake.models import AgreedStep, Role, StepOwner, StepStatus
+from intake.record import demands, steps
+from intake.record.forms import StepChangeForm, StepForm
+from intake.security.access import allow, of_this_process, process_blueprint
+
+bp = process_blueprint("steps", __name__, "/steps")
+
+
+def _step(step_id: int) -> AgreedStep:
+    return of_this_process(AgreedStep, step_id)
+
+
+@bp.get("/")
+@allow(Role.CONTACT)
+def index() -> str:
+    """All agreed steps, open and overdue first."""
+    all_steps = steps.steps_of(g.process, today())
+    ordered = sorted(
+        all_steps, key=lambda s: (not s.overdue, s.status is not StepStatus.OPEN, s.deadline)
+    )
+    return render_template("steps/index.html", steps=ordered)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@allow(Role.CONTACT)
+def new() -> ResponseReturnValue:
+    """Add a step that was agreed outside minutes."""
+    form = StepForm(demands=demands.demands_of(g.process))
+    if request.method == "GET":
+        form.agreed_on.data = today()
+    if form.validate_on_submit():
+        try:
+            step = steps.add_step(
+                g.process,
+                what=form.what.data,
+                owner=StepOwner(form.owner.data),
+                deadline=form.deadline.data,
+                agreed_on=form.agreed_on.data,
+                demand_id=int(form.demand_id.data) if form.demand_id.data else None,
+                by=current_user,
+            )
+        except steps.StepError as exc:
+            form.deadline.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Step added."), "info")
+            return redirect(url_for("steps.show", step_id=step.id))
+    return render_template("steps/new.html", form=form)
+
+
+@bp.route("/<int:step_id>", methods=["GET", "POST"])
+@allow(Role.CONTACT)
+def show(step_id: int) -> ResponseReturnValue:
+    """One step, its history, and a form to change its state or deadline."""
+    step = _step(step_id)
+    numbers = {d.id: d.number for d in demands.demands_of(g.process)}
+    form = StepChangeForm()
+    if request.method == "GET":
+        form.status.data = step.status.value
+        form.deadline.data = step.deadline
+        form.lock_version.data = str(step.lock_version)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            steps.change_step(
+                step,
+                status=StepStatus(form.status.data),
+                deadline=form.deadline.data,
+                reason=form.reason.data or "",
+                started_from=version_from(form.lock_version.data),
+                by=current_user,
+                on=form.on.data or today(),
+                today=today(),
+            )
+        except steps.StepConflict as exc:
+            flash(str(exc), "error")
+            step = _step(step_id)
+            form.lock_version.data = str(step.lock_version)
+            status = 409
+        except steps.StepDayError as exc:
+            form.on.errors.append(str(exc))
+            status = 422
+        except steps.StepError as exc:
+            form.reason.errors.append(str(exc))
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("Step updated."), "info")
+            return redirect(url_for("steps.show", step_id=step.id))
+    elif form.is_submitted():
+        status = 422
+    return render_template(
+        "steps/show.html",
+        step=steps.view(step, today(), numbers),
+        history=steps.history_of(step),
+        form=form,
+    ), status

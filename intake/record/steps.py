@@ -1,0 +1,256 @@
+"""Agreed steps: written, dated and owned (R2); overdue ones are flagged wherever they appear."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from intake.extensions import db
+from intake.formdef.locking import claim
+from intake.models import (
+    Account,
+    AgreedStep,
+    Demand,
+    Process,
+    StepChange,
+    StepOwner,
+    StepStatus,
+    Submission,
+    utcnow,
+)
+from intake.security.encryption import open_text, seal_text
+
+
+class StepError(ValueError):
+    """A step change that cannot be made, in words for the person."""
+
+
+class StepConflict(StepError):
+    """The step changed since the person opened it."""
+
+
+class StepDayError(StepError):
+    """The day a change happened cannot be right: in the future, or before the agreement."""
+
+
+@dataclass(frozen=True)
+class StepView:
+    id: int
+    what: str
+    owner: StepOwner
+    agreed_on: date
+    deadline: date
+    demand_number: int | None
+    status: StepStatus
+    reason: str
+    overdue: bool
+    minutes_id: int | None
+    lock_version: int
+
+
+def view(step: AgreedStep, today: date, demand_numbers: dict[int, int]) -> StepView:
+    context = step.encryption_context
+    return StepView(
+        id=step.id,
+        what=open_text(step.what, context),
+        owner=step.owner,
+        agreed_on=step.agreed_on,
+        deadline=step.deadline,
+        demand_number=demand_numbers.get(step.demand_id) if step.demand_id else None,
+        status=step.status,
+        reason=open_text(step.status_reason, context) if step.status_reason else "",
+        overdue=step.is_overdue(today),
+        minutes_id=step.minutes_id,
+        lock_version=step.lock_version,
+    )
+
+
+def _demand_numbers(process: Process) -> dict[int, int]:
+    return dict(
+        db.session.execute(
+            sa.select(Demand.id, Demand.number).where(Demand.process_id == process.id)
+        ).all()
+    )
+
+
+def steps_of(process: Process, today: date) -> list[StepView]:
+    query = sa.select(AgreedStep).where(AgreedStep.process_id == process.id)
+    numbers = _demand_numbers(process)
+    rows = db.session.scalars(query.order_by(AgreedStep.deadline, AgreedStep.id))
+    return [view(s, today, numbers) for s in rows]
+
+
+def _demand_id(process: Process, number: Any) -> int | None:
+    try:
+        wanted = int(str(number).strip().lstrip("#"))
+    except (TypeError, ValueError):
+        return None
+    return _demand_numbers_inverse(process).get(wanted)
+
+
+def _demand_numbers_inverse(process: Process) -> dict[int, int]:
+    return {number: demand_id for demand_id, number in _demand_numbers(process).items()}
+
+
+def add_step(
+    process: Process,
+    *,
+    what: str,
+    owner: StepOwner,
+    deadline: date,
+    agreed_on: date,
+    by: Account,
+    demand_id: int | None = None,
+    minutes: Submission | None = None,
+    minutes_entry: int | None = None,
+) -> AgreedStep:
+    if deadline < agreed_on:
+        raise StepError(_l("The deadline is before the day it was agreed. Check both dates."))
+    if demand_id is not None:
+        demand = db.session.get(Demand, demand_id)
+        if demand is None or demand.process_id != process.id:
+            raise StepError(_l("That demand does not belong to this process."))
+    step = AgreedStep(
+        process_id=process.id,
+        what=b"",
+        owner=owner,
+        agreed_on=agreed_on,
+        deadline=deadline,
+        demand_id=demand_id,
+        minutes_id=minutes.id if minutes else None,
+        minutes_entry=minutes_entry,
+        created_by_id=by.id,
+        updated_by_id=by.id,
+    )
+    step.what = seal_text(what.strip(), f"process:{process.id}:step")
+    db.session.add(step)
+    db.session.flush()
+    db.session.add(
+        StepChange(step_id=step.id, status=step.status, deadline=deadline, changed_by_id=by.id)
+    )
+    return step
+
+
+def steps_from_minutes(
+    process: Process, minutes: Submission, answers: dict[str, Any], agreed_on: date, by: Account
+) -> list[AgreedStep]:
+    """Every agreed step of a minutes record becomes a step, once per entry."""
+    existing = set(
+        db.session.scalars(
+            sa.select(AgreedStep.minutes_entry).where(AgreedStep.minutes_id == minutes.id)
+        )
+    )
+    made = []
+    for index, entry in enumerate(answers.get("steps") or []):
+        if index in existing or not entry.get("what") or not entry.get("deadline"):
+            continue
+        deadline = date.fromisoformat(entry["deadline"])
+        made.append(
+            add_step(
+                process,
+                what=entry["what"],
+                owner=StepOwner(entry.get("owner") or StepOwner.HIM.value),
+                deadline=deadline,
+                agreed_on=min(agreed_on, deadline),
+                by=by,
+                demand_id=_demand_id(process, entry.get("demand")),
+                minutes=minutes,
+                minutes_entry=index,
+            )
+        )
+    return made
+
+
+def check_minutes_steps(answers: dict[str, Any], agreed_on: date) -> str | None:
+    """A message if a deadline in the minutes lies before the meeting, else None."""
+    for n, entry in enumerate(answers.get("steps") or [], 1):
+        if entry.get("deadline") and date.fromisoformat(entry["deadline"]) < agreed_on:
+            return str(
+                _l(
+                    "Step %(n)d: the deadline is before the meeting at which it was agreed.",
+                    n=n,
+                )
+            )
+    return None
+
+
+def change_step(
+    step: AgreedStep,
+    *,
+    status: StepStatus,
+    deadline: date,
+    reason: str,
+    started_from: int | None,
+    by: Account,
+    on: date | None = None,
+    today: date | None = None,
+) -> None:
+    """Change a step's state or deadline, as of the day it happened (``on``, default today);
+    refused if someone changed it meanwhile."""
+    today = today or utcnow().date()
+    on = on or today
+    if status is StepStatus.DROPPED and not reason.strip():
+        raise StepError(_l("Say why the step is dropped."))
+    if on > today:
+        raise StepDayError(_l("That day is still to come: give the day it happened."))
+    if on < step.agreed_on:
+        raise StepDayError(_l("That day is before the step was agreed. Check the date."))
+    if deadline < step.agreed_on:
+        raise StepError(_l("The deadline is before the day it was agreed. Check both dates."))
+    if not claim(AgreedStep, step.id, started_from):
+        raise StepConflict(
+            _l("Someone changed this step while you were looking at it. Check it and try again.")
+        )
+    db.session.refresh(step)
+    context = step.encryption_context
+    sealed_reason = seal_text(reason.strip(), context) if reason.strip() else None
+    step.status = status
+    step.deadline = deadline
+    step.status_reason = sealed_reason
+    step.status_on = on if status is not StepStatus.OPEN else None
+    step.updated_by_id = by.id
+    step.updated_at = utcnow()
+    db.session.add(
+        StepChange(
+            step_id=step.id,
+            status=status,
+            deadline=deadline,
+            reason=sealed_reason,
+            on=on,
+            changed_by_id=by.id,
+        )
+    )
+    db.session.flush()
+
+
+@dataclass(frozen=True)
+class StepChangeView:
+    status: StepStatus
+    deadline: date
+    reason: str
+    by: str
+    at: datetime  # when it was entered
+    on: date  # the day it happened
+
+
+def history_of(step: AgreedStep) -> list[StepChangeView]:
+    """Every state the step has been in, oldest first."""
+    rows = db.session.scalars(
+        sa.select(StepChange).where(StepChange.step_id == step.id).order_by(StepChange.id)
+    )
+    context = step.encryption_context
+    return [
+        StepChangeView(
+            c.status,
+            c.deadline,
+            open_text(c.reason, context) if c.reason else "",
+            c.changed_by.display_name if c.changed_by else "",
+            c.changed_at,
+            c.on or c.changed_at.date(),
+        )
+        for c in rows
+    ]

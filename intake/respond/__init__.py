@@ -1,1 +1,0 @@
-"""The pages people without an account reach through a private link."""

@@ -1,0 +1,137 @@
+"""Answers encrypted at rest with AES-GCM, under keys kept apart from the database.
+
+Keys live as files in ``instance/keys/`` (one per key id, base64), and
+``current`` names the key new data is written with. Older keys stay readable
+until ``intake keys rotate`` has re-encrypted everything under the new one.
+
+Each ciphertext names its key and is bound to a context (for example the
+process it belongs to), so it cannot be moved to another process's row and
+still decrypt.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from flask import current_app
+
+from intake.security.private_files import write_private
+
+FORMAT = b"i1"
+KEY_ID_LENGTH = 8
+NONCE_LENGTH = 12
+
+
+class KeyringError(RuntimeError):
+    """The keys are missing or do not fit the data; the message says what to do."""
+
+
+@dataclass
+class Keyring:
+    directory: Path
+    keys: dict[str, bytes] = field(default_factory=dict)
+    current: str | None = None
+
+    @classmethod
+    def load(cls, directory: Path) -> Keyring:
+        ring = cls(directory)
+        if not directory.is_dir():
+            return ring
+        for path in directory.glob("*.key"):
+            ring.keys[path.stem] = base64.b64decode(path.read_text().strip())
+        current = directory / "current"
+        if current.exists():
+            ring.current = current.read_text().strip()
+        return ring
+
+    def new_key(self) -> str:
+        """Create a key, write it with owner-only permissions, and make it current."""
+        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        key_id = secrets.token_hex(KEY_ID_LENGTH // 2)
+        key = AESGCM.generate_key(bit_length=256)
+        path = self.directory / f"{key_id}.key"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(base64.b64encode(key).decode())
+        self.keys[key_id] = key
+        self._set_current(key_id)
+        return key_id
+
+    def _set_current(self, key_id: str) -> None:
+        tmp = self.directory / "current.tmp"
+        write_private(tmp, key_id.encode())
+        tmp.replace(self.directory / "current")
+        self.current = key_id
+
+    def retire(self, key_id: str) -> None:
+        if key_id == self.current:
+            raise KeyringError("The current key cannot be retired.")
+        (self.directory / f"{key_id}.key").unlink()
+        self.keys.pop(key_id, None)
+
+    def encrypt(self, plaintext: bytes, context: str) -> bytes:
+        if not self.current or self.current not in self.keys:
+            raise KeyringError(
+                f"No encryption key in {self.directory}: run `intake keys init` (make run does)."
+            )
+        nonce = secrets.token_bytes(NONCE_LENGTH)
+        sealed = AESGCM(self.keys[self.current]).encrypt(nonce, plaintext, context.encode())
+        return FORMAT + self.current.encode() + nonce + sealed
+
+    def decrypt(self, blob: bytes, context: str) -> bytes:
+        if not blob.startswith(FORMAT):
+            raise KeyringError("Unknown ciphertext format.")
+        head = len(FORMAT)
+        key_id = blob[head : head + KEY_ID_LENGTH].decode()
+        nonce = blob[head + KEY_ID_LENGTH : head + KEY_ID_LENGTH + NONCE_LENGTH]
+        sealed = blob[head + KEY_ID_LENGTH + NONCE_LENGTH :]
+        key = self.keys.get(key_id)
+        if key is None:
+            raise KeyringError(f"Key {key_id} is missing from {self.directory}: restore it.")
+        try:
+            return AESGCM(key).decrypt(nonce, sealed, context.encode())
+        except InvalidTag as exc:
+            raise KeyringError("Stored data does not match its key or its place.") from exc
+
+    @staticmethod
+    def key_id_of(blob: bytes) -> str:
+        return blob[len(FORMAT) : len(FORMAT) + KEY_ID_LENGTH].decode()
+
+
+def keys_directory() -> Path:
+    configured = current_app.config.get("ANSWER_KEYS_DIR")
+    return Path(configured) if configured else Path(current_app.instance_path) / "keys"
+
+
+def keyring() -> Keyring:
+    """The app's keyring, loaded once per process."""
+    ring = current_app.extensions.get("intake.keyring")
+    if ring is None or ring.directory != keys_directory():
+        ring = Keyring.load(keys_directory())
+        current_app.extensions["intake.keyring"] = ring
+    return ring
+
+
+def seal_json(value: Any, context: str) -> bytes:
+    data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+    return keyring().encrypt(data, context)
+
+
+def open_json(blob: bytes, context: str) -> Any:
+    return json.loads(keyring().decrypt(blob, context))
+
+
+def seal_text(value: str, context: str) -> bytes:
+    return keyring().encrypt(value.encode(), context)
+
+
+def open_text(blob: bytes, context: str) -> str:
+    return keyring().decrypt(blob, context).decode()

@@ -1,0 +1,413 @@
+"""Filling in, reading, editing and tracing the history of a process's forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from intake.checkins import anonymity
+from intake.extensions import db
+from intake.formdef import FormDefinition, form_keys
+from intake.formdef.locking import version_from
+from intake.formdef.model import localised
+from intake.formdef.present import (
+    annotate,
+    problems,
+    readable,
+    report_sections,
+    shared_view,
+    travel_label,
+    travelling,
+)
+from intake.formdef.wtf import (
+    build_form_class,
+)
+from intake.models import (
+    Invitation,
+    InvitationKind,
+    Meeting,
+    MeetingState,
+    Role,
+    Submission,
+    SubmissionRevision,
+    SubmissionStatus,
+    utcnow,
+)
+from intake.record.demands import demands_of
+from intake.report.render import document_html, to_pdf
+from intake.report.service import log_download
+from intake.security import audit
+from intake.security.access import allow, of_this_process, process_blueprint
+from intake.submissions import quota, roundtrip, rules, service, typed
+
+bp = process_blueprint("records", __name__, "/records")
+
+# Records the contact group may choose to show the support group.
+SHAREABLE = ("minutes",)
+
+
+def _locale() -> str:
+    return str(get_locale() or "en")
+
+
+def _may_read(form: FormDefinition) -> bool:
+    return g.membership.role.value in form.read
+
+
+def _may_fill(form: FormDefinition) -> bool:
+    return g.membership.role.value in form.fill
+
+
+def _may_read_record(record: Submission) -> bool:
+    # A draft belongs to those who fill the form in: an unfinished handover is the
+    # support group's, a check-in not yet sent is nobody's but the link holder's.
+    if record.is_draft:
+        return _may_fill(service.definition_of(record))
+    if _may_read(service.definition_of(record)):
+        return True
+    # The contact group may share single records, such as minutes, with the support group.
+    return g.membership.role is Role.SUPPORT and record.shared_with_support and not record.is_draft
+
+
+def _as_read(version: Submission | SubmissionRevision) -> tuple[FormDefinition, dict]:
+    """A record's form and answers as this person may read them: all of it, or, where
+    the contact group shared the record with the support group, what it shares."""
+    form = service.definition_of(version)
+    answers = service.answers_of(version)
+    if _may_read(form):
+        return form, answers
+    return shared_view(form, answers, service.definition(form.id))
+
+
+def _record(record_id: int) -> Submission:
+    """A record of the process in the URL that this role may read, or 404."""
+    record = of_this_process(Submission, record_id)
+    if not _may_read_record(record):
+        abort(404)
+    return record
+
+
+def _build(form: FormDefinition, formdata: MultiDict | None):
+    form_class = build_form_class(form, _locale(), demands_of(g.process))
+    bound = form_class(formdata=formdata) if formdata is not None else form_class()
+    annotate(bound, form, _locale())
+    return bound
+
+
+def _stored_formdata(record: Submission) -> MultiDict:
+    return roundtrip.stored_formdata(service.definition_of(record), service.answers_of(record))
+
+
+def _editor(
+    form: FormDefinition,
+    bound: Any,
+    *,
+    record: Submission | None,
+    lock_version: int | None,
+    conflict: Submission | None = None,
+) -> str:
+    their_version = None
+    if conflict is not None:
+        their_version = typed.readable_words(
+            service.definition_of(conflict),
+            service.answers_of(conflict),
+            _locale(),
+            demands_of(g.process),
+        )
+    return render_template(
+        "records/edit.html",
+        definition=form,
+        form=bound,
+        record=record,
+        lock_version=lock_version,
+        problems=problems(bound),
+        their_version=their_version,
+        conflict=conflict,
+        locale=_locale(),
+        travel_label=travel_label,
+    )
+
+
+def _handle_post(
+    form: FormDefinition, record: Submission | None, meeting_id: int | None = None
+) -> ResponseReturnValue:
+    """One path for new records and edits: add/remove entries, save a draft, or submit."""
+    formdata = request.form
+    action = formdata.get("_action", "submit")
+    lock_version = version_from(formdata.get("lock_version"))
+
+    round_trip = roundtrip.entry_round_trip(
+        action, formdata, lambda data: _build(form, data), form, _locale()
+    )
+    if round_trip is not None:
+        bound, status = round_trip
+        return _editor(form, bound, record=record, lock_version=lock_version), status
+
+    bound = _build(form, formdata)
+    submitting = action == "submit" or (record is not None and not record.is_draft)
+    if not roundtrip.accepted(bound, submitting):
+        return _editor(form, bound, record=record, lock_version=lock_version), 422
+    answers = roundtrip.answers_from(form, bound, formdata, submitting)
+    try:
+        quota.check_account(current_user, answers)
+    except quota.OverQuota as refusal:
+        bound.form_errors.append(str(refusal))
+        return _editor(form, bound, record=record, lock_version=lock_version), refusal.status
+    claim = None
+    if record is None:
+        try:
+            claim = form_keys.spend(form_keys.key_from(formdata), current_user.id)
+        except form_keys.AlreadyStored as earlier:
+            return redirect(earlier.path or url_for("records.index"))
+    try:
+        saved = service.save(
+            g.process,
+            form,
+            current_user,
+            answers,
+            submission=record,
+            started_from=lock_version,
+            submit=submitting,
+            meeting_id=meeting_id,
+        )
+    except service.Conflict as conflict:
+        flash(
+            _(
+                "Someone else saved this record while you were editing. Your text is kept "
+                "below; compare it with their version, then save again."
+            ),
+            "error",
+        )
+        return (
+            _editor(
+                form,
+                bound,
+                record=conflict.submission,
+                lock_version=conflict.submission.lock_version,
+                conflict=conflict.submission,
+            ),
+            409,
+        )
+    except rules.RecordRefused as refusal:
+        db.session.rollback()
+        bound.form_errors.append(str(refusal))
+        page = _editor(form, bound, record=record, lock_version=lock_version)
+        return page, 422
+    page = "records.show" if submitting else "records.edit"
+    target = url_for(page, record_id=saved.submission.id)
+    form_keys.settle(claim, target)
+    db.session.commit()
+    quota.count_account_save(current_user)
+    if submitting:
+        flash(_("Saved."), "info")
+    else:
+        flash(_("Draft saved. Anyone in your group can resume it."), "info")
+    return redirect(target)
+
+
+def _his_links(record: Submission) -> list[tuple[Invitation, str]]:
+    """Links that sent him these minutes' agreed steps, with whether he confirmed."""
+    rows = db.session.scalars(
+        db.select(Invitation)
+        .where(Invitation.minutes_id == record.id, Invitation.kind == InvitationKind.HIM)
+        .order_by(Invitation.created_at)
+    )
+    now = utcnow()
+    return [(i, i.state(now)) for i in rows]
+
+
+@bp.get("/")
+@allow()
+def index() -> str:
+    """The forms this person may fill in, and the records their role may read."""
+    forms = service.definitions().values()
+    records = [
+        r for r in service.submissions_of(g.process, [f.id for f in forms]) if _may_read_record(r)
+    ]
+    anonymous = anonymity.anonymous_ids(g.process.id)
+    records.sort(key=lambda r: anonymity.list_order(r, anonymous), reverse=True)
+    fillable = [f for f in forms if _may_fill(f)]
+    return render_template(
+        "records/index.html",
+        fillable=fillable,
+        records=records,
+        anonymous=anonymous,
+        definitions=service.definitions(),
+        locale=_locale(),
+    )
+
+
+@bp.route("/new/<form_id>", methods=["GET", "POST"])
+@allow()
+def new(form_id: str) -> ResponseReturnValue:
+    """Start filling in a form; nothing is stored until a draft is saved or it is submitted."""
+    form = service.definition(form_id)
+    if form is None or not _may_fill(form):
+        abort(404)
+    if form.once:
+        existing = service.first_of(g.process, form.id)
+        if existing is not None:
+            return redirect(url_for("records.edit", record_id=existing.id))
+    meeting = _meeting_for(form, request.args.get("meeting", type=int))
+    if request.method == "POST":
+        return _handle_post(form, None, meeting.id if meeting else None)
+    prefill = None
+    if meeting is not None:
+        prefill = MultiDict(
+            [("kind", meeting.kind.value), ("planned_date", meeting.starts_at.date().isoformat())]
+        )
+        if meeting.state is not MeetingState.PLANNED:
+            # Held or missed is already known: the minutes start from it.
+            prefill.add("outcome", meeting.state.value)
+    return _editor(form, _build(form, prefill), record=None, lock_version=None)
+
+
+def _meeting_for(form: FormDefinition, meeting_id: int | None) -> Meeting | None:
+    """The meeting these minutes are for, if it is one of this process's meetings."""
+    if form.id != "minutes" or meeting_id is None:
+        return None
+    return of_this_process(Meeting, meeting_id)
+
+
+@bp.route("/<int:record_id>/edit", methods=["GET", "POST"])
+@allow()
+def edit(record_id: int) -> ResponseReturnValue:
+    """Resume a draft or edit a submitted record; every save is a new revision."""
+    record = _record(record_id)
+    form = service.definition_of(record)
+    if not _may_fill(form):
+        abort(404)
+    if record.is_draft:
+        # A draft moves on to the current definition when resumed.
+        form = service.definition(record.form_id) or form
+    if request.method == "POST":
+        return _handle_post(form, record)
+    return _editor(
+        form,
+        _build(form, _stored_formdata(record)),
+        record=record,
+        lock_version=record.lock_version,
+    )
+
+
+@bp.get("/<int:record_id>")
+@allow()
+def show(record_id: int) -> ResponseReturnValue:
+    """A record's answers as text, with who wrote it and when."""
+    record = _record(record_id)
+    if record.is_draft:
+        return redirect(url_for("records.edit", record_id=record.id))
+    form, answers = _as_read(record)
+    return render_template(
+        "records/show.html",
+        record=record,
+        definition=form,
+        sections=readable(form, answers, _locale(), demands_of(g.process)),
+        may_edit=_may_fill(form),
+        may_share=g.membership.role is Role.CONTACT and record.form_id in SHAREABLE,
+        his_links=_his_links(record) if g.membership.role is Role.CONTACT else [],
+        anonymous=anonymity.is_anonymous(record),
+        versions=sum(1 for r in record.revisions if _may_read_revision(r)),
+        locale=_locale(),
+        travel_label=travel_label,
+    )
+
+
+@bp.post("/<int:record_id>/share")
+@allow(Role.CONTACT)
+def share(record_id: int) -> ResponseReturnValue:
+    """Share a record with the support group, or stop sharing it."""
+    record = _record(record_id)
+    if record.is_draft or record.form_id not in SHAREABLE:
+        abort(404)
+    record.shared_with_support = not record.shared_with_support
+    audit.record("record-shared", process=g.process, subject=f"record:{record.id}")
+    db.session.commit()
+    flash(
+        _("The support group can now read this record.")
+        if record.shared_with_support
+        else _("The support group can no longer read this record."),
+        "info",
+    )
+    return redirect(url_for("records.show", record_id=record.id))
+
+
+@bp.get("/<int:record_id>/pdf")
+@allow()
+def pdf(record_id: int) -> Response:
+    """This record as a PDF, with only the answers that may appear in report-backs."""
+    record = _record(record_id)
+    if record.is_draft:
+        abort(404)
+    form, answers = _as_read(record)
+    answers = travelling(form, answers)
+    sections = report_sections(
+        form, readable(form, answers, g.process.language, demands_of(g.process))
+    )
+    with force_locale(g.process.language):
+        title = localised(form.title, g.process.language)
+    data = to_pdf(document_html(title, sections, g.process.language, g.process.pseudonym))
+    log_download(g.process, current_user, submission=record)
+    audit.record("document-read", process=g.process, subject=f"record:{record.id}")
+    db.session.commit()
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{record.form_id}-{g.process.short_name}-{record.id}.pdf"'
+    )
+    return response
+
+
+@bp.get("/<int:record_id>/history")
+@allow()
+def history(record_id: int) -> str:
+    """Every saved version of a record, oldest first."""
+    record = _record(record_id)
+    return render_template(
+        "records/history.html",
+        record=record,
+        revisions=[r for r in record.revisions if _may_read_revision(r)],
+        definition=service.definition_of(record),
+        anonymous=anonymity.is_anonymous(record),
+        locale=_locale(),
+    )
+
+
+def _may_read_revision(revision: SubmissionRevision) -> bool:
+    # Drafts before a record was submitted are only for those who fill the form in:
+    # what the contact group shares, or the support group hands over, is what was submitted.
+    return revision.status is not SubmissionStatus.DRAFT or _may_fill(
+        service.definition_of(revision)
+    )
+
+
+@bp.get("/<int:record_id>/history/<int:number>")
+@allow()
+def revision(record_id: int, number: int) -> str:
+    """One saved version of a record, exactly as it was."""
+    record = _record(record_id)
+    found: SubmissionRevision | None = next(
+        (r for r in record.revisions if r.number == number), None
+    )
+    if found is None or not _may_read_revision(found):
+        abort(404)
+    form, answers = _as_read(found)
+    draft = service.draft_formdata(answers)
+    return render_template(
+        "records/revision.html",
+        record=record,
+        revision=found,
+        definition=form,
+        draft=draft,
+        anonymous=anonymity.is_anonymous(record),
+        sections=None
+        if draft is not None
+        else readable(form, answers, _locale(), demands_of(g.process)),
+        locale=_locale(),
+        travel_label=travel_label,
+    )
