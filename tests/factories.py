@@ -41,7 +41,7 @@ def member(
     process: Process, username: str, role: Role = Role.CONTACT, *, coordinator: bool = False
 ) -> Membership:
     person = db.session.query(Account).filter_by(username=username).one_or_none()
-    invitation = invite_member(
+    addition = invite_member(
         process,
         username=username,
         display_name=person.display_name if person else username.title(),
@@ -50,12 +50,12 @@ def member(
     )
     if person is None:
         # Created by this process, as through its invite page; the person has set a password.
-        invitation.membership.account.password_hash = _password_hash()
-    elif invitation.is_pending:
+        addition.membership.account.password_hash = _password_hash()
+    elif addition.is_pending:
         # The account existed before: its owner accepts, as they would after signing in.
-        accept(invitation.membership, person)
+        accept(addition.membership, person)
     db.session.commit()
-    return invitation.membership
+    return addition.membership
 
 
 def record(process: Process, form_id: str, author: Account, answers: dict, *, submit: bool = True):
@@ -124,7 +124,7 @@ def process_record(
     return {
         "report_id": report.id,
         "round_id": checkin_round.id,
-        "invitation_id": issued[0].invitation.id,
+        "link_id": issued[0].link.id,
         "demand_id": demand.id,
         "amendment_id": amendment.id,
         "step_id": step.id,

@@ -58,7 +58,7 @@ def test_round_titles_are_sealed_by_the_upgrade_and_kept(backend, database_url, 
         round_ = db.session.get(CheckinRound, 3)
         assert b"Spring round" not in bytes(round_.title)
         assert title_of(round_) == "Spring round"
-        assert [i.id for i in round_.invitations] == [5]
+        assert [i.id for i in round_.links] == [5]
         db.session.remove()  # release the row's lock before changing the table
         downgrade(revision="c72a6478a452")
         with db.engine.connect() as conn:

@@ -108,10 +108,10 @@ def process(short_name: str) -> ResponseReturnValue:
         )
     form = invite_form(process, current_user)
     if form.validate_on_submit():
-        invitation = invite_from(form, process, current_user)
-        if invitation is not None:
+        addition = invite_from(form, process, current_user)
+        if addition is not None:
             back = url_for("admin.process", short_name=process.short_name)
-            return invited_page(invitation, back)
+            return invited_page(addition, back)
     return render_template(
         "admin/process.html", process=process, members=current_members(process), form=form
     )

@@ -15,18 +15,18 @@ from datetime import UTC, date, datetime, time
 import sqlalchemy as sa
 
 from intake.extensions import db
-from intake.models import Invitation, InvitationKind, Submission, SubmissionRevision
+from intake.models import LinkKind, PrivateLink, Submission, SubmissionRevision
 
 
 def anonymous_ids(process_id: int) -> set[int]:
     """The records of this process that are anonymous check-in answers."""
     return set(
         db.session.scalars(
-            sa.select(Invitation.submission_id).where(
-                Invitation.process_id == process_id,
-                Invitation.kind == InvitationKind.CHECKIN,
-                Invitation.anonymous.is_(True),
-                Invitation.submission_id.is_not(None),
+            sa.select(PrivateLink.submission_id).where(
+                PrivateLink.process_id == process_id,
+                PrivateLink.kind == LinkKind.CHECKIN,
+                PrivateLink.anonymous.is_(True),
+                PrivateLink.submission_id.is_not(None),
             )
         )
     )

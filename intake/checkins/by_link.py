@@ -21,7 +21,7 @@ from intake.formdef.present import annotate, problems, readable, travel_label
 from intake.formdef.wtf import (
     build_form_class,
 )
-from intake.models import AgreedStep, Invitation, InvitationKind, Process, Submission, utcnow
+from intake.models import AgreedStep, LinkKind, PrivateLink, Process, Submission, utcnow
 from intake.record.steps import view as step_view
 from intake.security import quick_exit, throttle
 from intake.submissions import quota, roundtrip, rules, service, typed
@@ -40,7 +40,7 @@ def _blocked() -> ResponseReturnValue | None:
     return None
 
 
-def _current() -> Invitation | None:
+def _current() -> PrivateLink | None:
     token = session.get(SESSION_KEY)
     return private_links.by_token(token) if token else None
 
@@ -54,45 +54,43 @@ def open_link(token: str) -> ResponseReturnValue:
     blocked = _blocked()
     if blocked:
         return blocked
-    invitation = private_links.by_token(token)
-    if invitation is None:
+    link = private_links.by_token(token)
+    if link is None:
         throttle.record(throttle.LINK_GUESSES, throttle.client_key())
         return _not_found()
     session[SESSION_KEY] = token
     return redirect(url_for("respond.page"))
 
 
-def _his_steps(invitation: Invitation):
-    if invitation.kind is not InvitationKind.HIM or invitation.minutes_id is None:
+def _his_steps(link: PrivateLink):
+    if link.kind is not LinkKind.HIM or link.minutes_id is None:
         return []
     rows = db.session.scalars(
         db.select(AgreedStep)
-        .where(AgreedStep.minutes_id == invitation.minutes_id)
+        .where(AgreedStep.minutes_id == link.minutes_id)
         .order_by(AgreedStep.minutes_entry)
     )
     return [step_view(s, utcnow().date(), {}) for s in rows]
 
 
 def _page(
-    invitation: Invitation, form, definition, status: int = 200, conflict: bool = False
+    link: PrivateLink, form, definition, status: int = 200, conflict: bool = False
 ) -> ResponseReturnValue:
-    process = db.session.get(Process, invitation.process_id)
-    record = (
-        db.session.get(Submission, invitation.submission_id) if invitation.submission_id else None
-    )
+    process = db.session.get(Process, link.process_id)
+    record = db.session.get(Submission, link.submission_id) if link.submission_id else None
     locale = str(get_locale() or "en")
     their_version = None
     if conflict and record is not None:
         their_version = typed.readable_words(definition, service.answers_of(record), locale)
     return render_template(
         "respond/page.html",
-        invitation=invitation,
+        link=link,
         definition=definition,
         form=form,
         problems=problems(form),
-        intro=private_links.intro_of(invitation.round),
+        intro=private_links.intro_of(link.round),
         pseudonym=process.pseudonym,
-        steps=_his_steps(invitation),
+        steps=_his_steps(link),
         lock_version=record.lock_version if record else None,
         their_version=their_version,
         locale=locale,
@@ -111,20 +109,18 @@ def _build(definition, formdata):
 @bp.route("", methods=["GET", "POST"])
 def page() -> ResponseReturnValue:
     """The questionnaire (and, on his link, the agreed steps) for this link."""
-    invitation = _current()
-    if invitation is None:
+    link = _current()
+    if link is None:
         return _already_sent() if request.method == "POST" else _gone()
-    definition = service.definition(invitation.form_id)
+    definition = service.definition(link.form_id)
     if definition is None:
         return _not_found()
-    record = (
-        db.session.get(Submission, invitation.submission_id) if invitation.submission_id else None
-    )
+    record = db.session.get(Submission, link.submission_id) if link.submission_id else None
     if request.method == "GET":
         formdata = None
         if record is not None:
             formdata = roundtrip.stored_formdata(definition, service.answers_of(record))
-        return _page(invitation, _build(definition, formdata), definition)
+        return _page(link, _build(definition, formdata), definition)
 
     action = request.form.get("_action", "submit")
     formdata = request.form
@@ -134,23 +130,23 @@ def page() -> ResponseReturnValue:
     )
     if round_trip is not None:
         form, status = round_trip
-        return _page(invitation, form, definition, status)
+        return _page(link, form, definition, status)
 
     form = _build(definition, formdata)
     submitting = action == "submit"
     if not roundtrip.accepted(form, submitting):
-        return _page(invitation, form, definition, 422)
+        return _page(link, form, definition, 422)
     answers = roundtrip.answers_from(definition, form, formdata, submitting)
     try:
-        quota.check_link(invitation, answers)
+        quota.check_link(link, answers)
     except quota.OverQuota as refusal:
         form.form_errors.append(str(refusal))
-        return _page(invitation, form, definition, refusal.status)
-    if submitting and not private_links.spend(invitation):
+        return _page(link, form, definition, refusal.status)
+    if submitting and not private_links.spend(link):
         db.session.rollback()
         return _already_sent()
-    invitation.anonymous = request.form.get("anonymous") == "yes"
-    process = db.session.get(Process, invitation.process_id)
+    link.anonymous = request.form.get("anonymous") == "yes"
+    process = db.session.get(Process, link.process_id)
     try:
         saved = service.save(
             process,
@@ -162,25 +158,25 @@ def page() -> ResponseReturnValue:
             started_from=version_from(request.form.get("lock_version")) if record else None,
             submit=submitting,
         )
-        if record is None and not private_links.attach(invitation, saved.submission.id):
+        if record is None and not private_links.attach(link, saved.submission.id):
             raise service.Conflict(saved.submission)
     except service.Conflict:
         db.session.rollback()
-        return _page(invitation, form, definition, 409, conflict=True)
+        return _page(link, form, definition, 409, conflict=True)
     except rules.RecordRefused:
         db.session.rollback()
-        return _page(invitation, form, definition, 409)
-    invitation.submission_id = saved.submission.id
+        return _page(link, form, definition, 409)
+    link.submission_id = saved.submission.id
     if submitting:
-        _sent(invitation, saved.submission)
+        _sent(link, saved.submission)
         db.session.commit()
-        quota.count_link_save(invitation)
+        quota.count_link_save(link)
         session.pop(SESSION_KEY, None)
         return render_template("respond/thanks.html", exit_href=quick_exit.exit_url(process))
     db.session.commit()
-    quota.count_link_save(invitation)
+    quota.count_link_save(link)
     return _page(
-        invitation, _build(definition, roundtrip.stored_formdata(definition, answers)), definition
+        link, _build(definition, roundtrip.stored_formdata(definition, answers)), definition
     )
 
 
@@ -193,8 +189,8 @@ def _already_sent() -> ResponseReturnValue:
     """A link answered meanwhile (another device, another tab): say so, and give the
     words just sent back once, so they can be copied; they are not stored."""
     token = session.pop(SESSION_KEY, None)
-    invitation = private_links.answered_by_token(token) if token else None
-    definition = service.definition(invitation.form_id) if invitation else None
+    link = private_links.answered_by_token(token) if token else None
+    definition = service.definition(link.form_id) if link else None
     if definition is None:
         return _not_found()
     locale = str(get_locale() or "en")
@@ -204,21 +200,21 @@ def _already_sent() -> ResponseReturnValue:
     ), 409
 
 
-def _sent(invitation: Invitation, record: Submission) -> None:
+def _sent(link: PrivateLink, record: Submission) -> None:
     """An answer exists for the contact group from the moment it is sent, not before."""
     record.created_at = record.submitted_at or utcnow()
-    invitation.answered_at = record.created_at
-    if invitation.anonymous:
+    link.answered_at = record.created_at
+    if link.anonymous:
         anonymity.blur_answer(record)
-        invitation.answered_at = anonymity.start_of_day(invitation.answered_at)
+        link.answered_at = anonymity.start_of_day(link.answered_at)
 
 
 @bp.post("/confirm")
 def confirm() -> ResponseReturnValue:
     """He confirms that he received the written record of what was agreed."""
-    invitation = _current()
-    if invitation is None or invitation.kind is not InvitationKind.HIM:
+    link = _current()
+    if link is None or link.kind is not LinkKind.HIM:
         return _not_found()
-    invitation.confirmed_at = invitation.confirmed_at or utcnow()
+    link.confirmed_at = link.confirmed_at or utcnow()
     db.session.commit()
     return redirect(url_for("respond.page"))

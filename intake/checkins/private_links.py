@@ -1,4 +1,4 @@
-"""Invitations without accounts: check-in rounds, his link, reminders and responses."""
+"""Private links for people without an account: check-in rounds, his link, reminders, answers."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from intake.formdef.email_address import is_one_address
 from intake.models import (
     Account,
     CheckinRound,
-    Invitation,
-    InvitationKind,
+    LinkKind,
+    PrivateLink,
     Process,
     Submission,
     utcnow,
@@ -25,8 +25,8 @@ from intake.security.tokens import hash_token, new_token
 MAX_PEOPLE = 60
 
 
-class InvitationError(ValueError):
-    """An invitation request that cannot be carried out, in words for the person."""
+class LinkError(ValueError):
+    """A link request that cannot be carried out, in words for the person."""
 
 
 @dataclass(frozen=True)
@@ -36,10 +36,10 @@ class Person:
 
 
 @dataclass(frozen=True)
-class IssuedInvitation:
-    """An invitation as created or renewed: the token exists only here."""
+class IssuedLink:
+    """A link as created or renewed: the token exists only here."""
 
-    invitation: Invitation
+    link: PrivateLink
     token: str
     label: str
     email: str
@@ -54,33 +54,33 @@ def parse_people(text: str) -> list[Person]:
         label, _, email = line.partition(";")
         label, email = label.strip(), email.strip()
         if not label:
-            raise InvitationError(_l("Line %(n)d: start with a label, such as “partner”.", n=n))
+            raise LinkError(_l("Line %(n)d: start with a label, such as “partner”.", n=n))
         if len(label) > 80:
-            raise InvitationError(_l("Line %(n)d: keep the label under 80 characters.", n=n))
+            raise LinkError(_l("Line %(n)d: keep the label under 80 characters.", n=n))
         if email and not is_one_address(email):
-            raise InvitationError(
+            raise LinkError(
                 _l("Line %(n)d: “%(email)s” is not an email address.", n=n, email=email)
             )
         people.append(Person(label, email))
     if not people:
-        raise InvitationError(_l("Add at least one person, one per line."))
+        raise LinkError(_l("Add at least one person, one per line."))
     if len(people) > MAX_PEOPLE:
-        raise InvitationError(_l("At most %(n)d people per round.", n=MAX_PEOPLE))
+        raise LinkError(_l("At most %(n)d people per round.", n=MAX_PEOPLE))
     return people
 
 
 def _issue(
     process: Process,
-    kind: InvitationKind,
+    kind: LinkKind,
     form_id: str,
     person: Person,
     days: int,
     by: Account,
     **extra,
-) -> IssuedInvitation:
+) -> IssuedLink:
     token = new_token()
     context = f"process:{process.id}:invitation"
-    invitation = Invitation(
+    link = PrivateLink(
         process_id=process.id,
         kind=kind,
         form_id=form_id,
@@ -91,9 +91,9 @@ def _issue(
         created_by_id=by.id,
         **extra,
     )
-    db.session.add(invitation)
+    db.session.add(link)
     db.session.flush()
-    return IssuedInvitation(invitation, token, person.label, person.email)
+    return IssuedLink(link, token, person.label, person.email)
 
 
 def start_round(
@@ -105,7 +105,7 @@ def start_round(
     people: list[Person],
     days: int,
     by: Account,
-) -> tuple[CheckinRound, list[IssuedInvitation]]:
+) -> tuple[CheckinRound, list[IssuedLink]]:
     checkin_round = CheckinRound(
         process_id=process.id,
         title=seal_text(title.strip(), f"process:{process.id}:invitation"),
@@ -118,7 +118,7 @@ def start_round(
     db.session.add(checkin_round)
     db.session.flush()
     issued = [
-        _issue(process, InvitationKind.CHECKIN, form_id, p, days, by, round_id=checkin_round.id)
+        _issue(process, LinkKind.CHECKIN, form_id, p, days, by, round_id=checkin_round.id)
         for p in people
     ]
     return checkin_round, issued
@@ -126,11 +126,11 @@ def start_round(
 
 def invite_him(
     process: Process, minutes: Submission, *, email: str, days: int, by: Account
-) -> IssuedInvitation:
+) -> IssuedLink:
     """His link: the agreed steps of these minutes, a receipt button and the reflection form."""
     return _issue(
         process,
-        InvitationKind.HIM,
+        LinkKind.HIM,
         "reflection",
         Person("him", email),
         days,
@@ -139,38 +139,38 @@ def invite_him(
     )
 
 
-def renew(invitation: Invitation, days: int) -> IssuedInvitation:
-    """A fresh link for the same invitation (a reminder); the old link stops working."""
-    if invitation.answered_at:
-        raise InvitationError(_l("This person has already answered."))
+def renew(link: PrivateLink, days: int) -> IssuedLink:
+    """A fresh token for the same private link (a reminder); the old link stops working."""
+    if link.answered_at:
+        raise LinkError(_l("This person has already answered."))
     token = new_token()
-    invitation.token_hash = hash_token(token)
-    invitation.revoked_at = None
-    invitation.expires_at = max(invitation.expires_at, utcnow() + timedelta(days=days))
+    link.token_hash = hash_token(token)
+    link.revoked_at = None
+    link.expires_at = max(link.expires_at, utcnow() + timedelta(days=days))
     db.session.flush()
-    return IssuedInvitation(invitation, token, label_of(invitation), email_of(invitation))
+    return IssuedLink(link, token, label_of(link), email_of(link))
 
 
-def revoke(invitation: Invitation) -> None:
-    invitation.revoked_at = invitation.revoked_at or utcnow()
+def revoke(link: PrivateLink) -> None:
+    link.revoked_at = link.revoked_at or utcnow()
 
 
-def by_token(token: str, now: datetime | None = None) -> Invitation | None:
-    """The invitation for a link, only while it can still be used."""
-    invitation = db.session.scalar(
-        sa.select(Invitation).where(Invitation.token_hash == hash_token(token))
+def by_token(token: str, now: datetime | None = None) -> PrivateLink | None:
+    """The private link for a token, only while it can still be used."""
+    link = db.session.scalar(
+        sa.select(PrivateLink).where(PrivateLink.token_hash == hash_token(token))
     )
-    if invitation is None or not invitation.is_usable(now or utcnow()):
+    if link is None or not link.is_usable(now or utcnow()):
         return None
-    return invitation
+    return link
 
 
-def label_of(invitation: Invitation) -> str:
-    return open_text(invitation.label, invitation.encryption_context)
+def label_of(link: PrivateLink) -> str:
+    return open_text(link.label, link.encryption_context)
 
 
-def email_of(invitation: Invitation) -> str:
-    return open_text(invitation.email, invitation.encryption_context) if invitation.email else ""
+def email_of(link: PrivateLink) -> str:
+    return open_text(link.email, link.encryption_context) if link.email else ""
 
 
 def title_of(checkin_round: CheckinRound) -> str:
@@ -183,7 +183,7 @@ def intro_of(checkin_round: CheckinRound | None) -> str:
     return open_text(checkin_round.intro, checkin_round.encryption_context)
 
 
-def spend(invitation: Invitation, now: datetime | None = None) -> bool:
+def spend(link: PrivateLink, now: datetime | None = None) -> bool:
     """Mark a link answered unless it was answered (or revoked) meanwhile.
 
     One conditional UPDATE: of two devices sending the same link at once,
@@ -191,11 +191,11 @@ def spend(invitation: Invitation, now: datetime | None = None) -> bool:
     """
     now = now or utcnow()
     won = db.session.execute(
-        sa.update(Invitation)
+        sa.update(PrivateLink)
         .where(
-            Invitation.id == invitation.id,
-            Invitation.answered_at.is_(None),
-            Invitation.revoked_at.is_(None),
+            PrivateLink.id == link.id,
+            PrivateLink.answered_at.is_(None),
+            PrivateLink.revoked_at.is_(None),
         )
         .values(answered_at=now)
         .execution_options(synchronize_session=False)
@@ -203,20 +203,20 @@ def spend(invitation: Invitation, now: datetime | None = None) -> bool:
     return bool(won)
 
 
-def attach(invitation: Invitation, submission_id: int) -> bool:
+def attach(link: PrivateLink, submission_id: int) -> bool:
     """Tie a link's first saved answer to it, unless another tab saved one first."""
     won = db.session.execute(
-        sa.update(Invitation)
-        .where(Invitation.id == invitation.id, Invitation.submission_id.is_(None))
+        sa.update(PrivateLink)
+        .where(PrivateLink.id == link.id, PrivateLink.submission_id.is_(None))
         .values(submission_id=submission_id)
         .execution_options(synchronize_session=False)
     ).rowcount
     return bool(won)
 
 
-def answered_by_token(token: str) -> Invitation | None:
-    """The invitation of a link that was answered: its page says so, nothing more."""
-    invitation = db.session.scalar(
-        sa.select(Invitation).where(Invitation.token_hash == hash_token(token))
+def answered_by_token(token: str) -> PrivateLink | None:
+    """The private link of a token that was answered: its page says so, nothing more."""
+    link = db.session.scalar(
+        sa.select(PrivateLink).where(PrivateLink.token_hash == hash_token(token))
     )
-    return invitation if invitation is not None and invitation.answered_at else None
+    return link if link is not None and link.answered_at else None

@@ -14,7 +14,7 @@ from intake.extensions import db
 from intake.formdef import FormDefinition
 from intake.formdef.model import localised
 from intake.formdef.present import CONSENT_FIELD, choice_names
-from intake.models import Invitation, InvitationKind, Process, Submission, SubmissionStatus
+from intake.models import LinkKind, PrivateLink, Process, Submission, SubmissionStatus
 from intake.submissions import service
 
 CHOICE_TYPES = ("single_choice", "multiple_choice", "yes_no_unsure", "scale")
@@ -39,16 +39,16 @@ class QuestionResult:
 
 def _responses(process: Process, round_id: int | None, since: date | None, until: date | None):
     query = (
-        sa.select(Submission, Invitation)
-        .join(Invitation, Invitation.submission_id == Submission.id)
+        sa.select(Submission, PrivateLink)
+        .join(PrivateLink, PrivateLink.submission_id == Submission.id)
         .where(
             Submission.process_id == process.id,
             Submission.status == SubmissionStatus.SUBMITTED,
-            Invitation.kind == InvitationKind.CHECKIN,
+            PrivateLink.kind == LinkKind.CHECKIN,
         )
     )
     if round_id is not None:
-        query = query.where(Invitation.round_id == round_id)
+        query = query.where(PrivateLink.round_id == round_id)
     rows = db.session.execute(query).all()
     kept = [
         (s, i)
@@ -84,21 +84,21 @@ def results(
         result = QuestionResult(localised(spec.label, locale), spec.type, spec.travel)
         if spec.type in CHOICE_TYPES:
             counter: Counter[str] = Counter()
-            for given, _invitation in answers:
+            for given, _link in answers:
                 value = given.get(spec.id)
                 for v in value if isinstance(value, list) else [value] if value is not None else []:
                     counter[str(v)] += 1
             names = choice_names(spec, locale)
             result.counts = [(names.get(v, v), counter.get(v, 0)) for v in spec.choice_values()]
         elif spec.type in TEXT_TYPES:
-            for given, invitation in answers:
+            for given, link in answers:
                 text = given.get(spec.id)
                 if not text:
                     continue
                 may_quote = given.get(CONSENT_FIELD) == "yes"
                 if for_report and not may_quote:
                     continue
-                who = None if invitation.anonymous else label_of(invitation)
+                who = None if link.anonymous else label_of(link)
                 result.texts.append(Answer(who, text, may_quote))
         else:
             continue

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from intake.checkins import private_links
 from intake.extensions import db
-from intake.models import Account, Invitation, InvitationKind, Process, Submission, utcnow
+from intake.models import Account, LinkKind, PrivateLink, Process, Submission, utcnow
 from intake.submissions import service
 
 
@@ -31,28 +31,28 @@ def check_day(day: date, today: date) -> None:
         raise TypedInError(_l("That day is still to come: give the day you spoke with them."))
 
 
-def may_type_in(invitation: Invitation) -> bool:
-    return invitation.kind is InvitationKind.CHECKIN and invitation.answered_at is None
+def may_type_in(link: PrivateLink) -> bool:
+    return link.kind is LinkKind.CHECKIN and link.answered_at is None
 
 
 def type_in(
-    process: Process, invitation: Invitation, answers: dict[str, Any], day: date, by: Account
+    process: Process, link: PrivateLink, answers: dict[str, Any], day: date, by: Account
 ) -> Submission:
     """Store the answer as this person's, dated ``day``; their link stops working."""
-    if not may_type_in(invitation):
+    if not may_type_in(link):
         raise TypedInError(_l("This person has answered already."))
-    definition = service.definition(invitation.form_id)
-    if invitation.submission_id is not None:
-        unsent = db.session.get(Submission, invitation.submission_id)
-        invitation.submission_id = None
+    definition = service.definition(link.form_id)
+    if link.submission_id is not None:
+        unsent = db.session.get(Submission, link.submission_id)
+        link.submission_id = None
         if unsent is not None and unsent.is_draft:
             db.session.delete(unsent)
         db.session.flush()
     saved = service.save(process, definition, by, answers, submit=True)
     saved.submission.happened_on = day
-    invitation.submission_id = saved.submission.id
-    invitation.answered_at = utcnow()
-    invitation.anonymous = False
-    private_links.revoke(invitation)
+    link.submission_id = saved.submission.id
+    link.answered_at = utcnow()
+    link.anonymous = False
+    private_links.revoke(link)
     db.session.flush()
     return saved.submission

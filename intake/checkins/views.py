@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from intake.checkins import private_links, typed_in
-from intake.checkins.private_links import IssuedInvitation
+from intake.checkins.private_links import IssuedLink
 from intake.checkins.results import results
 from intake.clock import today
 from intake.extensions import db
@@ -17,7 +17,7 @@ from intake.formdef.model import localised
 from intake.formdef.present import annotate, problems, travel_label
 from intake.formdef.wtf import build_form_class
 from intake.mail import MailError, mail_configured, send
-from intake.models import CheckinRound, Invitation, Role, Submission, utcnow
+from intake.models import CheckinRound, PrivateLink, Role, Submission, utcnow
 from intake.record.forms import HisLinkForm, RoundForm, TypedInForm
 from intake.security import audit
 from intake.security.access import allow, of_this_process, process_blueprint
@@ -35,7 +35,7 @@ def _locale() -> str:
     return str(get_locale() or "en")
 
 
-def _email(issued: IssuedInvitation, link: str) -> bool:
+def _email(issued: IssuedLink, url: str) -> bool:
     """Send one link; the mail says nothing about the survivor or the case."""
     if not issued.email or not mail_configured():
         return False
@@ -43,22 +43,22 @@ def _email(issued: IssuedInvitation, link: str) -> bool:
         "Hello,\n\nthe contact group you know of asks you a few questions. "
         "This link is only for you and works once:\n\n%(link)s\n\n"
         "Answer whenever you can; you can save and continue later.",
-        link=link,
+        link=url,
     )
     try:
         send(issued.email, _("A few questions"), body)
     except MailError:
         return False
-    issued.invitation.last_sent_at = utcnow()
+    issued.link.last_sent_at = utcnow()
     return True
 
 
-def _links_page(issued: list[IssuedInvitation], emailed: bool, back: str) -> str:
+def _links_page(issued: list[IssuedLink], emailed: bool, back: str) -> str:
     rows = []
     for item in issued:
-        link = external_url("respond.open_link", token=item.token)
-        sent = _email(item, link) if emailed else False
-        rows.append((item.label, link, sent))
+        url = external_url("respond.open_link", token=item.token)
+        sent = _email(item, url) if emailed else False
+        rows.append((item.label, url, sent))
     db.session.commit()
     return render_template("checkins/links.html", rows=rows, back=back)
 
@@ -67,8 +67,8 @@ def _round(round_id: int) -> CheckinRound:
     return of_this_process(CheckinRound, round_id)
 
 
-def _invitation(invitation_id: int) -> Invitation:
-    return of_this_process(Invitation, invitation_id)
+def _link(link_id: int) -> PrivateLink:
+    return of_this_process(PrivateLink, link_id)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -80,7 +80,7 @@ def index() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             people = private_links.parse_people(form.people.data)
-        except private_links.InvitationError as exc:
+        except private_links.LinkError as exc:
             form.people.errors.append(str(exc))
         else:
             checkin_round, issued = private_links.start_round(
@@ -92,9 +92,7 @@ def index() -> ResponseReturnValue:
                 days=form.days.data,
                 by=current_user,
             )
-            audit.record(
-                "invitations-created", process=g.process, subject=f"round:{checkin_round.id}"
-            )
+            audit.record("invitations-created", process=g.process, subject=f"round:{checkin_round.id}")
             return _links_page(
                 issued,
                 form.send_email.data == "yes",
@@ -117,7 +115,7 @@ def round_page(round_id: int) -> str:
     """Who answered, who not, whose link expired; counts per answer and the words given."""
     checkin_round = _round(round_id)
     now = utcnow()
-    people = [(i, private_links.label_of(i), i.state(now)) for i in checkin_round.invitations]
+    people = [(i, private_links.label_of(i), i.state(now)) for i in checkin_round.links]
     definition = service.definition(checkin_round.form_id)
     answered, questions = results(g.process, definition, _locale(), round_id=round_id)
     return render_template(
@@ -132,37 +130,37 @@ def round_page(round_id: int) -> str:
     )
 
 
-@bp.post("/invitations/<int:invitation_id>/remind")
+@bp.post("/links/<int:link_id>/remind")
 @allow(Role.CONTACT)
-def remind(invitation_id: int) -> ResponseReturnValue:
+def remind(link_id: int) -> ResponseReturnValue:
     """A fresh link for someone who has not answered; emailed if there is an address."""
-    invitation = _invitation(invitation_id)
+    link = _link(link_id)
     try:
-        issued = private_links.renew(invitation, days=14)
-    except private_links.InvitationError as exc:
+        issued = private_links.renew(link, days=14)
+    except private_links.LinkError as exc:
         flash(str(exc), "error")
-        return redirect(url_for("checkins.round_page", round_id=invitation.round_id))
-    audit.record("invitation-renewed", process=g.process, subject=f"invitation:{invitation.id}")
+        return redirect(url_for("checkins.round_page", round_id=link.round_id))
+    audit.record("invitation-renewed", process=g.process, subject=f"invitation:{link.id}")
     back = (
-        url_for("checkins.round_page", round_id=invitation.round_id)
-        if invitation.round_id
+        url_for("checkins.round_page", round_id=link.round_id)
+        if link.round_id
         else url_for("checkins.index")
     )
     return _links_page([issued], True, back)
 
 
-@bp.post("/invitations/<int:invitation_id>/revoke")
+@bp.post("/links/<int:link_id>/revoke")
 @allow(Role.CONTACT)
-def revoke(invitation_id: int) -> ResponseReturnValue:
+def revoke(link_id: int) -> ResponseReturnValue:
     """The link stops working at once."""
-    invitation = _invitation(invitation_id)
-    private_links.revoke(invitation)
-    audit.record("invitation-revoked", process=g.process, subject=f"invitation:{invitation.id}")
+    link = _link(link_id)
+    private_links.revoke(link)
+    audit.record("invitation-revoked", process=g.process, subject=f"invitation:{link.id}")
     db.session.commit()
     flash(_("The link no longer works."), "info")
-    if invitation.round_id:
-        return redirect(url_for("checkins.round_page", round_id=invitation.round_id))
-    return redirect(url_for("records.show", record_id=invitation.minutes_id))
+    if link.round_id:
+        return redirect(url_for("checkins.round_page", round_id=link.round_id))
+    return redirect(url_for("records.show", record_id=link.minutes_id))
 
 
 @bp.route("/him/<int:record_id>", methods=["GET", "POST"])
@@ -184,15 +182,15 @@ def him(record_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.route("/invitations/<int:invitation_id>/typed", methods=["GET", "POST"])
+@bp.route("/links/<int:link_id>/typed", methods=["GET", "POST"])
 @allow(Role.CONTACT)
-def type_in(invitation_id: int) -> ResponseReturnValue:
+def type_in(link_id: int) -> ResponseReturnValue:
     """Type in a person's answers from a conversation or a letter, dated by that day."""
-    invitation = _invitation(invitation_id)
-    if not typed_in.may_type_in(invitation):
+    link = _link(link_id)
+    if not typed_in.may_type_in(link):
         flash(_("This person has answered already."), "error")
-        return redirect(url_for("checkins.round_page", round_id=invitation.round_id))
-    definition = service.definition(invitation.form_id)
+        return redirect(url_for("checkins.round_page", round_id=link.round_id))
+    definition = service.definition(link.form_id)
     form = _typed_form(definition, request.form if request.method == "POST" else None)
     day_form = TypedInForm()
     if request.method == "GET":
@@ -211,27 +209,25 @@ def type_in(invitation_id: int) -> ResponseReturnValue:
         if day_ok and answers_ok and submitting:
             answers = roundtrip.answers_from(definition, form, request.form, True)
             try:
-                typed_in.type_in(g.process, invitation, answers, day_form.day.data, current_user)
+                typed_in.type_in(g.process, link, answers, day_form.day.data, current_user)
             except (typed_in.TypedInError, rules.RecordRefused) as exc:
                 db.session.rollback()
                 day_form.day.errors.append(str(exc))
             else:
-                audit.record(
-                    "answer-typed-in", process=g.process, subject=f"invitation:{invitation.id}"
-                )
+                audit.record("answer-typed-in", process=g.process, subject=f"invitation:{link.id}")
                 db.session.commit()
                 flash(
                     _("The answer is stored, dated %(date)s.", date=format_date(day_form.day.data)),
                     "info",
                 )
-                return redirect(url_for("checkins.round_page", round_id=invitation.round_id))
+                return redirect(url_for("checkins.round_page", round_id=link.round_id))
         if not submitting:
             form.form_errors.append(_("Nothing is stored until you press “Store the answer”."))
         status = 422
     return render_template(
         "checkins/typed.html",
-        invitation=invitation,
-        label=private_links.label_of(invitation),
+        link=link,
+        label=private_links.label_of(link),
         definition=definition,
         form=form,
         day_form=day_form,

@@ -346,10 +346,10 @@ def load_story(process: Process, support: Account, kim: Account, today: date) ->
     ):
         saved = service.save(process, checkin, None, answers, submit=True)
         _backdate(saved.submission, first + timedelta(days=offset))
-        item.invitation.submission_id = saved.submission.id
-        item.invitation.answered_at = _at(first + timedelta(days=offset))
-        item.invitation.anonymous = anonymous
-        item.invitation.created_at = checkin_round.created_at
+        item.link.submission_id = saved.submission.id
+        item.link.answered_at = _at(first + timedelta(days=offset))
+        item.link.anonymous = anonymous
+        item.link.created_at = checkin_round.created_at
     assessment = service.save(
         process,
         service.definition("report"),

@@ -50,7 +50,7 @@ def member(short_name: str, username: str, display_name: str, role: str, coordin
     if found is None:
         raise click.ClickException(f"No process named {short_name!r}.")
     try:
-        invitation = invite_member(
+        addition = invite_member(
             found,
             username=username,
             display_name=display_name or username,
@@ -60,15 +60,15 @@ def member(short_name: str, username: str, display_name: str, role: str, coordin
     except MembershipError as exc:
         raise click.ClickException(str(exc)) from exc
     # Written to the process's own log, so its coordinators see who was added from here.
-    action = "member-asked" if invitation.is_pending else "member-added"
-    subject = f"membership:{invitation.membership.id}{audit.FROM_COMMAND_LINE}"
+    action = "member-asked" if addition.is_pending else "member-added"
+    subject = f"membership:{addition.membership.id}{audit.FROM_COMMAND_LINE}"
     audit.record(action, process=found, subject=subject)
     db.session.commit()
-    name = invitation.membership.account.username
-    if invitation.is_pending:
+    name = addition.membership.account.username
+    if addition.is_pending:
         click.echo(f"{name} is asked to join {found.short_name} as {role}; they accept it after")
         click.echo("signing in, and have no access until then.")
         return
     click.echo(f"{name} added to {found.short_name} as {role}.")
-    if invitation.setup:
-        click.echo(f"Set-up link (works once, for 7 days): {setup_url(invitation.setup.token)}")
+    if addition.setup:
+        click.echo(f"Set-up link (works once, for 7 days): {setup_url(addition.setup.token)}")

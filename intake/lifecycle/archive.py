@@ -102,7 +102,7 @@ def _submissions(process: Process, role: str | None) -> list[dict]:
     return named + [_submission(s, role, anonymous=True) for s in unnamed]
 
 
-def _invitation(i: private_links.Invitation) -> dict:
+def _link(i: private_links.PrivateLink) -> dict:
     return {
         "label": private_links.label_of(i),
         "kind": i.kind,
@@ -170,10 +170,10 @@ def records_of(process: Process, role: str | None = None) -> dict[str, Any]:
             )
         ],
         "invitations": [
-            _invitation(i)
+            _link(i)
             for i in db.session.scalars(
-                sa.select(private_links.Invitation).where(
-                    private_links.Invitation.process_id == process.id
+                sa.select(private_links.PrivateLink).where(
+                    private_links.PrivateLink.process_id == process.id
                 )
             )
         ],

@@ -3,24 +3,24 @@
 from intake.models.account import Account, AccountSession, RecoveryCode, SetupLink
 from intake.models.audit import AuditEvent
 from intake.models.base import Base, utcnow
+from intake.models.confirmation import ActKind, ActRequest
+from intake.models.contact_log import ContactEntry, Direction
 from intake.models.demand import (
-    AgreedStep,
     AmendmentState,
     Demand,
     DemandAmendment,
     DemandStatus,
     DemandStatusChange,
-    StepChange,
-    StepOwner,
-    StepStatus,
 )
 from intake.models.form_key import FormKey
-from intake.models.invitation import CheckinRound, Invitation, InvitationKind, ThrottleEvent
-from intake.models.meeting import ContactEntry, Direction, Meeting, MeetingKind, MeetingState
+from intake.models.meeting import Meeting, MeetingKind, MeetingState
 from intake.models.observation import Observation
-from intake.models.process import ActKind, ActRequest, Membership, Process, Role
-from intake.models.record import FormSnapshot, Submission, SubmissionRevision, SubmissionStatus
+from intake.models.private_link import CheckinRound, LinkKind, PrivateLink
+from intake.models.process import Membership, Process, Role
 from intake.models.report import ReportBack, ReportDownload, ReportState
+from intake.models.step import AgreedStep, StepChange, StepOwner, StepStatus
+from intake.models.submission import FormSnapshot, Submission, SubmissionRevision, SubmissionStatus
+from intake.models.throttle import ThrottleEvent
 
 __all__ = [
     "Account",
@@ -40,13 +40,13 @@ __all__ = [
     "Direction",
     "FormKey",
     "FormSnapshot",
-    "Invitation",
-    "InvitationKind",
+    "LinkKind",
     "Meeting",
     "MeetingKind",
     "MeetingState",
     "Membership",
     "Observation",
+    "PrivateLink",
     "Process",
     "RecoveryCode",
     "ReportBack",

@@ -1,8 +1,9 @@
 """Declarative base with stable constraint names, which migrations rely on."""
 
+import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, Enum, MetaData
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -62,3 +63,8 @@ def render_item_for_migrations(type_: str, obj: object, autogen_context) -> str 
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+def plain_enum(kind: type[enum.Enum]) -> Enum:
+    """Enums stored as their values in a short text column, the same on every database."""
+    return Enum(kind, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])

@@ -74,9 +74,9 @@ def invite_form(process: Process, invited_by: Account) -> InviteForm:
 
 
 def invite_from(form: InviteForm, process: Process, invited_by: Account) -> Addition | None:
-    """Carry out a submitted invitation; on a refusal the reason goes beside the field."""
+    """Add the person the form names; on a refusal the reason goes beside the field."""
     try:
-        invitation = invite_member(
+        addition = invite_member(
             process,
             username=form.username.data,
             display_name=form.display_name.data or "",
@@ -90,19 +90,19 @@ def invite_from(form: InviteForm, process: Process, invited_by: Account) -> Addi
     except MembershipError as exc:
         form.username.errors.append(str(exc))
         return None
-    action = "member-asked" if invitation.is_pending else "member-added"
-    audit.record(action, process=process, subject=f"membership:{invitation.membership.id}")
+    action = "member-asked" if addition.is_pending else "member-added"
+    audit.record(action, process=process, subject=f"membership:{addition.membership.id}")
     db.session.commit()
-    return invitation
+    return addition
 
 
-def invited_page(invitation: Addition, back: str) -> str:
+def invited_page(addition: Addition, back: str) -> str:
     """The page after adding someone: a new account's set-up link, shown once, to pass on;
     for an existing account, only that they are asked (nothing of the account is shown)."""
-    setup = invitation.setup
+    setup = addition.setup
     return render_template(
         "members/invited.html",
-        membership=invitation.membership,
+        membership=addition.membership,
         link=external_url("auth.setup_link", token=setup.token) if setup else None,
         expires_at=setup.link.expires_at if setup else None,
         back=back,

@@ -26,10 +26,10 @@ from intake.models import (
     DemandAmendment,
     DemandStatusChange,
     Direction,
-    Invitation,
-    InvitationKind,
+    LinkKind,
     Meeting,
     MeetingState,
+    PrivateLink,
     Process,
     ReportBack,
     StepChange,
@@ -293,10 +293,10 @@ def _silences(process: Process, today: date) -> list[Event]:
 
 def _his_receipts(process: Process) -> list[Event]:
     rows = db.session.execute(
-        sa.select(Invitation.confirmed_at, Invitation.minutes_id).where(
-            Invitation.process_id == process.id,
-            Invitation.kind == InvitationKind.HIM,
-            Invitation.confirmed_at.is_not(None),
+        sa.select(PrivateLink.confirmed_at, PrivateLink.minutes_id).where(
+            PrivateLink.process_id == process.id,
+            PrivateLink.kind == LinkKind.HIM,
+            PrivateLink.confirmed_at.is_not(None),
         )
     ).all()
     return [

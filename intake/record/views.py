@@ -110,9 +110,9 @@ def invite() -> ResponseReturnValue:
     """Add a person to this process's own group of the coordinator."""
     form = invite_form(g.process, current_user)
     if form.validate_on_submit():
-        invitation = invite_from(form, g.process, current_user)
-        if invitation is not None:
-            return invited_page(invitation, url_for("process.members"))
+        addition = invite_from(form, g.process, current_user)
+        if addition is not None:
+            return invited_page(addition, url_for("process.members"))
     return render_template("process/invite.html", form=form)
 
 

@@ -23,9 +23,9 @@ from intake.models import (
     ContactEntry,
     DemandStatus,
     DemandStatusChange,
-    Invitation,
-    InvitationKind,
+    LinkKind,
     Meeting,
+    PrivateLink,
     Process,
     Submission,
     SubmissionStatus,
@@ -223,10 +223,11 @@ def assemble(
 
 def _checkins_sent(process: Process, since: date, until: date) -> int:
     return db.session.scalar(
-        sa.select(sa.func.count(Invitation.id)).where(
-            Invitation.process_id == process.id,
-            Invitation.kind == InvitationKind.CHECKIN,
-            Invitation.created_at >= datetime.combine(since, time(), tzinfo=UTC),
-            Invitation.created_at < datetime.combine(until + timedelta(days=1), time(), tzinfo=UTC),
+        sa.select(sa.func.count(PrivateLink.id)).where(
+            PrivateLink.process_id == process.id,
+            PrivateLink.kind == LinkKind.CHECKIN,
+            PrivateLink.created_at >= datetime.combine(since, time(), tzinfo=UTC),
+            PrivateLink.created_at
+            < datetime.combine(until + timedelta(days=1), time(), tzinfo=UTC),
         )
     )

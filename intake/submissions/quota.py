@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from intake.extensions import db
-from intake.models import Account, Invitation, SubmissionRevision, SubmissionStatus, utcnow
+from intake.models import Account, PrivateLink, SubmissionRevision, SubmissionStatus, utcnow
 from intake.security import throttle
 from intake.security.throttle import Limit
 
@@ -72,22 +72,22 @@ def _stored_bytes(*conditions: Any) -> int:
     )
 
 
-def check_link(invitation: Invitation, answers: dict[str, Any]) -> None:
+def check_link(link: PrivateLink, answers: dict[str, Any]) -> None:
     """Raise OverQuota if this link saved too often, or would store too much."""
-    key = f"invitation:{invitation.id}"
+    key = f"invitation:{link.id}"
     if throttle.is_blocked(SAVES_PER_LINK, key):
         raise _too_often(SAVES_PER_LINK)
-    if _link_bytes(invitation) + size_of(answers) > LINK_BYTES:
+    if _link_bytes(link) + size_of(answers) > LINK_BYTES:
         raise _too_much()
 
 
-def _link_bytes(invitation: Invitation) -> int:
+def _link_bytes(link: PrivateLink) -> int:
     """What a link has stored so far, less the draft this save will replace."""
-    if invitation.submission_id is None:
+    if link.submission_id is None:
         return 0
     rows = db.session.execute(
         sa.select(SubmissionRevision.status, sa.func.length(SubmissionRevision.answers))
-        .where(SubmissionRevision.submission_id == invitation.submission_id)
+        .where(SubmissionRevision.submission_id == link.submission_id)
         .order_by(SubmissionRevision.number)
     ).all()
     sizes = [int(size or 0) for _status, size in rows]
@@ -109,8 +109,8 @@ def check_account(account: Account, answers: dict[str, Any]) -> None:
         raise _too_much()
 
 
-def count_link_save(invitation: Invitation) -> None:
-    throttle.record(SAVES_PER_LINK, f"invitation:{invitation.id}")
+def count_link_save(link: PrivateLink) -> None:
+    throttle.record(SAVES_PER_LINK, f"invitation:{link.id}")
 
 
 def count_account_save(account: Account) -> None:

@@ -29,10 +29,10 @@ from intake.formdef.wtf import (
     build_form_class,
 )
 from intake.models import (
-    Invitation,
-    InvitationKind,
+    LinkKind,
     Meeting,
     MeetingState,
+    PrivateLink,
     Role,
     Submission,
     SubmissionRevision,
@@ -211,12 +211,12 @@ def _handle_post(
     return redirect(target)
 
 
-def _his_links(record: Submission) -> list[tuple[Invitation, str]]:
+def _his_links(record: Submission) -> list[tuple[PrivateLink, str]]:
     """Links that sent him these minutes' agreed steps, with whether he confirmed."""
     rows = db.session.scalars(
-        db.select(Invitation)
-        .where(Invitation.minutes_id == record.id, Invitation.kind == InvitationKind.HIM)
-        .order_by(Invitation.created_at)
+        db.select(PrivateLink)
+        .where(PrivateLink.minutes_id == record.id, PrivateLink.kind == LinkKind.HIM)
+        .order_by(PrivateLink.created_at)
     )
     now = utcnow()
     return [(i, i.state(now)) for i in rows]

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import sqlalchemy as sa
 
 from intake.extensions import db
-from intake.models import Invitation, Submission
+from intake.models import PrivateLink, Submission
 from intake.submissions import service
 from tests.checkins.test_links import ANSWERS, _round
 from tests.conftest import csrf_token, submit
@@ -54,10 +54,10 @@ def _check_one_answer(app, results) -> None:
     with app.app_context():
         records = db.session.scalars(sa.select(Submission).filter_by(form_id="checkin")).all()
         assert len(records) == 1
-        invitation = db.session.scalars(
-            sa.select(Invitation).where(Invitation.answered_at.is_not(None))
+        link = db.session.scalars(
+            sa.select(PrivateLink).where(PrivateLink.answered_at.is_not(None))
         ).one()
-        assert invitation.submission_id == records[0].id
+        assert link.submission_id == records[0].id
         said = service.answers_of(records[0])["what_he_said"]
         assert said == f"Words from device {winner}."
 

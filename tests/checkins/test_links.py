@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from intake.checkins.results import results
 from intake.extensions import db
-from intake.models import Invitation, Process, Submission, utcnow
+from intake.models import PrivateLink, Process, Submission, utcnow
 from intake.submissions import service
 from tests.checkins.conftest import SURVIVOR_MARKER
 from tests.conftest import submit
@@ -45,7 +45,7 @@ def test_round_gives_one_link_per_person_and_stores_only_hashes(app, client, aut
     links = _round(client)
     assert len(links) == 2
     with app.app_context():
-        stored = [i.token_hash for i in db.session.query(Invitation)]
+        stored = [i.token_hash for i in db.session.query(PrivateLink)]
     for link in links:
         token = link.rsplit("/", 1)[1]
         assert token not in stored
@@ -99,7 +99,7 @@ def test_every_failing_link_looks_the_same(app, client, auth, process_ready):
     spent, expired, revoked, _unused = _round(client, "a\nb\nc\nd")
     _answer(app.test_client(), spent)
     with app.app_context():
-        rows = db.session.query(Invitation).order_by(Invitation.id).all()
+        rows = db.session.query(PrivateLink).order_by(PrivateLink.id).all()
         rows[1].expires_at = utcnow() - timedelta(seconds=1)
         rows[2].revoked_at = utcnow()
         db.session.commit()

@@ -4,7 +4,7 @@ import re
 from datetime import date, timedelta
 
 from intake.extensions import db
-from intake.models import Invitation
+from intake.models import PrivateLink
 from tests.checkins.conftest import SURVIVOR_MARKER
 from tests.conftest import submit
 
@@ -42,10 +42,8 @@ def test_round_by_email_and_reminder_with_fresh_link(app, client, auth, process_
     first_link = _links_in(message)[0]
 
     with app.app_context():
-        invitation_id = db.session.query(Invitation).order_by(Invitation.id).first().id
-    submit(
-        client, f"/p/alpha/checkins/invitations/{invitation_id}/remind", page="/p/alpha/checkins/1"
-    )
+        link_id = db.session.query(PrivateLink).order_by(PrivateLink.id).first().id
+    submit(client, f"/p/alpha/checkins/links/{link_id}/remind", page="/p/alpha/checkins/1")
     assert len(inbox.messages) == 2
     fresh = _links_in(inbox.messages[1])[0]
     assert fresh != first_link

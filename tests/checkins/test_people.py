@@ -4,7 +4,7 @@ import pytest
 from flask import Flask
 from flask_babel import Babel
 
-from intake.checkins.private_links import MAX_PEOPLE, InvitationError, Person, parse_people
+from intake.checkins.private_links import MAX_PEOPLE, LinkError, Person, parse_people
 
 
 @pytest.fixture
@@ -50,6 +50,6 @@ def test_people_taken(app, typed: str, people: list[Person]) -> None:
     ],
 )
 def test_people_refused_with_the_line_named(app, typed: str, message: str) -> None:
-    with app.test_request_context(), pytest.raises(InvitationError) as refused:
+    with app.test_request_context(), pytest.raises(LinkError) as refused:
         parse_people(typed)
     assert message in str(refused.value)

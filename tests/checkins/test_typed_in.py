@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from intake.checkins import private_links
 from intake.clock import today
 from intake.extensions import db
-from intake.models import Account, Invitation, Process, Submission
+from intake.models import Account, PrivateLink, Process, Submission
 from intake.record.chronology import chronology
 from intake.submissions import service
 from tests.conftest import submit
@@ -34,44 +34,42 @@ def round_with_link(app, process_ready):
         draft = service.save(
             process, service.definition("checkin"), None, {"told": "no"}, submit=False
         )
-        issued[0].invitation.submission_id = draft.submission.id
+        issued[0].link.submission_id = draft.submission.id
         db.session.commit()
         return {
             "round": _round.id,
-            "invitation": issued[0].invitation.id,
+            "link": issued[0].link.id,
             "token": issued[0].token,
             "draft": draft.submission.id,
         }
 
 
-def _typed(client, invitation_id: int, day, **answers):
-    url = f"/p/alpha/checkins/invitations/{invitation_id}/typed"
+def _typed(client, link_id: int, day, **answers):
+    url = f"/p/alpha/checkins/links/{link_id}/typed"
     data = {"day": day.isoformat(), "_action": "submit", **answers}
     return submit(client, url, data)
 
 
 def test_an_answer_from_a_conversation_is_stored_dated_that_day(app, client, auth, round_with_link):
     auth.login("kim")
-    invitation_id = round_with_link["invitation"]
+    link_id = round_with_link["link"]
     page = client.get(f"/p/alpha/checkins/{round_with_link['round']}").get_data(as_text=True)
-    assert f"/checkins/invitations/{invitation_id}/typed" in page
-    future = _typed(client, invitation_id, today() + timedelta(days=2), what_he_said="He laughed.")
+    assert f"/checkins/links/{link_id}/typed" in page
+    future = _typed(client, link_id, today() + timedelta(days=2), what_he_said="He laughed.")
     text = future.get_data(as_text=True)
     assert future.status_code == 422
     assert "That day is still to come" in text and "He laughed." in text  # the words stay
-    early = _typed(client, invitation_id, today().replace(year=1989), told="yes")
+    early = _typed(client, link_id, today().replace(year=1989), told="yes")
     assert "Use a date between" in early.get_data(as_text=True)
     day = today() - timedelta(days=12)
-    done = _typed(
-        client, invitation_id, day, told="yes", what_he_said="He laughed.", quote_consent="yes"
-    )
+    done = _typed(client, link_id, day, told="yes", what_he_said="He laughed.", quote_consent="yes")
     assert done.status_code == 302
     with app.app_context():
-        invitation = db.session.get(Invitation, invitation_id)
-        answer = db.session.get(Submission, invitation.submission_id)
+        link = db.session.get(PrivateLink, link_id)
+        answer = db.session.get(Submission, link.submission_id)
         assert answer.happened_on == day and not answer.is_draft
         assert answer.created_by.username == "kim"
-        assert not invitation.anonymous
+        assert not link.anonymous
         # What the neighbour began through the link and never sent is gone: one record left.
         checkins = sa.select(sa.func.count(Submission.id)).filter_by(form_id="checkin")
         assert db.session.scalar(checkins) == 1
@@ -81,26 +79,26 @@ def test_an_answer_from_a_conversation_is_stored_dated_that_day(app, client, aut
     # The link no longer works; the round shows the person answered.
     assert app.test_client().get(f"/c/{round_with_link['token']}").status_code == 404
     page = client.get(f"/p/alpha/checkins/{round_with_link['round']}").get_data(as_text=True)
-    assert "answered" in page and f"/invitations/{invitation_id}/typed" not in page
+    assert "answered" in page and f"/links/{link_id}/typed" not in page
     # Typing in again is refused: the person has answered.
-    again = _typed(client, invitation_id, day, told="no")
+    again = _typed(client, link_id, day, told="no")
     assert again.status_code == 302
     assert "has answered already" in client.get(again.headers["Location"]).get_data(as_text=True)
 
 
 def test_pressing_enter_stores_nothing(app, client, auth, round_with_link):
     auth.login("kim")
-    url = f"/p/alpha/checkins/invitations/{round_with_link['invitation']}/typed"
+    url = f"/p/alpha/checkins/links/{round_with_link['link']}/typed"
     pressed = submit(client, url, {"day": today().isoformat(), "_action": "draft", "told": "yes"})
     assert pressed.status_code == 422
     assert "Nothing is stored until you press" in pressed.get_data(as_text=True)
     with app.app_context():
-        assert db.session.get(Invitation, round_with_link["invitation"]).answered_at is None
+        assert db.session.get(PrivateLink, round_with_link["link"]).answered_at is None
 
 
 def test_only_the_contact_group_types_in_answers(app, client, auth, round_with_link):
     auth.login("sam")
-    url = f"/p/alpha/checkins/invitations/{round_with_link['invitation']}/typed"
+    url = f"/p/alpha/checkins/links/{round_with_link['link']}/typed"
     assert client.get(url).status_code == 404
     with app.app_context():
         count = db.session.scalar(

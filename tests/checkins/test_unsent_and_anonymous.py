@@ -11,7 +11,7 @@ import pytest
 
 from intake.checkins.results import results
 from intake.extensions import db
-from intake.models import Invitation, Process, Submission, SubmissionRevision
+from intake.models import PrivateLink, Process, Submission, SubmissionRevision
 from intake.report.content import first_day
 from intake.submissions import service
 from tests.checkins.conftest import link_post
@@ -127,7 +127,7 @@ def test_round_page_shows_who_answered_but_no_dates(app, client, auth, process_r
     table = page[page.index("Who answered") : page.index("Results")]
     assert table.count(">answered<") == 2
     with app.app_context():
-        answered_on = db.session.query(Invitation).first().answered_at
+        answered_on = db.session.query(PrivateLink).first().answered_at
     for shown in (answered_on.strftime("%b %-d, %Y"), str(answered_on.year)):
         assert shown not in table
 
@@ -138,13 +138,13 @@ def test_anonymous_answer_keeps_only_its_day_everywhere(app, client, auth, proce
     _answer(app.test_client(), named, {**ANSWERS, "what_he_said": "Named words."})
     _answer_anonymously(app, hidden, "Secret words.")
     with app.app_context():
-        invitation = db.session.query(Invitation).filter_by(anonymous=True).one()
-        record = db.session.get(Submission, invitation.submission_id)
+        link = db.session.query(PrivateLink).filter_by(anonymous=True).one()
+        record = db.session.get(Submission, link.submission_id)
         record_id = record.id
         stored = [record.created_at, record.updated_at, record.submitted_at]
-        stored += [r.made_at for r in record.revisions] + [invitation.answered_at]
+        stored += [r.made_at for r in record.revisions] + [link.answered_at]
         assert all(moment.time() == datetime.min.time() for moment in stored)
-        named_id = db.session.query(Invitation).filter_by(anonymous=False).one().submission_id
+        named_id = db.session.query(PrivateLink).filter_by(anonymous=False).one().submission_id
     listing = client.get("/p/alpha/records/").get_data(as_text=True)
     rows = dict(re.findall(r"/records/(\d+)\"(.*?)</tr>", listing, re.S))
     assert not MOMENT.search(rows[str(record_id)])
@@ -162,8 +162,8 @@ def test_export_does_not_link_labels_to_anonymous_answers(app, client, auth, pro
     _answer_anonymously(app, hidden, "Secret words.")
     exported = _export(client)
     with app.app_context():
-        hidden_id = db.session.query(Invitation).filter_by(anonymous=True).one().submission_id
-        named_id = db.session.query(Invitation).filter_by(anonymous=False).one().submission_id
+        hidden_id = db.session.query(PrivateLink).filter_by(anonymous=True).one().submission_id
+        named_id = db.session.query(PrivateLink).filter_by(anonymous=False).one().submission_id
     people = {i["label"]: i for i in exported["invitations"]}
     assert people["partner"]["record"] == named_id
     assert people["neighbour"]["record"] is None

@@ -148,7 +148,7 @@ def test_no_route_changes_a_demand_without_an_approved_amendment(app, client, au
             "step_id": 1,
             "meeting_id": 1,
             "membership_id": 1,
-            "invitation_id": 1,
+            "link_id": 1,
             "request_id": 1,
             "round_id": 1,
             "report_id": 1,

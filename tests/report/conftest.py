@@ -89,8 +89,8 @@ def story(app):
             strict=True,
         ):
             saved = service.save(alpha, service.definition("checkin"), None, answers, submit=True)
-            item.invitation.submission_id = saved.submission.id
-            item.invitation.answered_at = saved.submission.submitted_at
+            item.link.submission_id = saved.submission.id
+            item.link.answered_at = saved.submission.submitted_at
         assessment = factories.record(
             alpha,
             "report",

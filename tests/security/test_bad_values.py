@@ -266,7 +266,8 @@ def test_his_email_address_is_one_address(app: Flask, client, minutes_id, addres
     assert "him@example.org" in body  # what was typed stays in the field
     with app.app_context():
         assert (
-            db.session.scalar(sa.select(sa.func.count()).select_from(private_links.Invitation)) == 0
+            db.session.scalar(sa.select(sa.func.count()).select_from(private_links.PrivateLink))
+            == 0
         )
 
 
@@ -284,7 +285,7 @@ def test_his_email_address_may_have_spaces_around_it(app: Flask, client, minutes
     "line", ["partner; a@example.org,b@example.org", "partner; a@example.org;b@example.org"]
 )
 def test_a_check_in_person_has_one_address(line: str, app: Flask) -> None:
-    with app.test_request_context(), pytest.raises(private_links.InvitationError):
+    with app.test_request_context(), pytest.raises(private_links.LinkError):
         private_links.parse_people(line)
 
 

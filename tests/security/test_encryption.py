@@ -72,7 +72,7 @@ def test_rotate_reencrypts_everything_and_retires_old_key(app, runner, tmp_path)
             assert Keyring.key_id_of(revision.answers) != old_key
         # Everything sealed is still readable after the old key is gone.
         from intake.checkins import private_links
-        from intake.models import CheckinRound, Invitation, Process, ReportBack
+        from intake.models import CheckinRound, PrivateLink, Process, ReportBack
         from intake.record.demands import demand_views
         from intake.report.service import pdf_of
 
@@ -81,7 +81,7 @@ def test_rotate_reencrypts_everything_and_retires_old_key(app, runner, tmp_path)
         assert views[0].original == "Demand ROTATED"
         assert views[0].amendments[0].text == "New ROTATED"
         assert private_links.title_of(db.session.query(CheckinRound).one()) == "Round ROTATED"
-        assert private_links.label_of(db.session.query(Invitation).one()) == "partner ROTATED"
+        assert private_links.label_of(db.session.query(PrivateLink).one()) == "partner ROTATED"
         assert pdf_of(db.session.query(ReportBack).one()).endswith(b"ROTATED")
         assert db.session.query(Demand).count() == 1
     listing = runner.invoke(args=["keys", "list"]).output

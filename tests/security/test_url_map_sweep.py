@@ -148,7 +148,7 @@ OTHER_PROCESS_IDS = {
     "request_id",
     "report_id",
     "round_id",
-    "invitation_id",
+    "link_id",
     "demand_id",
     "amendment_id",
     "step_id",

@@ -8,11 +8,10 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from intake.models.base import Base, utcnow
-from intake.models.demand import plain_enum
+from intake.models.base import Base, plain_enum, utcnow
 
 
-class InvitationKind(enum.StrEnum):
+class LinkKind(enum.StrEnum):
     CHECKIN = "checkin"  # someone around him answers a questionnaire
     HIM = "him"  # he reads the written record of what was agreed, and may reflect
 
@@ -32,8 +31,8 @@ class CheckinRound(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    invitations: Mapped[list[Invitation]] = relationship(
-        back_populates="round", order_by="Invitation.id"
+    links: Mapped[list[PrivateLink]] = relationship(
+        back_populates="round", order_by="PrivateLink.id"
     )
 
     @property
@@ -41,11 +40,11 @@ class CheckinRound(Base):
         return f"process:{self.process_id}:invitation"
 
 
-class Invitation(Base):
+class PrivateLink(Base):
     """One private link: bound to one process and one form, expiring, revocable, single-use.
 
     Only the SHA-256 of the token is stored. A reminder gives the same
-    invitation a fresh token, so a saved draft carries over and the old link dies.
+    link a fresh token, so a saved draft carries over and the old link dies.
     """
 
     __tablename__ = "invitation"
@@ -57,7 +56,7 @@ class Invitation(Base):
     round_id: Mapped[int | None] = mapped_column(
         ForeignKey("checkin_round.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[InvitationKind] = mapped_column(plain_enum(InvitationKind))
+    kind: Mapped[LinkKind] = mapped_column(plain_enum(LinkKind))
     form_id: Mapped[str] = mapped_column(String(40))
     label: Mapped[bytes] = mapped_column(LargeBinary)  # encrypted, e.g. "partner"
     email: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted
@@ -76,7 +75,7 @@ class Invitation(Base):
     minutes_id: Mapped[int | None] = mapped_column(ForeignKey("submission.id", ondelete="SET NULL"))
     confirmed_at: Mapped[datetime | None]
 
-    round: Mapped[CheckinRound | None] = relationship(back_populates="invitations")
+    round: Mapped[CheckinRound | None] = relationship(back_populates="links")
 
     def state(self, now: datetime) -> str:
         if self.answered_at:
@@ -93,14 +92,3 @@ class Invitation(Base):
     @property
     def encryption_context(self) -> str:
         return f"process:{self.process_id}:invitation"
-
-
-class ThrottleEvent(Base):
-    """A counted attempt (a wrong link, a failed sign-in), shared by every worker."""
-
-    __tablename__ = "throttle_event"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    bucket: Mapped[str] = mapped_column(String(32))
-    key_hash: Mapped[str] = mapped_column(String(64), index=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
