@@ -6,7 +6,6 @@ import pytest
 
 from intake.extensions import db
 from intake.models import Account, Membership, Process, Role, Submission
-from intake.security.passwords import verify_password
 from tests import factories
 from tests.conftest import submit
 
