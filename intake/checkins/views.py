@@ -92,7 +92,9 @@ def index() -> ResponseReturnValue:
                 days=form.days.data,
                 by=current_user,
             )
-            audit.record("invitations-created", process=g.process, subject=f"round:{checkin_round.id}")
+            audit.record(
+                "invitations-created", process=g.process, subject=f"round:{checkin_round.id}"
+            )
             return _links_page(
                 issued,
                 form.send_email.data == "yes",

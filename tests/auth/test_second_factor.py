@@ -139,12 +139,19 @@ def test_one_code_sent_by_many_browsers_at_once_signs_in_one(app, client, auth):
     def send(pair):
         browser, token = pair
         start.wait()
-        return browser.post("/login/code", data={"csrf_token": token, "code": code}).status_code
+        return browser.post("/login/code", data={"csrf_token": token, "code": code})
 
     with ThreadPoolExecutor(len(browsers)) as pool:
-        statuses = list(pool.map(send, zip(browsers, tokens, strict=True)))
-    assert sorted(statuses) == [200, 200, 200, 200, 302]
-    assert sum(browser.get("/").status_code == 200 for browser in browsers) == 1
+        answers = list(pool.map(send, zip(browsers, tokens, strict=True)))
+    assert sorted(a.status_code for a in answers) == [200, 200, 200, 200, 302]
+    for answer in answers:
+        if answer.status_code == 200:
+            assert "does not work" in answer.get_data(as_text=True)
+        else:
+            assert answer.headers["Location"] == "/"
+    signed_in = [browser.get("/").status_code == 200 for browser in browsers]
+    assert signed_in == [a.status_code == 302 for a in answers]
+    assert signed_in.count(True) == 1
 
 
 def test_guessing_codes_is_throttled(app, client, auth):

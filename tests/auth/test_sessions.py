@@ -66,7 +66,13 @@ def test_end_all_others_and_not_someone_elses(app):
             data={"csrf_token": csrf_token(eve, "/account/sessions")},
         )
         assert response.status_code == 404
+    with app.app_context():
+        ended = db.session.scalars(
+            sa.select(AccountSession.ended_at).where(AccountSession.id.in_(kims))
+        ).all()
+    assert ended == [None, None, None]
     assert all(o.get("/").status_code == 200 for o in [laptop, *others])
+    assert eve.get("/").status_code == 200
     done = submit(laptop, "/account/sessions/others/end", page="/account/sessions")
     assert done.status_code == 302
     assert all(o.get("/").status_code == 302 for o in others)

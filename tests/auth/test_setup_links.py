@@ -10,7 +10,7 @@ from intake.models import Account, AccountSession, SetupLink, utcnow
 from intake.people.accounts import issue_setup_link, redeem_setup_link, usable_setup_link
 from intake.security.passwords import verify_password
 from tests import factories
-from tests.conftest import submit
+from tests.conftest import csrf_token, submit
 
 NEW_PASSWORD = "a brand new long passphrase"
 
@@ -146,6 +146,38 @@ def test_redeeming_twice_in_a_race_succeeds_once(app) -> None:
         assert usable_setup_link(token) is None
         sam = db.session.scalar(sa.select(Account).filter_by(username="sam"))
         assert verify_password(sam.password_hash, f"passphrase number {winner} of the race")
+
+
+def test_tabs_sending_one_link_at_once_set_one_password(app) -> None:
+    """The same race through the pages: each tab opened the link and sends its password
+    at the same instant; one is signed in, the others are told the link does not work."""
+    with app.app_context():
+        factories.account("sam", password=False)
+    token = _link_for(app, "sam")
+    tabs = [app.test_client() for _ in range(4)]
+    for tab in tabs:
+        assert tab.get(f"/setup/{token}").status_code == 302
+    csrf = [csrf_token(tab, "/setup") for tab in tabs]
+    start = threading.Barrier(len(tabs))
+
+    def send(n: int):
+        password = f"passphrase number {n} of the race"
+        start.wait()
+        return tabs[n].post(
+            "/setup", data={"csrf_token": csrf[n], "password": password, "confirm": password}
+        )
+
+    with ThreadPoolExecutor(len(tabs)) as pool:
+        answers = list(pool.map(send, range(len(tabs))))
+    assert sorted(a.status_code for a in answers) == [302, 404, 404, 404]
+    winner = next(n for n, a in enumerate(answers) if a.status_code == 302)
+    assert answers[winner].headers["Location"] == "/"
+    assert [tab.get("/").status_code for tab in tabs].count(200) == 1
+    assert tabs[winner].get("/").status_code == 200
+    with app.app_context():
+        sam = db.session.scalar(sa.select(Account).filter_by(username="sam"))
+        assert verify_password(sam.password_hash, f"passphrase number {winner} of the race")
+        assert db.session.query(AccountSession).filter_by(account_id=sam.id).count() == 1
 
 
 def test_setting_password_ends_older_sessions(app, client, auth) -> None:

@@ -5,9 +5,9 @@ import re
 import pytest
 
 from intake.extensions import db
-from intake.models import Account, Membership, Process, Role
-from intake.security.passwords import verify_password
+from intake.models import Account, Membership, Process, Role, Submission
 from tests import factories
+from tests.conftest import submit
 
 LINK = re.compile(r"http://127\.0\.0\.1:\d+(/setup/[A-Za-z0-9_-]{40,})")
 
@@ -50,9 +50,23 @@ def test_process_add_bad_short_name(app, runner) -> None:
     assert "short name" in result.output
 
 
+SIGN_IN = re.compile(r"^  (\w+)\s+(\S+)\s+password: (\S+)$", re.MULTILINE)
+DEMO_PEOPLE = {"central": "demo-central", "contact": "demo-contact", "support": "demo-support"}
+
+
+def _signs_in(app, username: str, password: str) -> bool:
+    """Whether these words, typed on the sign-in page, open the demo process."""
+    browser = app.test_client()
+    submit(browser, "/login", {"username": username, "password": password})
+    return browser.get("/p/demo/").status_code == 200
+
+
 def test_demo_is_safe_to_run_twice(app, runner) -> None:
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
+    with app.app_context():
+        stored = db.session.query(Submission).count()
+    assert stored > 0
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0, second.output
     with app.app_context():
@@ -60,20 +74,23 @@ def test_demo_is_safe_to_run_twice(app, runner) -> None:
         demo = db.session.query(Process).filter_by(short_name="demo").one()
         roles = sorted(m.role.value for m in demo.memberships if m.is_current)
         assert roles == ["central", "contact", "support"]
-    # The printed sign-ins of the latest run work.
-    printed = re.findall(r"^\s+(\w+)\s+(demo-\w+)\s+password: (\S+)$", second.output, re.MULTILINE)
-    assert sorted(role for role, _name, _password in printed) == roles
-    for role, username, password in printed:
-        with app.app_context():
-            person = db.session.query(Account).filter_by(username=username).one()
-            assert verify_password(person.password_hash, password), role
+        assert db.session.query(Submission).count() == stored  # the story is not told twice
+    # The second run prints one sign-in per role, each of which works on the sign-in page,
+    # and new passwords: those printed the first time no longer open anything.
+    before = {role: (name, password) for role, name, password in SIGN_IN.findall(first.output)}
+    printed = {role: (name, password) for role, name, password in SIGN_IN.findall(second.output)}
+    assert {role: name for role, (name, _password) in printed.items()} == DEMO_PEOPLE
+    assert len(SIGN_IN.findall(second.output)) == len(DEMO_PEOPLE)
+    for role, (username, password) in printed.items():
+        assert password != before[role][1], role
+        assert _signs_in(app, username, password), role
+        assert not _signs_in(app, username, before[role][1]), role
+    assert "keeps the data and prints new passwords" in second.output
 
 
 def test_demo_sign_in_works_in_the_browser_flow(app, runner, client) -> None:
     output = runner.invoke(args=["demo"]).output
     username, password = re.search(r"(demo-contact)\s+password: (\S+)", output).groups()
-    from tests.conftest import submit
-
     submit(client, "/login", {"username": username, "password": password})
     assert client.get("/p/demo/").status_code == 200
 

@@ -4,12 +4,27 @@ import re
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from intake.clock import today
 from intake.extensions import db
-from intake.models import AmendmentState, Demand, DemandAmendment, Process, Role
+from intake.models import (
+    Account,
+    AmendmentState,
+    Demand,
+    DemandAmendment,
+    DemandStatus,
+    Process,
+    Role,
+)
 from intake.record.chronology import chronology
-from intake.record.demands import demands_of
+from intake.record.demands import (
+    decide_amendment,
+    demand_views,
+    demands_of,
+    propose_amendment,
+    record_status_change,
+)
 from tests import factories
 from tests.conftest import csrf_token, submit
 
@@ -183,32 +198,65 @@ def test_no_route_changes_a_demand_without_an_approved_amendment(app, client, au
     assert all("HIJACKED" not in text for text in after)
 
 
-# Every command of the instance, with arguments aimed at alpha. A new command
-# fails the test below until it is listed here, and so is run against the demands.
+# Every command of the instance, with arguments aimed at alpha, and how it ends: 0 done,
+# 1 refused. A new command fails the test below until it is listed here, and so is run
+# against the demands.
 COMMANDS = {
-    "user add": ["eve", "--name", "Eve"],
-    "user setup-link": ["kim"],
-    "user deactivate": ["alex"],
-    "process add": ["gamma", "Z"],
-    "process member": ["alpha", "newbie", "--role", "contact"],
-    "demo": [],
-    "check": [],
-    "firstrun": [],
-    "keys init": [],
-    "keys rotate": [],
-    "keys list": [],
-    "report": ["alpha", "-o", "{tmp}/r.pdf", "--whole"],
-    "export": ["alpha", "-o", "{tmp}/e.zip"],
-    "unseal": ["{tmp}/e.zip", "-o", "{tmp}/u.zip"],
-    "erase": ["alpha"],  # asked to type the short name; answered with something else
-    "retention": [],
-    "backup": ["-o", "{tmp}/b.db", "--keys", "{tmp}/k.tar"],
-    "restore": ["{tmp}/b.db"],
+    "user add": (["eve", "--name", "Eve"], 0),
+    "user setup-link": (["kim"], 0),
+    "user deactivate": (["alex"], 0),
+    "process add": (["gamma", "Z"], 0),
+    "process member": (["alpha", "newbie", "--role", "contact"], 0),
+    "demo": ([], 0),
+    "check": ([], 0),
+    "firstrun": ([], 0),
+    "keys init": ([], 0),
+    "keys rotate": ([], 0),  # re-encrypts every demand: the words must read the same
+    "keys list": ([], 0),
+    "report": (["alpha", "-o", "{tmp}/r.pdf", "--whole"], 0),
+    "export": (["alpha", "-o", "{tmp}/e.zip"], 0),
+    "unseal": (["{tmp}/e.zip", "-o", "{tmp}/u.zip"], 1),  # the passphrase "no" is wrong
+    "erase": (["alpha"], 1),  # asked to type the short name; answered "no"
+    "retention": ([], 0),
+    "backup": (["-o", "{tmp}/b.db", "--keys", "{tmp}/k.tar"], 0),
+    "restore": (["{tmp}/b.db"], 1),  # refuses a database that is not empty
 }
 
 
+def _demands_as_they_stand(app, process_id: int) -> list[tuple]:
+    """Everything a demand is: number, words then and now, status, amendments, changes."""
+    with app.app_context():
+        return [
+            (
+                view.number,
+                view.original,
+                view.current,
+                view.status,
+                [(a.text, a.reason, a.state, a.decided_on) for a in view.amendments],
+                [(c.status, c.on) for c in view.status_changes],
+            )
+            for view in demand_views(db.session.get(Process, process_id))
+        ]
+
+
 def test_no_command_touches_demands(app, runner, handed_over, tmp_path) -> None:
-    """Run every command of the instance: the demands keep their words."""
+    """Run every command of the instance: each demand keeps its words, amendments and status."""
+    with app.app_context():
+        kim = db.session.get(Account, handed_over["kim"])
+        sam = db.session.scalar(sa.select(Account).filter_by(username="sam"))
+        one, two = db.session.scalars(sa.select(Demand).order_by(Demand.number)).all()
+        propose_amendment(one, "Proposed one.", "Still open.", kim)
+        decide_amendment(propose_amendment(two, "Amended two.", "Clearer.", kim), True, sam)
+        record_status_change(
+            two,
+            DemandStatus.IN_PROGRESS,
+            today(),
+            by=kim,
+            today=today(),
+            first_day=today(),
+            reason="He booked a first session.",
+        )
+        db.session.commit()
     names = []
 
     def walk(group, prefix=""):
@@ -221,13 +269,17 @@ def test_no_command_touches_demands(app, runner, handed_over, tmp_path) -> None:
     walk(app.cli)
     ours = sorted(n for n in names if not n.startswith("db "))  # the migration tool's own
     assert ours == sorted(COMMANDS)
-    before = _texts(app, handed_over["process_id"])
+    before = _demands_as_they_stand(app, handed_over["process_id"])
+    assert [(number, current, status) for number, _o, current, status, *_ in before] == [
+        (1, "Original one.", DemandStatus.NOT_STARTED),
+        (2, "Amended two.", DemandStatus.IN_PROGRESS),
+    ]
     for name in ours:
-        args = [a.format(tmp=tmp_path) for a in COMMANDS[name]]
+        arguments, ends = COMMANDS[name]
+        args = [a.format(tmp=tmp_path) for a in arguments]
         result = runner.invoke(args=[*name.split(), *args], input="no\n")
-        assert result.exit_code in (0, 1), f"{name}: {result.output}"  # done, or refused
-        assert _texts(app, handed_over["process_id"]) == before, name
-    assert before == ["Original one.", "Original two."]
+        assert result.exit_code == ends, f"{name}: {result.output}"
+        assert _demands_as_they_stand(app, handed_over["process_id"]) == before, name
 
 
 def test_central_group_sees_no_demands_page(app, client, auth, handed_over):

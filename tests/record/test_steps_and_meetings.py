@@ -1,5 +1,6 @@
 """Agreed steps (R2) and meetings: from minutes, by hand, overdue, conflicts, cadence."""
 
+import itertools
 import re
 from datetime import UTC, date, datetime, timedelta
 
@@ -202,8 +203,14 @@ def test_step_by_hand_and_changes_with_conflict(app, client, auth, group):
     assert history.count("<li>") >= 2  # created, then done
 
 
-# Long enough to fold, with characters of two and three bytes across the fold.
-PLACE = "Raum 4, Gemeindehaus an der Straße – großer Saal im Erdgeschoss, Eingang über den Hof"
+# Long enough to fold twice, with characters of two and three bytes across the folds,
+# and the characters iCalendar escapes: comma, semicolon, backslash.
+PLACE = (
+    "Raum 4, Gemeindehaus an der Straße – großer Saal im Erdgeschoss; "
+    "Eingang über den Hof, Tor 2 \\ Klingel „Gruppe“, dann die Treppe hinauf; "
+    "bitte leise – oben wohnt jemand"
+)
+ESCAPED = PLACE.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
 
 
 def test_meeting_planning_outcome_and_ical(app, client, auth, group):
@@ -228,12 +235,22 @@ def test_meeting_planning_outcome_and_ical(app, client, auth, group):
     assert "attachment" in ics.headers["Content-Disposition"]
     body = ics.get_data(as_text=True)
     assert "BEGIN:VEVENT" in body and f"DTSTART:{soon.strftime('%Y%m%d')}T183000Z" in body
-    # Long lines are folded at 75 octets, never inside a character; unfolded they read whole.
-    lines = body.split("\r\n")
+    # Every line ends in CRLF, the last one too; no bare CR or LF anywhere.
+    assert body.startswith("BEGIN:VCALENDAR\r\n") and body.endswith("END:VCALENDAR\r\n")
+    lines = body.split("\r\n")[:-1]
+    assert not any("\r" in line or "\n" in line for line in lines)
+    # Lines longer than 75 octets are folded: CRLF and one space, never inside a character
+    # (the body decoded), each piece as long as 75 octets allow; unfolded they read whole.
     assert all(len(line.encode()) <= 75 for line in lines)
-    assert any(line.startswith(" ") for line in lines)
-    unfolded = body.replace("\r\n ", "")
-    assert "LOCATION:" + PLACE.replace(",", "\\,") in unfolded
+    start = next(n for n, line in enumerate(lines) if line.startswith("LOCATION:"))
+    folded = [lines[start]]
+    while lines[start + len(folded)].startswith(" "):
+        folded.append(lines[start + len(folded)])
+    assert len(folded) == 3
+    assert "".join([folded[0], *(piece[1:] for piece in folded[1:])]) == "LOCATION:" + ESCAPED
+    for piece, after in itertools.pairwise(folded):
+        assert len(piece.encode()) + len(after[1].encode()) > 75  # no earlier fold than needed
+    assert "LOCATION:" + ESCAPED + "\r\n" in body.replace("\r\n ", "")
 
     # A future meeting cannot be recorded as held.
     refused = submit(

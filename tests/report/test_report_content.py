@@ -1,14 +1,18 @@
 """The report-back PDF: every section true to the records, and only what may travel."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from intake.clock import today
 from intake.extensions import db
-from intake.models import Process, Submission
+from intake.models import Process, ReportBack, Submission
+from intake.record.demands import demands_of
 from intake.report.content import assemble, first_day
 from intake.report.render import report_html, to_pdf
+from intake.report.service import html_for
+from tests.conftest import submit
 from tests.report.conftest import INTERNAL, NEVER, NO_CONSENT, REPORTABLE, pdf_text
 
 
@@ -107,31 +111,44 @@ def test_single_document_pdf_carries_only_what_may_travel(app, client, auth, sto
     assert "Seek critical help" in " ".join(pdf_text(handover.data).split())
 
 
-def test_command_line_writes_the_same_report(app, runner, story, tmp_path):
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_command_line_writes_the_same_report(app, runner, client, auth, story, tmp_path):
+    """`intake report` writes what the app makes for the same period and assessment,
+    and what it writes is true to the records."""
+    since, until = today() - timedelta(days=300), today()
+    period = {"since": since.isoformat(), "until": until.isoformat()}
+    assessment = str(story["assessment_id"])
+    app.config["REPORT_RENDER_INLINE"] = True
+    auth.login("kim")
+    asked = submit(client, "/p/alpha/reports/", {**period, "assessment": assessment})
+    assert asked.status_code == 302, asked.get_data(as_text=True)[:300]
+    in_app = client.get(asked.headers["Location"] + "/pdf")
+    assert in_app.status_code == 200 and in_app.mimetype == "application/pdf"
+
     out, html = tmp_path / "r.pdf", tmp_path / "r.html"
-    result = runner.invoke(
-        args=[
-            "report",
-            "alpha",
-            "-o",
-            str(out),
-            "--html",
-            str(html),
-            "--since",
-            "2026-01-01",
-            "--until",
-            "2026-11-01",
-        ]
-    )
+    arguments = ["report", "alpha", "-o", str(out), "--html", str(html)]
+    arguments += ["--since", period["since"], "--until", period["until"]]
+    result = runner.invoke(args=[*arguments, "--assessment", assessment])
     assert result.exit_code == 0, result.output
+    assert f"Wrote {out} ({since} to {until})." in result.output
+    written = _flat(pdf_text(out.read_bytes()))
+    assert written == _flat(pdf_text(in_app.data))
     with app.test_request_context():
-        process = db.session.get(Process, story["process_id"])
-        in_app = report_html(assemble(process, date(2026, 1, 1), date(2026, 11, 1)))
-        in_app_pdf = to_pdf(in_app)
-    assert html.read_text() == in_app
-    assert NEVER not in in_app
-    text = " ".join(pdf_text(out.read_bytes()).split())
-    assert text == " ".join(pdf_text(in_app_pdf).split())
+        report = db.session.scalars(sa.select(ReportBack)).one()
+        assert html.read_text() == html_for(report)
+        demands = demands_of(db.session.get(Process, story["process_id"]))
+    # True to the records: every demand in its words as they stand, the assessment chosen,
+    # the consented quote; none of the words that must not travel.
+    assert [d.number for d in demands] == [1, 2, 3]
+    for demand in demands:
+        assert _flat(demand.text) in written, demand.number
+    assert "He refuses every demand. " + REPORTABLE in written
+    assert REPORTABLE + " quoted (cousin)" in written
+    for marker in (NEVER, INTERNAL, NO_CONSENT):
+        assert marker not in written and marker not in html.read_text(), marker
     whole = runner.invoke(args=["report", "alpha", "-o", str(out), "--whole"])
     assert whole.exit_code == 0 and "Handover from the support group" in pdf_text(out.read_bytes())
     bad = runner.invoke(args=["report", "nope", "-o", str(out)])
