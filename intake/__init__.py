@@ -116,15 +116,21 @@ def register_blueprints(app: Flask) -> None:
     from intake.auth.views import bp as auth_bp
     from intake.checkins import by_link
     from intake.checkins import views as checkin_views
+    from intake.lifecycle import views as lifecycle_views
     from intake.people import home
+    from intake.people import views as member_views
     from intake.record import demand_views, log_views, meeting_views, step_views, views
     from intake.report import views as report_views
+    from intake.security import views as safety_views
     from intake.submissions.views import bp as submissions_bp
 
     for bp in (health.bp, i18n.bp, home.bp, auth_bp, admin_bp, submissions_bp, by_link.bp):
         app.register_blueprint(bp)
     for module in (
         views,
+        member_views,
+        safety_views,
+        lifecycle_views,
         demand_views,
         step_views,
         meeting_views,

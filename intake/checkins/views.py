@@ -17,10 +17,11 @@ from intake.formdef.model import localised
 from intake.formdef.present import annotate, problems, travel_label
 from intake.formdef.wtf import build_form_class
 from intake.mail import MailError, mail_configured, send
-from intake.models import CheckinRound, PrivateLink, Role, Submission, utcnow
+from intake.models import CheckinRound, PrivateLink, Submission, utcnow
 from intake.record.forms import HisLinkForm, RoundForm, TypedInForm
 from intake.security import audit
 from intake.security.access import allow, of_this_process, process_blueprint
+from intake.security.policy import Act
 from intake.submissions import roundtrip, rules, service
 from intake.urls import external_url
 
@@ -72,7 +73,7 @@ def _link(link_id: int) -> PrivateLink:
 
 
 @bp.route("/", methods=["GET", "POST"])
-@allow(Role.CONTACT)
+@allow(Act.SEND_CHECKINS)
 def index() -> ResponseReturnValue:
     """The rounds so far, and a form to send a new one."""
     forms = _link_forms()
@@ -112,7 +113,7 @@ def index() -> ResponseReturnValue:
 
 
 @bp.get("/<int:round_id>")
-@allow(Role.CONTACT)
+@allow(Act.SEND_CHECKINS)
 def round_page(round_id: int) -> str:
     """Who answered, who not, whose link expired; counts per answer and the words given."""
     checkin_round = _round(round_id)
@@ -133,7 +134,7 @@ def round_page(round_id: int) -> str:
 
 
 @bp.post("/links/<int:link_id>/remind")
-@allow(Role.CONTACT)
+@allow(Act.SEND_CHECKINS)
 def remind(link_id: int) -> ResponseReturnValue:
     """A fresh link for someone who has not answered; emailed if there is an address."""
     link = _link(link_id)
@@ -152,7 +153,7 @@ def remind(link_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/links/<int:link_id>/revoke")
-@allow(Role.CONTACT)
+@allow(Act.SEND_CHECKINS)
 def revoke(link_id: int) -> ResponseReturnValue:
     """The link stops working at once."""
     link = _link(link_id)
@@ -166,7 +167,7 @@ def revoke(link_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/him/<int:record_id>", methods=["GET", "POST"])
-@allow(Role.CONTACT)
+@allow(Act.SEND_CHECKINS)
 def him(record_id: int) -> ResponseReturnValue:
     """Send him the agreed steps of these minutes as a written record, with the reflection form."""
     minutes = of_this_process(Submission, record_id)
@@ -185,7 +186,7 @@ def him(record_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/links/<int:link_id>/typed", methods=["GET", "POST"])
-@allow(Role.CONTACT)
+@allow(Act.SEND_CHECKINS)
 def type_in(link_id: int) -> ResponseReturnValue:
     """Type in a person's answers from a conversation or a letter, dated by that day."""
     link = _link(link_id)

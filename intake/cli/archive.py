@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 from intake.clock import today
 from intake.extensions import db
 from intake.lifecycle import archive, retention
+from intake.lifecycle.erase import erase_process
 from intake.people.membership import process_by_short_name
 from intake.security import audit
 from intake.security.private_files import write_private
@@ -31,8 +32,10 @@ def export(short_name: str, output: Path, encrypt: bool) -> None:
     passphrase = None
     if encrypt:
         passphrase = click.prompt("Passphrase", hide_input=True, confirmation_prompt=True)
-        if len(passphrase) < 12:
-            raise click.ClickException("Use a passphrase of at least 12 characters.")
+        try:
+            archive.check_passphrase(passphrase)
+        except archive.ExportError as exc:
+            raise click.ClickException(str(exc)) from exc
     write_private(output, archive.export(process, passphrase))
     audit.record("process-exported", process=process)
     db.session.commit()
@@ -66,10 +69,8 @@ def erase(short_name: str, yes: bool) -> None:
         )
         if typed.strip() != short_name:
             raise click.ClickException("Nothing was deleted.")
-    audit.record("process-erased", subject=f"process:{process.id}")
-    db.session.commit()
-    result = archive.erase(process)
-    click.echo(f"Erased {short_name}; {result['accounts']} account(s) that belonged only to it.")
+    accounts = erase_process(process)
+    click.echo(f"Erased {short_name}; {accounts} account(s) that belonged only to it.")
 
 
 @click.command("retention")

@@ -1,4 +1,4 @@
-"""Export a whole process into one archive, and erase a process completely.
+"""Export a whole process into one archive (erasing it is :mod:`intake.lifecycle.erase`).
 
 The archive is a zip: ``records.json`` (every record, decrypted, with the form
 definitions it was made with) and ``report-backs/`` (every released PDF). With a
@@ -17,13 +17,13 @@ from typing import Any
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+from flask_babel import lazy_gettext as _l
 
 from intake.checkins import private_links
 from intake.checkins.anonymity import anonymous_ids, day_of, neutral_key
 from intake.clock import today
 from intake.extensions import db
 from intake.models import (
-    Account,
     AuditEvent,
     ContactEntry,
     FormSnapshot,
@@ -31,6 +31,7 @@ from intake.models import (
     Process,
     ReportBack,
     ReportState,
+    Role,
     Submission,
     SubmissionStatus,
 )
@@ -50,13 +51,13 @@ def _json_default(value: Any) -> str:
     return str(value)
 
 
-def _drafts_readable(form_id: str, role: str | None) -> bool:
+def _drafts_readable(form_id: str, role: Role | None) -> bool:
     """Drafts are their authors' group's: an export carries only the exporter's group's."""
     form = records.definition(form_id)
-    return role is not None and form is not None and role in form.fill
+    return role is not None and form is not None and role.value in form.fill
 
 
-def _submission(s: Submission, role: str | None, anonymous: bool) -> dict:
+def _submission(s: Submission, role: Role | None, anonymous: bool) -> dict:
     # An anonymous answer keeps only its day, and no id: ids follow the order answers came in.
     when = day_of if anonymous else (lambda moment: moment)
     entry = {} if anonymous else {"id": s.id}
@@ -85,7 +86,7 @@ def _submission(s: Submission, role: str | None, anonymous: bool) -> dict:
     return entry
 
 
-def _submissions(process: Process, role: str | None) -> list[dict]:
+def _submissions(process: Process, role: Role | None) -> list[dict]:
     rows = db.session.scalars(
         sa.select(Submission).where(Submission.process_id == process.id).order_by(Submission.id)
     )
@@ -115,7 +116,7 @@ def _link(i: private_links.PrivateLink) -> dict:
     }
 
 
-def records_of(process: Process, role: str | None = None) -> dict[str, Any]:
+def records_of(process: Process, role: Role | None = None) -> dict[str, Any]:
     """Everything of a process, decrypted, as plain data.
 
     ``role`` is the exporting member's role: drafts go only to the group that fills
@@ -216,7 +217,28 @@ def _reports(process: Process) -> list[ReportBack]:
     )
 
 
-def export(process: Process, passphrase: str | None = None, role: str | None = None) -> bytes:
+MIN_PASSPHRASE = 12
+
+
+class ExportError(ValueError):
+    """An export that cannot be made as asked; the message says what to change."""
+
+
+def check_passphrase(passphrase: str | None) -> None:
+    """A sealed archive is only as safe as its passphrase: short ones are refused."""
+    if passphrase and len(passphrase) < MIN_PASSPHRASE:
+        raise ExportError(
+            _l("Use a passphrase of at least %(n)d characters, or none.", n=MIN_PASSPHRASE)
+        )
+
+
+def export(process: Process, passphrase: str | None = None, role: Role | None = None) -> bytes:
+    """Every record of the process in one zip, sealed with the passphrase if one is given.
+
+    ``role`` is the exporting member's group, whose drafts come along; the command
+    line (no role) exports no drafts.
+    """
+    check_passphrase(passphrase)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
@@ -249,37 +271,3 @@ def unseal(blob: bytes, passphrase: str) -> bytes:
     body = blob[len(SEALED_HEADER) :]
     salt, nonce, sealed = body[:16], body[16:28], body[28:]
     return AESGCM(_key(passphrase, salt)).decrypt(nonce, sealed, None)
-
-
-def erase(process: Process) -> dict[str, int]:
-    """Delete a process and everything of it, and the accounts that belonged only to it.
-
-    Only accounts this process created go with it: an account that existed before and
-    was merely asked to join belongs to whoever made it.
-    """
-    member_ids = set(
-        db.session.scalars(
-            sa.select(Membership.account_id).where(
-                Membership.process_id == process.id, Membership.created_account.is_(True)
-            )
-        )
-    )
-    elsewhere = set(
-        db.session.scalars(
-            sa.select(Membership.account_id).where(
-                Membership.process_id != process.id, Membership.account_id.in_(member_ids)
-            )
-        )
-    )
-    admins = set(db.session.scalars(sa.select(Account.id).where(Account.is_instance_admin)))
-    only_here = member_ids - elsewhere - admins
-    # The database's ON DELETE CASCADE removes every record of the process.
-    db.session.execute(sa.delete(Process).where(Process.id == process.id))
-    db.session.execute(sa.delete(Account).where(Account.id.in_(only_here)))
-    db.session.commit()
-    if db.engine.dialect.name == "sqlite":
-        # secure_delete overwrote the freed pages; move the WAL into the file and truncate it.
-        with db.engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            conn.exec_driver_sql("VACUUM")
-    return {"accounts": len(only_here)}

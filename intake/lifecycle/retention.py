@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from intake.extensions import db
-from intake.lifecycle import archive
+from intake.lifecycle.erase import erase_process
 from intake.models import Process
 from intake.security import audit
 
@@ -87,8 +87,6 @@ def erase_due(today: date) -> list[str]:
     erased = []
     for process in due(today):
         # An instance event: the process's own log goes with it.
-        audit.record("process-erased", subject=f"process:{process.id} retention")
-        db.session.commit()
         erased.append(process.short_name)
-        archive.erase(process)
+        erase_process(process, how=" retention")
     return erased

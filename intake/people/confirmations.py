@@ -24,8 +24,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from intake.extensions import db
+from intake.lifecycle import retention
 from intake.models import Account, ActKind, ActRequest, Membership, Process, Role, utcnow
-from intake.people.membership import current_members
+from intake.people.membership import current_members, remove_member, set_coordinator
 from intake.security import audit
 
 # A request nobody answered in two weeks is stale: circumstances change.
@@ -171,3 +172,28 @@ def decide(request: ActRequest, by: Membership, *, confirm: bool) -> None:
     db.session.refresh(request)
     action = "act-confirmed" if confirm else "act-declined"
     audit.record(action, process=request.process, subject=f"{request.kind.value}:{request.id}")
+
+
+def carry_out(asked: ActRequest, today: date) -> None:
+    """Do what a second coordinator confirmed; erasing has its own path (it ends the process).
+
+    The caller commits, so that the answer and the act are stored together or not at all.
+    """
+    process = asked.process
+    if asked.kind is ActKind.ERASE_DATE:
+        retention.set_erase_date(process, asked.erase_on, today)
+    elif asked.kind is ActKind.SECOND_FACTOR_OFF:
+        process.require_second_factor = False
+        audit.record("second-factor-required", process=process)
+    elif asked.kind is ActKind.COORDINATOR_OFF and asked.membership and asked.membership.is_current:
+        set_coordinator(asked.membership, False)
+        audit.record(
+            "coordinator-changed", process=process, subject=f"membership:{asked.membership_id}"
+        )
+    elif (
+        asked.kind is ActKind.COORDINATOR_REMOVED
+        and asked.membership
+        and asked.membership.is_current
+    ):
+        remove_member(asked.membership, removed_by=asked.requested_by)
+        audit.record("member-removed", process=process, subject=f"membership:{asked.membership_id}")

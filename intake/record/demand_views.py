@@ -12,12 +12,13 @@ from flask_login import current_user
 from intake.clock import today
 from intake.extensions import db
 from intake.formdef.model import localised
-from intake.models import Demand, DemandAmendment, DemandStatus, Role, Submission
+from intake.models import Demand, DemandAmendment, DemandStatus, Submission
 from intake.record import demands
 from intake.record.forms import AmendmentForm, StatusForm
 from intake.report.content import first_day
 from intake.security import audit
 from intake.security.access import allow, of_this_process, process_blueprint
+from intake.security.policy import Act
 from intake.submissions import service
 
 bp = process_blueprint("demands", __name__, "/demands")
@@ -33,7 +34,7 @@ def _demand(demand_id: int) -> Demand:
 
 
 @bp.get("/")
-@allow(Role.SUPPORT, Role.CONTACT)
+@allow(Act.READ_DEMANDS)
 def index() -> str:
     """Every demand: words now, original words, amendments with dates and names, status."""
     return render_template(
@@ -45,7 +46,7 @@ def index() -> str:
 
 
 @bp.route("/<int:demand_id>/amend", methods=["GET", "POST"])
-@allow(Role.SUPPORT, Role.CONTACT)
+@allow(Act.PROPOSE_AMENDMENT)
 def amend(demand_id: int) -> ResponseReturnValue:
     """Propose new wording; it takes effect only when the support group approves."""
     demand = _demand(demand_id)
@@ -68,7 +69,7 @@ def amend(demand_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/<int:demand_id>/status", methods=["GET", "POST"])
-@allow(Role.CONTACT)
+@allow(Act.RECORD_DEMAND_STATUS)
 def status(demand_id: int) -> ResponseReturnValue:
     """Record a change of status outside a meeting, on the day it happened, with its evidence."""
     demand = _demand(demand_id)
@@ -130,14 +131,14 @@ def _decide(amendment_id: int, approve: bool) -> ResponseReturnValue:
 
 
 @bp.post("/amendments/<int:amendment_id>/approve")
-@allow(Role.SUPPORT)
+@allow(Act.DECIDE_AMENDMENT)
 def approve(amendment_id: int) -> ResponseReturnValue:
     """Only the support group approves a change to a demand."""
     return _decide(amendment_id, True)
 
 
 @bp.post("/amendments/<int:amendment_id>/reject")
-@allow(Role.SUPPORT)
+@allow(Act.DECIDE_AMENDMENT)
 def reject(amendment_id: int) -> ResponseReturnValue:
     """The support group declines a proposed change; the demand stays as it is."""
     return _decide(amendment_id, False)

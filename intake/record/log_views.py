@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from intake.clock import today
 from intake.extensions import db
-from intake.models import ContactEntry, Role
+from intake.models import ContactEntry
 from intake.record import log_import, paging
 from intake.record.chronology import KINDS, chronology, kind_label
 from intake.record.forms import ChronologyFilter, ImportForm, SearchForm, SilenceAlarmForm
@@ -18,12 +18,13 @@ from intake.record.glance import silence_of
 from intake.record.search import search
 from intake.security import audit
 from intake.security.access import allow, process_blueprint
+from intake.security.policy import Act
 
 bp = process_blueprint("log", __name__)
 
 
 @bp.get("/contacts")
-@allow(Role.CONTACT)
+@allow(Act.KEEP_CONTACT_LOG)
 def contacts() -> str:
     """Every message sent or received, newest first, with the silence figures."""
     return _contacts_page(SilenceAlarmForm(days=g.process.silence_alarm_days))
@@ -47,7 +48,7 @@ def _contacts_page(alarm_form: SilenceAlarmForm) -> str:
 
 
 @bp.post("/silence-alarm")
-@allow(Role.CONTACT)
+@allow(Act.KEEP_CONTACT_LOG)
 def silence_alarm() -> ResponseReturnValue:
     """Set after how many days the group counts a silence as alarming."""
     form = SilenceAlarmForm()
@@ -61,7 +62,7 @@ def silence_alarm() -> ResponseReturnValue:
 
 
 @bp.route("/contacts/import", methods=["GET", "POST"])
-@allow(Role.CONTACT)
+@allow(Act.KEEP_CONTACT_LOG)
 def import_log() -> ResponseReturnValue:
     """Catch up on the past from a spreadsheet: check every row, show them, then import."""
     form = ImportForm()
@@ -117,7 +118,7 @@ def import_log() -> ResponseReturnValue:
 
 
 @bp.get("/chronology")
-@allow(Role.CONTACT)
+@allow(Act.READ_CHRONOLOGY)
 def chronology_page() -> str:
     """One dated list of everything, filterable by kind and period."""
     form = ChronologyFilter(request.args)
@@ -134,13 +135,13 @@ def chronology_page() -> str:
 
 
 @bp.get("/search")
-@allow(Role.CONTACT, Role.SUPPORT)
+@allow(Act.SEARCH)
 def search_page() -> str:
     """Search the records this person's role may read."""
     form = SearchForm(request.args)
     hits = None
     if request.args and form.validate():
         hits = search(
-            g.process, g.membership.role.value, form.q.data, str(get_locale() or "en"), today()
+            g.process, g.membership, form.q.data, str(get_locale() or "en"), today()
         )
     return render_template("log/search.html", form=form, hits=hits)

@@ -11,11 +11,12 @@ from intake.clock import today
 from intake.extensions import db
 from intake.formdef.locking import version_from
 from intake.labels import meeting_kind_label
-from intake.models import Meeting, MeetingKind, Role
+from intake.models import Meeting, MeetingKind
 from intake.record import meetings
 from intake.record.forms import CadenceForm, MeetingForm, OutcomeForm
 from intake.security import audit
 from intake.security.access import allow, of_this_process, process_blueprint
+from intake.security.policy import Act
 
 bp = process_blueprint("meetings", __name__, "/meetings")
 
@@ -36,7 +37,7 @@ def _page(form: MeetingForm, cadence_form: CadenceForm, status: int = 200) -> Re
 
 
 @bp.route("/", methods=["GET", "POST"])
-@allow(Role.CONTACT)
+@allow(Act.KEEP_MEETINGS)
 def index() -> ResponseReturnValue:
     """Upcoming and past meetings, and a form to plan one."""
     form = MeetingForm()
@@ -58,7 +59,7 @@ def index() -> ResponseReturnValue:
 
 
 @bp.post("/<int:meeting_id>/outcome")
-@allow(Role.CONTACT)
+@allow(Act.KEEP_MEETINGS)
 def outcome(meeting_id: int) -> ResponseReturnValue:
     """Record that a meeting was held, missed or cancelled; a missed meeting stays a record."""
     meeting = of_this_process(Meeting, meeting_id)
@@ -77,7 +78,7 @@ def outcome(meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/cadence")
-@allow(Role.CONTACT)
+@allow(Act.KEEP_MEETINGS)
 def cadence() -> ResponseReturnValue:
     """Set how often the group means to meet him."""
     cadence_form = CadenceForm()
@@ -91,7 +92,7 @@ def cadence() -> ResponseReturnValue:
 
 
 @bp.get("/upcoming.ics")
-@allow(Role.CONTACT)
+@allow(Act.KEEP_MEETINGS)
 def ical() -> Response:
     """Upcoming meetings as a calendar file to import."""
     titles = {

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 
 from intake.extensions import db
 from intake.formdef.model import localised
-from intake.models import Process, Submission, SubmissionStatus
+from intake.models import Membership, Process, Submission, SubmissionStatus
 from intake.record import demands, steps
+from intake.security import policy
+from intake.security.policy import Act
 from intake.submissions import service
 
 SNIPPET = 80
@@ -44,14 +47,17 @@ def _snippet(text: str, needle: str) -> str | None:
     return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
 
 
-def search(process: Process, role: str, query: str, locale: str, today) -> list[Hit]:
+def search(
+    process: Process, membership: Membership, query: str, locale: str, today: date
+) -> list[Hit]:
+    """What this member's group may read, found by a few words; the policy decides what."""
     needle = query.strip().casefold()
     if len(needle) < 2:
         return []
     hits: list[Hit] = []
     forms = service.definitions()
-    readable_forms = [f.id for f in forms.values() if role in f.read]
-    if role in ("contact", "support"):
+    readable_forms = [f.id for f in forms.values() if policy.may_read_form(membership, f)]
+    if policy.may(membership, Act.READ_DEMANDS):
         for demand in demands.demand_views(process):
             for text in (demand.current, demand.original):
                 found = _snippet(text, needle)
@@ -73,7 +79,7 @@ def search(process: Process, role: str, query: str, locale: str, today) -> list[
                 title = localised(form.title, locale) if form else record.form_id
                 hits.append(Hit(title, found, ("records.show", {"record_id": record.id})))
                 break
-    if role == "contact":
+    if policy.may(membership, Act.KEEP_STEPS):
         for step in steps.steps_of(process, today):
             found = _snippet(step.what, needle)
             if found:

@@ -8,10 +8,11 @@ from flask_login import current_user
 from intake.clock import today
 from intake.extensions import db
 from intake.formdef.locking import version_from
-from intake.models import AgreedStep, Role, StepOwner, StepStatus
+from intake.models import AgreedStep, StepOwner, StepStatus
 from intake.record import demands, steps
 from intake.record.forms import StepChangeForm, StepForm
 from intake.security.access import allow, of_this_process, process_blueprint
+from intake.security.policy import Act
 
 bp = process_blueprint("steps", __name__, "/steps")
 
@@ -21,7 +22,7 @@ def _step(step_id: int) -> AgreedStep:
 
 
 @bp.get("/")
-@allow(Role.CONTACT)
+@allow(Act.KEEP_STEPS)
 def index() -> str:
     """All agreed steps, open and overdue first."""
     all_steps = steps.steps_of(g.process, today())
@@ -32,7 +33,7 @@ def index() -> str:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@allow(Role.CONTACT)
+@allow(Act.KEEP_STEPS)
 def new() -> ResponseReturnValue:
     """Add a step that was agreed outside minutes."""
     form = StepForm(demands=demands.demands_of(g.process))
@@ -59,7 +60,7 @@ def new() -> ResponseReturnValue:
 
 
 @bp.route("/<int:step_id>", methods=["GET", "POST"])
-@allow(Role.CONTACT)
+@allow(Act.KEEP_STEPS)
 def show(step_id: int) -> ResponseReturnValue:
     """One step, its history, and a form to change its state or deadline."""
     step = _step(step_id)

@@ -10,12 +10,10 @@ from flask_babel import lazy_gettext as _l
 from intake.extensions import db
 from intake.models import (
     Account,
-    Membership,
     Process,
     ReportBack,
     ReportDownload,
     ReportState,
-    Role,
     Submission,
     SubmissionStatus,
     utcnow,
@@ -24,6 +22,7 @@ from intake.report.content import assemble, first_day
 from intake.report.render import report_html, sha256, to_pdf
 from intake.security.encryption import keyring as _keyring
 from intake.security.encryption import open_text, seal_text
+from intake.submissions import service as records
 
 
 class ReportError(ValueError):
@@ -143,15 +142,12 @@ def withdraw_reason(report: ReportBack) -> str:
     )
 
 
-def may_download(report: ReportBack, membership: Membership, survivor_wants_updates: bool) -> bool:
-    """Contact group: always; central group: released; support group: released, if she asked."""
-    if membership.role is Role.CONTACT:
-        return report.pdf is not None
-    if report.state is not ReportState.RELEASED:
+def survivor_wants_updates(process: Process) -> bool:
+    """Her answer in the handover: does the support group receive report-backs?"""
+    handover = records.first_of(process, "handover")
+    if handover is None or handover.is_draft:
         return False
-    if membership.role is Role.CENTRAL:
-        return True
-    return membership.role is Role.SUPPORT and survivor_wants_updates
+    return records.answers_of(handover).get("wants_updates", "none") != "none"
 
 
 def log_download(

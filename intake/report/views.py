@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import (
     Response,
     abort,
@@ -17,79 +15,38 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, TextAreaField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
 
-from intake.clock import today
 from intake.extensions import db
-from intake.formdef.dates import DayField, within_reason
-from intake.models import ReportBack, ReportState, Role, Submission
+from intake.models import ReportBack, ReportState, Submission
 from intake.report import service, worker
-from intake.security import audit
+from intake.report.forms import WithdrawForm, request_form
+from intake.security import audit, policy
 from intake.security.access import allow, of_this_process, process_blueprint
-from intake.submissions import service as records
+from intake.security.policy import Act
 
 bp = process_blueprint("reports", __name__, "/reports")
 
 
-class RequestForm(FlaskForm):
-    since = DayField(_l("From"), validators=[Optional(), within_reason])
-    until = DayField(
-        _l("Until"),
-        validators=[InputRequired(_l("This question needs an answer.")), within_reason],
-    )
-    whole = BooleanField(_l("The whole process, from its first day"))
-    closing = BooleanField(
-        _l("This report-back closes the process"),
-        description=_l("It covers the whole process, and its cover says that it closes it."),
-    )
-    assessment = SelectField(_l("The contact group's assessment"), validators=[Optional()])
-
-
-class WithdrawForm(FlaskForm):
-    reason = TextAreaField(
-        _l("Why withdraw it"),
-        validators=[InputRequired(_l("Say why the report-back is withdrawn.")), Length(max=2000)],
-    )
-
-
-def survivor_wants_updates() -> bool:
-    handover = records.first_of(g.process, "handover")
-    if handover is None or handover.is_draft:
-        return False
-    return records.answers_of(handover).get("wants_updates", "none") != "none"
-
-
 def _report(report_id: int) -> ReportBack:
+    """A report-back of this process that this member may see, or 404."""
     report = of_this_process(ReportBack, report_id)
-    if g.membership.role is not Role.CONTACT and not service.may_download(
-        report, g.membership, survivor_wants_updates()
-    ):
+    if not policy.may_see_report(g.membership, report, service.survivor_wants_updates(g.process)):
         abort(404)
     return report
 
 
 @bp.route("/", methods=["GET", "POST"])
-@allow()
+@allow(Act.SEE_REPORTS)
 def index() -> ResponseReturnValue:
     """Report-backs this person may read; the contact group also asks for new ones."""
-    reports = service.reports_of(g.process)
-    if g.membership.role is not Role.CONTACT:
-        wants = survivor_wants_updates()
-        reports = [r for r in reports if service.may_download(r, g.membership, wants)]
-        return render_template("reports/index.html", reports=reports, form=None)
-    form = RequestForm()
-    form.assessment.choices = [SelectChoice("", _("none"))] + [
-        SelectChoice(str(s.id), _("written %(date)s", date=s.submitted_at.date().isoformat()))
-        for s in service.assessments_of(g.process)
+    wants = service.survivor_wants_updates(g.process)
+    reports = [
+        r for r in service.reports_of(g.process) if policy.may_see_report(g.membership, r, wants)
     ]
-    if request.method == "GET":
-        form.until.data = today()
-        form.since.data = today() - timedelta(days=91)
+    if not policy.may(g.membership, Act.MAKE_REPORTS):
+        return render_template("reports/index.html", reports=reports, form=None)
+    form = request_form(g.process, fresh=request.method == "GET")
     status = 200
     if form.validate_on_submit():
         assessment = (
@@ -122,11 +79,11 @@ def index() -> ResponseReturnValue:
 
 
 @bp.get("/<int:report_id>")
-@allow()
+@allow(Act.SEE_REPORTS)
 def show(report_id: int) -> str:
     """One report-back: progress while it renders, then its state, checksum and downloads."""
     report = _report(report_id)
-    is_contact = g.membership.role is Role.CONTACT
+    is_contact = policy.may(g.membership, Act.MAKE_REPORTS)
     return render_template(
         "reports/show.html",
         report=report,
@@ -139,11 +96,12 @@ def show(report_id: int) -> str:
 
 
 @bp.get("/<int:report_id>/pdf")
-@allow()
+@allow(Act.SEE_REPORTS)
 def download(report_id: int) -> Response:
     """The PDF as an attachment; every download is logged with who and when."""
     report = _report(report_id)
-    if not service.may_download(report, g.membership, survivor_wants_updates()):
+    wants = service.survivor_wants_updates(g.process)
+    if not policy.may_download_report(g.membership, report, wants):
         abort(404)
     pdf = service.pdf_of(report)
     service.log_download(g.process, current_user, report=report)
@@ -156,7 +114,7 @@ def download(report_id: int) -> Response:
 
 
 @bp.post("/<int:report_id>/release")
-@allow(Role.CONTACT)
+@allow(Act.MAKE_REPORTS)
 def release(report_id: int) -> ResponseReturnValue:
     """Freeze the draft and make it available to the central group."""
     report = _report(report_id)
@@ -172,7 +130,7 @@ def release(report_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/<int:report_id>/withdraw")
-@allow(Role.CONTACT)
+@allow(Act.MAKE_REPORTS)
 def withdraw(report_id: int) -> ResponseReturnValue:
     """Withdraw a released report-back, with a reason; it is kept, never changed."""
     report = _report(report_id)

@@ -2,8 +2,9 @@
 
 Two layers, both deny by default:
 - every endpoint needs a signed-in person unless it is on ``PUBLIC_ENDPOINTS``;
-- every process endpoint must declare which roles may use it with ``@allow``;
-  one that declares nothing answers 404 to everybody.
+- every process endpoint names the act it serves with ``@allow(Act.…)``, and
+  :mod:`intake.security.policy` says who may do that act; an endpoint that
+  names nothing answers 404 to everybody.
 
 Someone without the role gets 404, not 403, so a stranger cannot even learn
 that a process with that short name exists.
@@ -11,7 +12,7 @@ that a process with that short name exists.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import wraps
 from typing import Any, NoReturn, TypeVar
 
@@ -22,8 +23,9 @@ from flask_login import current_user
 
 from intake.converters import is_id
 from intake.extensions import db
-from intake.models import Account, Membership, Process, Role
+from intake.models import Account, Membership, Process
 from intake.security import audit
+from intake.security.policy import Act, may, offers_quick_exit
 
 PUBLIC_ENDPOINTS = frozenset(
     {
@@ -42,7 +44,6 @@ PUBLIC_ENDPOINTS = frozenset(
 
 F = TypeVar("F", bound=Callable[..., Any])
 M = TypeVar("M")
-ANY_ROLE = frozenset(Role)
 
 
 def require_sign_in() -> Any:
@@ -56,13 +57,13 @@ def require_sign_in() -> Any:
     return current_app.login_manager.unauthorized()
 
 
-def allow(*roles: Role, coordinator: bool = False) -> Callable[[F], F]:
-    """Declare who may use a process view: these roles, optionally coordinators only."""
-    allowed = frozenset(roles) or ANY_ROLE
+def allow(act: Act) -> Callable[[F], F]:
+    """Declare the act a process view serves; the policy says who may do it."""
+    if not isinstance(act, Act):
+        raise TypeError(f"@allow needs an Act of intake.security.policy, not {act!r}")
 
     def decorate(view: F) -> F:
-        view._intake_roles = allowed  # type: ignore[attr-defined]
-        view._intake_coordinator = coordinator  # type: ignore[attr-defined]
+        view._intake_act = act  # type: ignore[attr-defined]
         return view
 
     return decorate
@@ -129,18 +130,16 @@ def of_this_process(model: type[M], ident: int, process_of: Callable[[M], int] |
 
 
 def enforce_role() -> Any:
-    """Blueprint ``before_request``: 404 unless the view lets this person's role in."""
+    """Blueprint ``before_request``: 404 unless the policy lets this member do the view's act."""
     view = current_app.view_functions.get(request.endpoint or "")
-    allowed: Iterable[Role] | None = getattr(view, "_intake_roles", None)
+    act: Act | None = getattr(view, "_intake_act", None)
     membership: Membership | None = g.get("membership")
     process: Process | None = g.get("process")
-    if process is None or allowed is None:
+    if process is None or act is None:
         abort(404)
     if membership is None:
         refuse(process.short_name)
-    if membership.role not in allowed or (
-        getattr(view, "_intake_coordinator", False) and not membership.is_coordinator
-    ):
+    if not may(membership, act):
         refuse(request.endpoint or "", process)
     if g.process.require_second_factor and not current_user.has_second_factor:
         flash(
@@ -164,7 +163,14 @@ def process_blueprint(name: str, import_name: str, path: str = "") -> Blueprint:
     bp.url_value_preprocessor(load_process)
     bp.url_defaults(add_short_name)
     bp.before_request(enforce_role)
-    bp.context_processor(lambda: {"process": g.get("process"), "membership": g.get("membership")})
+    bp.context_processor(
+        lambda: {
+            "process": g.get("process"),
+            "membership": g.get("membership"),
+            "may": lambda act: may(g.get("membership"), act),
+            "offers_quick_exit": offers_quick_exit(g.get("membership")),
+        }
+    )
     return bp
 
 

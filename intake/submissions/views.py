@@ -6,73 +6,56 @@ from typing import Any
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import force_locale, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from intake.checkins import anonymity
+from intake.checkins.private_links import his_links_of
 from intake.extensions import db
 from intake.formdef import FormDefinition, form_keys
 from intake.formdef.locking import version_from
-from intake.formdef.model import localised
 from intake.formdef.present import (
     annotate,
     problems,
     readable,
-    report_sections,
     shared_view,
     travel_label,
-    travelling,
 )
 from intake.formdef.wtf import (
     build_form_class,
 )
 from intake.models import (
-    LinkKind,
     Meeting,
     MeetingState,
-    PrivateLink,
-    Role,
     Submission,
     SubmissionRevision,
-    SubmissionStatus,
-    utcnow,
 )
 from intake.record.demands import demands_of
-from intake.report.render import document_html, to_pdf
-from intake.report.service import log_download
-from intake.security import audit
+from intake.report import single
+from intake.security import audit, policy
 from intake.security.access import allow, of_this_process, process_blueprint
+from intake.security.policy import Act
 from intake.submissions import quota, roundtrip, rules, service, typed
 
 bp = process_blueprint("records", __name__, "/records")
-
-# Records the contact group may choose to show the support group.
-SHAREABLE = ("minutes",)
 
 
 def _locale() -> str:
     return str(get_locale() or "en")
 
 
-def _may_read(form: FormDefinition) -> bool:
-    return g.membership.role.value in form.read
-
-
 def _may_fill(form: FormDefinition) -> bool:
-    return g.membership.role.value in form.fill
+    return policy.may_fill(g.membership, form)
 
 
 def _may_read_record(record: Submission) -> bool:
-    # A draft belongs to those who fill the form in: an unfinished handover is the
-    # support group's, a check-in not yet sent is nobody's but the link holder's.
-    if record.is_draft:
-        return _may_fill(service.definition_of(record))
-    if _may_read(service.definition_of(record)):
-        return True
-    # The contact group may share single records, such as minutes, with the support group.
-    return g.membership.role is Role.SUPPORT and record.shared_with_support and not record.is_draft
+    return policy.may_read_submission(g.membership, record, service.definition_of(record))
+
+
+def _may_read_revision(revision: SubmissionRevision) -> bool:
+    return policy.may_read_version(g.membership, revision.status, service.definition_of(revision))
 
 
 def _as_read(version: Submission | SubmissionRevision) -> tuple[FormDefinition, dict]:
@@ -80,7 +63,7 @@ def _as_read(version: Submission | SubmissionRevision) -> tuple[FormDefinition, 
     the contact group shared the record with the support group, what it shares."""
     form = service.definition_of(version)
     answers = service.answers_of(version)
-    if _may_read(form):
+    if policy.reads_in_full(g.membership, form):
         return form, answers
     return shared_view(form, answers, service.definition(form.id))
 
@@ -211,19 +194,8 @@ def _handle_post(
     return redirect(target)
 
 
-def _his_links(record: Submission) -> list[tuple[PrivateLink, str]]:
-    """Links that sent him these minutes' agreed steps, with whether he confirmed."""
-    rows = db.session.scalars(
-        db.select(PrivateLink)
-        .where(PrivateLink.minutes_id == record.id, PrivateLink.kind == LinkKind.HIM)
-        .order_by(PrivateLink.created_at)
-    )
-    now = utcnow()
-    return [(i, i.state(now)) for i in rows]
-
-
 @bp.get("/")
-@allow()
+@allow(Act.USE_FORMS)
 def index() -> str:
     """The forms this person may fill in, and the records their role may read."""
     forms = service.definitions().values()
@@ -244,7 +216,7 @@ def index() -> str:
 
 
 @bp.route("/new/<form_id>", methods=["GET", "POST"])
-@allow()
+@allow(Act.USE_FORMS)
 def new(form_id: str) -> ResponseReturnValue:
     """Start filling in a form; nothing is stored until a draft is saved or it is submitted."""
     form = service.definition(form_id)
@@ -276,7 +248,7 @@ def _meeting_for(form: FormDefinition, meeting_id: int | None) -> Meeting | None
 
 
 @bp.route("/<int:record_id>/edit", methods=["GET", "POST"])
-@allow()
+@allow(Act.USE_FORMS)
 def edit(record_id: int) -> ResponseReturnValue:
     """Resume a draft or edit a submitted record; every save is a new revision."""
     record = _record(record_id)
@@ -297,7 +269,7 @@ def edit(record_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/<int:record_id>")
-@allow()
+@allow(Act.USE_FORMS)
 def show(record_id: int) -> ResponseReturnValue:
     """A record's answers as text, with who wrote it and when."""
     record = _record(record_id)
@@ -310,8 +282,9 @@ def show(record_id: int) -> ResponseReturnValue:
         definition=form,
         sections=readable(form, answers, _locale(), demands_of(g.process)),
         may_edit=_may_fill(form),
-        may_share=g.membership.role is Role.CONTACT and record.form_id in SHAREABLE,
-        his_links=_his_links(record) if g.membership.role is Role.CONTACT else [],
+        may_share=policy.may_share(g.membership, record),
+        may_see_his_links=policy.may_see_his_links(g.membership, record),
+        his_links=his_links_of(record) if policy.may_see_his_links(g.membership, record) else [],
         anonymous=anonymity.is_anonymous(record),
         versions=sum(1 for r in record.revisions if _may_read_revision(r)),
         locale=_locale(),
@@ -320,11 +293,11 @@ def show(record_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/<int:record_id>/share")
-@allow(Role.CONTACT)
+@allow(Act.SHARE_MINUTES)
 def share(record_id: int) -> ResponseReturnValue:
     """Share a record with the support group, or stop sharing it."""
     record = _record(record_id)
-    if record.is_draft or record.form_id not in SHAREABLE:
+    if not policy.may_share(g.membership, record):
         abort(404)
     record.shared_with_support = not record.shared_with_support
     audit.record("record-shared", process=g.process, subject=f"record:{record.id}")
@@ -339,32 +312,24 @@ def share(record_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/<int:record_id>/pdf")
-@allow()
+@allow(Act.USE_FORMS)
 def pdf(record_id: int) -> Response:
     """This record as a PDF, with only the answers that may appear in report-backs."""
     record = _record(record_id)
     if record.is_draft:
         abort(404)
     form, answers = _as_read(record)
-    answers = travelling(form, answers)
-    sections = report_sections(
-        form, readable(form, answers, g.process.language, demands_of(g.process))
-    )
-    with force_locale(g.process.language):
-        title = localised(form.title, g.process.language)
-    data = to_pdf(document_html(title, sections, g.process.language, g.process.pseudonym))
-    log_download(g.process, current_user, submission=record)
-    audit.record("document-read", process=g.process, subject=f"record:{record.id}")
+    data = single.submission_pdf(g.process, record, form, answers, current_user)
     db.session.commit()
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="{record.form_id}-{g.process.short_name}-{record.id}.pdf"'
+        f'attachment; filename="{single.file_name(g.process, record)}"'
     )
     return response
 
 
 @bp.get("/<int:record_id>/history")
-@allow()
+@allow(Act.USE_FORMS)
 def history(record_id: int) -> str:
     """Every saved version of a record, oldest first."""
     record = _record(record_id)
@@ -378,16 +343,8 @@ def history(record_id: int) -> str:
     )
 
 
-def _may_read_revision(revision: SubmissionRevision) -> bool:
-    # Drafts before a record was submitted are only for those who fill the form in:
-    # what the contact group shares, or the support group hands over, is what was submitted.
-    return revision.status is not SubmissionStatus.DRAFT or _may_fill(
-        service.definition_of(revision)
-    )
-
-
 @bp.get("/<int:record_id>/history/<int:number>")
-@allow()
+@allow(Act.USE_FORMS)
 def revision(record_id: int, number: int) -> str:
     """One saved version of a record, exactly as it was."""
     record = _record(record_id)

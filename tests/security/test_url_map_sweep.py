@@ -16,6 +16,7 @@ from flask import Flask, url_for
 from intake.extensions import db
 from intake.models import ActKind, ActRequest, AuditEvent, Process, Role
 from intake.security.access import PUBLIC_ENDPOINTS
+from intake.security.policy import RULES
 from intake.security.tokens import new_token
 from tests import factories
 from tests.conftest import AuthActions, csrf_token
@@ -97,14 +98,14 @@ def test_public_endpoints_are_few_and_known() -> None:
     )
 
 
-def test_every_process_view_declares_its_roles(app: Flask) -> None:
+def test_every_process_view_names_an_act_of_the_policy(app: Flask) -> None:
     process_endpoints = [
         rule.endpoint for rule in app.url_map.iter_rules() if rule.rule.startswith("/p/")
     ]
     assert len(process_endpoints) >= 10
     for endpoint in process_endpoints:
         view = app.view_functions[endpoint]
-        assert hasattr(view, "_intake_roles"), f"{endpoint} has no @allow(...)"
+        assert getattr(view, "_intake_act", None) in RULES, f"{endpoint} has no @allow(Act...)"
 
 
 def test_anonymous_visitor_gets_nothing(app: Flask, client, world) -> None:
@@ -172,7 +173,7 @@ def test_ids_of_another_process_are_refused_and_logged(app: Flask, client, auth,
     forbidden_to_kim = {
         endpoint
         for endpoint, view in app.view_functions.items()
-        if Role.CONTACT not in getattr(view, "_intake_roles", {Role.CONTACT})
+        if hasattr(view, "_intake_act") and Role.CONTACT not in RULES[view._intake_act].groups
     }
     with app.test_request_context():
         rules = [
