@@ -1,7 +1,5 @@
 """Sign-in, sign-out, set-up links, password change, devices and the second factor."""
 
-import time
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -26,7 +24,7 @@ from intake.people.accounts import (
     set_password,
     usable_setup_link,
 )
-from intake.security import audit, guesses, known_devices, second_factor, throttle
+from intake.security import audit, guesses, known_devices, second_factor, signing_in, throttle
 from intake.security.passwords import verify_password
 from intake.security.sessions import (
     end_current_session,
@@ -40,8 +38,6 @@ from intake.security.sessions import (
 bp = Blueprint("auth", __name__)
 
 SETUP_TOKEN_KEY = "setup_token"  # noqa: S105 (a session key name, not a secret)
-PENDING_KEY = "second_step"
-PENDING_SECONDS = 300
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -63,18 +59,11 @@ def login() -> ResponseReturnValue:
             audit.record("signin-failed", actor=find_account(name))
             guesses.count_failure(name, device)
         if account is not None and account.has_second_factor:
-            # The password was right; the session starts only after the code.
-            lang = session.get("lang")
-            session.clear()
-            if lang:
-                session["lang"] = lang
-            session[PENDING_KEY] = {"id": account.id, "at": time.time(), "next": form.next.data}
+            signing_in.await_second_factor(account, form.next.data)
             db.session.commit()
             return redirect(url_for("auth.second_step"))
         if account is not None:
-            start_session(account)
-            known_devices.remember(account)
-            audit.record("signin", actor=account)
+            signing_in.sign_in(account)
             db.session.commit()
             return redirect(_safe_next(form.next.data))
         # Same words whether the name is unknown or the password wrong,
@@ -231,24 +220,14 @@ def end_others() -> ResponseReturnValue:
     return redirect(url_for("auth.sessions"))
 
 
-def _pending_account() -> Account | None:
-    pending = session.get(PENDING_KEY)
-    if not pending or time.time() - pending.get("at", 0) > PENDING_SECONDS:
-        return None
-    account = db.session.get(Account, pending.get("id"))
-    if account is None or account.is_deactivated or not account.has_second_factor:
-        return None
-    return account
-
-
 @bp.route("/login/code", methods=["GET", "POST"])
 def second_step() -> ResponseReturnValue:
     """The second step of signing in: a code from the authenticator, or a recovery code."""
-    account = _pending_account()
-    if account is None:
-        session.pop(PENDING_KEY, None)
+    waiting = signing_in.half_way()
+    if waiting is None:
         flash(_("Please sign in again."), "info")
         return redirect(url_for("auth.login"))
+    account, target = waiting
     form = CodeForm()
     if form.validate_on_submit():
         device = known_devices.device_of(account)
@@ -256,10 +235,7 @@ def second_step() -> ResponseReturnValue:
         if paused is not None:
             return paused
         if second_factor.verify(account, form.code.data):
-            target = session.get(PENDING_KEY, {}).get("next")
-            start_session(account)
-            known_devices.remember(account)
-            audit.record("signin", actor=account)
+            signing_in.sign_in(account)
             db.session.commit()
             return redirect(_safe_next(target))
         db.session.rollback()

@@ -141,7 +141,5 @@ def search_page() -> str:
     form = SearchForm(request.args)
     hits = None
     if request.args and form.validate():
-        hits = search(
-            g.process, g.membership, form.q.data, str(get_locale() or "en"), today()
-        )
+        hits = search(g.process, g.membership, form.q.data, str(get_locale() or "en"), today())
     return render_template("log/search.html", form=form, hits=hits)
