@@ -2,7 +2,7 @@
 
 from urllib.parse import unquote, urlsplit
 
-from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
+from flask import Blueprint, has_request_context, redirect, request, session, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -10,17 +10,22 @@ from intake.extensions import db
 
 bp = Blueprint("i18n", __name__)
 
+# The languages of the service, each named in its own words; the first is the default.
+# Forms, pages, report-backs and the command line all take theirs from here.
+LANGUAGES: dict[str, str] = {"en": "English", "de": "Deutsch"}
+DEFAULT_LANGUAGE = next(iter(LANGUAGES))
+
 
 def select_locale() -> str:
-    languages = current_app.config["LANGUAGES"]
+    languages = list(LANGUAGES)
     if not has_request_context():  # command line: messages stay in the default language
-        return languages[0]
+        return DEFAULT_LANGUAGE
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
     if current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
-    return request.accept_languages.best_match(languages) or languages[0]
+    return request.accept_languages.best_match(languages) or DEFAULT_LANGUAGE
 
 
 def _is_control(char: str) -> bool:
@@ -49,7 +54,7 @@ def _safe_next(target: str | None) -> str:
 def choose_language() -> Response:
     """Remember the chosen language for this browser and, if signed in, the account."""
     lang = request.form.get("lang", "")
-    if lang in current_app.config["LANGUAGES"]:
+    if lang in LANGUAGES:
         session["lang"] = lang
         if current_user.is_authenticated:
             current_user.locale = lang

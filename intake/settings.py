@@ -21,7 +21,6 @@ DEFAULTS: dict[str, Any] = {
     # token plus SameSite cookies carry the protection instead.
     "WTF_CSRF_SSL_STRICT": False,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-    "LANGUAGES": ("en", "de"),
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_DEFAULT_TIMEZONE": "UTC",
     "PREFERRED_URL_SCHEME": "https",

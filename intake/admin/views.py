@@ -13,6 +13,7 @@ from wtforms.validators import InputRequired, Length
 
 from intake.clock import today
 from intake.extensions import db
+from intake.i18n import LANGUAGES
 from intake.models import Membership, Process
 from intake.people.member_forms import invite_form, invite_from, invited_page
 from intake.people.membership import (
@@ -42,7 +43,7 @@ class ProcessForm(FlaskForm):
     )
     language = RadioField(
         _l("Language of report-backs"),
-        choices=[SelectChoice("en", "English"), SelectChoice("de", "Deutsch")],
+        choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()],
         default="en",
         validators=[InputRequired()],
     )

@@ -17,7 +17,8 @@ from flask_babel import get_locale
 from intake.checkins import anonymity, private_links
 from intake.extensions import db
 from intake.formdef.locking import version_from
-from intake.formdef.present import annotate, problems, readable, travel_label
+from intake.formdef.present import annotate, problems, readable
+from intake.formdef.travel import travel_label
 from intake.formdef.wtf import (
     build_form_class,
 )

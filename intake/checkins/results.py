@@ -13,7 +13,8 @@ from intake.checkins.private_links import label_of
 from intake.extensions import db
 from intake.formdef import FormDefinition
 from intake.formdef.model import localised
-from intake.formdef.present import CONSENT_FIELD, choice_names
+from intake.formdef.present import choice_names
+from intake.formdef.travel import CONSENT_FIELD
 from intake.models import LinkKind, PrivateLink, Process, Submission, SubmissionStatus
 from intake.submissions import service
 

@@ -14,7 +14,8 @@ from intake.checkins.results import results
 from intake.clock import today
 from intake.extensions import db
 from intake.formdef.model import localised
-from intake.formdef.present import annotate, problems, travel_label
+from intake.formdef.present import annotate, problems
+from intake.formdef.travel import travel_label
 from intake.formdef.wtf import build_form_class
 from intake.mail import MailError, mail_configured, send
 from intake.models import CheckinRound, PrivateLink, Submission, utcnow

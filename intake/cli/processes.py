@@ -5,6 +5,7 @@ from flask.cli import AppGroup
 
 from intake.cli.links import setup_url
 from intake.extensions import db
+from intake.i18n import LANGUAGES
 from intake.models import Role
 from intake.people.membership import (
     MembershipError,
@@ -23,7 +24,7 @@ def process() -> None:
 @process.command("add")
 @click.argument("short_name")
 @click.argument("pseudonym")
-@click.option("--language", type=click.Choice(["en", "de"]), default="en", show_default=True)
+@click.option("--language", type=click.Choice(list(LANGUAGES)), default="en", show_default=True)
 def add(short_name: str, pseudonym: str, language: str) -> None:
     """Create a process with a short name (used in addresses) and a pseudonym."""
     try:

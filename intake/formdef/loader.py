@@ -24,9 +24,9 @@ from intake.formdef.model import (
     Section,
     ShowIf,
 )
+from intake.i18n import LANGUAGES
 
 ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-LANGUAGES = ("en", "de")
 FORM_KEYS = {
     "id",
     "version",

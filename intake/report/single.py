@@ -11,7 +11,8 @@ from flask_babel import force_locale
 
 from intake.formdef import FormDefinition
 from intake.formdef.model import localised
-from intake.formdef.present import readable, report_sections, travelling
+from intake.formdef.present import readable
+from intake.formdef.travel import report_sections, travelling
 from intake.models import Account, Process, Submission
 from intake.record.demands import demands_of
 from intake.report.render import document_html, to_pdf

@@ -18,7 +18,7 @@ from flask_babel import ngettext
 
 from intake.extensions import db
 from intake.formdef.model import localised
-from intake.formdef.present import WORDS, travelling
+from intake.formdef.travel import WORDS, travelling
 from intake.models import DemandStatus, Submission, SubmissionStatus
 from intake.record.silence import Period, Silence
 from intake.submissions import service

@@ -16,13 +16,8 @@ from intake.checkins.private_links import his_links_of
 from intake.extensions import db
 from intake.formdef import FormDefinition, form_keys
 from intake.formdef.locking import version_from
-from intake.formdef.present import (
-    annotate,
-    problems,
-    readable,
-    shared_view,
-    travel_label,
-)
+from intake.formdef.present import annotate, problems, readable
+from intake.formdef.travel import shared_view, travel_label
 from intake.formdef.wtf import (
     build_form_class,
 )

@@ -73,7 +73,7 @@ def test_notes_for_the_contact_group_stay_with_it_when_shared(app, client, auth,
 
 def test_a_question_withheld_later_is_withheld_from_older_records(app):
     """Minutes made with a version that shared the notes still keep them back now."""
-    from intake.formdef.present import shared_view
+    from intake.formdef.travel import shared_view
     from intake.submissions import service
 
     with app.app_context():
