@@ -214,3 +214,23 @@ class AuthActions:
 @pytest.fixture
 def auth(client: FlaskClient) -> AuthActions:
     return AuthActions(client)
+
+
+# The world most tests start from: process "alpha" about "X", with Kim coordinating its
+# contact group. Modules that need more people define their own ``alpha``.
+@pytest.fixture
+def alpha(app: Flask) -> int:
+    from intake.models import Role
+    from tests import factories
+
+    with app.app_context():
+        process = factories.process("alpha", "X")
+        factories.member(process, "kim", Role.CONTACT, coordinator=True)
+        return process.id
+
+
+@pytest.fixture
+def kim(alpha: int, client: FlaskClient, auth: AuthActions) -> FlaskClient:
+    """A browser signed in as Kim, coordinator of alpha's contact group."""
+    auth.login("kim")
+    return client

@@ -5,27 +5,16 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from intake.clock import today
 from intake.extensions import db
-from intake.models import Meeting, Role
-from tests import factories
+from intake.models import Meeting
 from tests.conftest import submit
 
 
 def ago(days: int) -> str:
     return (today() - timedelta(days=days)).isoformat()
-
-
-@pytest.fixture
-def kim(app, client, auth):
-    with app.app_context():
-        alpha = factories.process("alpha", "X")
-        factories.member(alpha, "kim", Role.CONTACT, coordinator=True)
-    auth.login("kim")
-    return client
 
 
 def contact(client, days: int, direction: str, **extra: str) -> None:

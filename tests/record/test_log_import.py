@@ -11,8 +11,7 @@ from openpyxl import Workbook
 
 from intake.clock import today
 from intake.extensions import db
-from intake.models import ContactEntry, Meeting, MeetingState, Role
-from tests import factories
+from intake.models import ContactEntry, Meeting, MeetingState
 from tests.conftest import csrf_token
 
 PAGE = "/p/alpha/contacts/import"
@@ -22,15 +21,6 @@ GOOD = (
     "contact;2023-03-01;he_wrote;letter;acknowledgement;He wrote back: received.;Says he got it.;\n"
     "meeting;2023-04-10;;;;;;missed\n"
 )
-
-
-@pytest.fixture
-def kim(app, client, auth):
-    with app.app_context():
-        alpha = factories.process("alpha", "X")
-        factories.member(alpha, "kim", Role.CONTACT, coordinator=True)
-    auth.login("kim")
-    return client
 
 
 def upload(client, content: bytes, name: str = "log.csv"):

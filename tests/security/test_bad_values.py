@@ -13,21 +13,13 @@ from intake.checkins import private_links
 from intake.extensions import db
 from intake.formdef.dates import latest
 from intake.mail import MailError, send
-from intake.models import Account, Meeting, MeetingKind, Process, Role, Submission
+from intake.models import Account, Meeting, MeetingKind, Process, Submission
 from intake.record import meetings
 from intake.submissions import service
 from tests import factories
 from tests.conftest import csrf_token, submit
 
 KEPT = "Café Nord, back room"
-
-
-@pytest.fixture
-def alpha(app: Flask) -> int:
-    with app.app_context():
-        process = factories.process("alpha", "X")
-        factories.member(process, "kim", Role.CONTACT, coordinator=True)
-        return process.id
 
 
 def kim(client: FlaskClient) -> str:
