@@ -5,9 +5,8 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from intake.clock import today
 from intake.extensions import db
-from intake.lifecycle import archive, retention
+from intake.lifecycle import archive
 from intake.lifecycle.erase import erase_process
 from intake.people.membership import process_by_short_name
 from intake.security import audit
@@ -71,23 +70,3 @@ def erase(short_name: str, yes: bool) -> None:
             raise click.ClickException("Nothing was deleted.")
     accounts = erase_process(process)
     click.echo(f"Erased {short_name}; {accounts} account(s) that belonged only to it.")
-
-
-@click.command("retention")
-@click.option("--dry-run", is_flag=True, help="Only list what is due and what comes next.")
-@with_appcontext
-def retention_command(dry_run: bool) -> None:
-    """Erase processes whose erase day has come, and list those due within 30 days.
-
-    Run it once a day, e.g. from cron: ``17 3 * * * cd /srv/intake && .venv/bin/intake retention``.
-    """
-    now = today()
-    if dry_run:
-        for process in retention.due(now):
-            click.echo(f"Due: {process.short_name} (its day was {process.erase_on}).")
-    else:
-        for short_name in retention.erase_due(now):
-            click.echo(f"Erased {short_name}: its day had come.")
-    for process in retention.coming(now):
-        days = (process.erase_on - now).days
-        click.echo(f"{process.short_name} will be erased on {process.erase_on} (in {days} days).")
