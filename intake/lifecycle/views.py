@@ -1,7 +1,7 @@
 """The end of a process, for the contact group's coordinators: export it, set the day it
 is erased, or erase it now (with a second coordinator where there is one)."""
 
-from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask import Response, flash, g, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -11,9 +11,9 @@ from intake.clock import today
 from intake.extensions import db
 from intake.lifecycle import archive, retention
 from intake.lifecycle.erase import erase_process
+from intake.lifecycle.forms import EraseForm, ExportForm, RetentionForm
 from intake.models import Account, ActKind
 from intake.people import confirmations
-from intake.record.forms import RetentionForm
 from intake.security import audit
 from intake.security.access import allow, process_blueprint
 from intake.security.policy import Act
@@ -25,14 +25,11 @@ bp = process_blueprint("lifecycle", __name__)
 @allow(Act.EXPORT)
 def export() -> ResponseReturnValue:
     """Download every record of this process as one archive, sealed with a passphrase if given."""
-    if request.method == "GET":
-        return _export_page()
-    passphrase = request.form.get("passphrase", "")
-    try:
-        data = archive.export(g.process, passphrase or None, g.membership.role)
-    except archive.ExportError as exc:
-        flash(str(exc), "error")
-        return _export_page(), 422
+    form = ExportForm()
+    if not form.validate_on_submit():
+        return _export_page(export_form=form), 422 if form.is_submitted() else 200
+    passphrase = form.passphrase.data or None
+    data = archive.export(g.process, passphrase, g.membership.role)
     audit.record("process-exported", process=g.process)
     db.session.commit()
     suffix = "sealed" if passphrase else "zip"
@@ -43,11 +40,14 @@ def export() -> ResponseReturnValue:
     return response
 
 
-def _export_page(form: RetentionForm | None = None) -> str:
+def _export_page(
+    form: RetentionForm | None = None, export_form: ExportForm | None = None
+) -> str:
     if form is None:
         form = RetentionForm(erase_on=g.process.erase_on)
     return render_template(
         "process/export.html",
+        export_form=export_form or ExportForm(),
         retention_form=form,
         alone=not confirmations.needs_second(g.process, ActKind.ERASE_DATE),
         answers=confirmations.answers_for(g.process, current_user, confirmations.ERASING),
@@ -93,14 +93,15 @@ def flash_erase_date() -> None:
 @allow(Act.ERASE)
 def erase() -> ResponseReturnValue:
     """Two steps: type the short name, then confirm; a second coordinator confirms too."""
-    typed = request.form.get("short_name", "").strip()
+    form = EraseForm()
     alone = not confirmations.needs_second(g.process, ActKind.ERASE)
-    if request.method == "GET" or typed != g.process.short_name:
-        if request.method == "POST":
+    typed = (form.short_name.data or "").strip()
+    if not form.validate_on_submit() or typed != g.process.short_name:
+        if form.is_submitted():
             flash(_("That is not the short name of this process. Nothing was deleted."), "error")
-        return render_template("process/erase.html", step=1, alone=alone)
-    if request.form.get("confirm") != "yes":
-        return render_template("process/erase.html", step=2, alone=alone)
+        return render_template("process/erase.html", step=1, alone=alone, form=form)
+    if form.confirm.data != "yes":
+        return render_template("process/erase.html", step=2, alone=alone, form=form)
     if not alone:
         confirmations.ask(g.process, ActKind.ERASE, current_user)
         db.session.commit()

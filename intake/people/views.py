@@ -26,8 +26,9 @@ from intake.people.membership import (
     set_coordinator,
     withdraw,
 )
-from intake.security import audit
+from intake.security import audit, quick_exit
 from intake.security.access import allow, of_this_process, process_blueprint, refuse
+from intake.security.forms import ExitSiteForm
 from intake.security.policy import Act, may, members_visible_to
 
 bp = process_blueprint("members", __name__)
@@ -48,10 +49,17 @@ def index() -> str:
     return members_page()
 
 
-def members_page(**extra) -> str:
-    """The members page, also shown again with a refused setting's message (``extra``)."""
+def members_page(exit_form: ExitSiteForm | None = None) -> str:
+    """The members page, also shown again with a refused neutral site (``exit_form``)."""
     membership: Membership = g.membership
     managing = may(membership, Act.MANAGE_MEMBERS)
+    if exit_form is None:
+        exit_form = ExitSiteForm(exit_url=g.process.exit_url or "")
+    exit_form.exit_url.description = _(
+        "The support group's pages and every link page have an “Exit this page” button. "
+        "It opens this https address in place of the page. Empty: %(url)s.",
+        url=quick_exit.DEFAULT_EXIT_URL,
+    )
     return render_template(
         "process/members.html",
         members=members_visible_to(membership, current_members(g.process)),
@@ -65,7 +73,7 @@ def members_page(**extra) -> str:
             current_user,
             (ActKind.SECOND_FACTOR_OFF, *confirmations.ABOUT_COORDINATORS),
         ),
-        **extra,
+        exit_form=exit_form,
     )
 
 

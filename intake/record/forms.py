@@ -238,14 +238,3 @@ class HisLinkForm(FlaskForm):
             NumberRange(min=1, max=180, message=_l("Use 1 to 180 days.")),
         ],
     )
-
-
-class RetentionForm(FlaskForm):
-    erase_on = DayField(
-        _l("Erase the process on"),
-        validators=[Optional()],
-        description=_l(
-            "On this day everything of the process is deleted, as with “Erase”. "
-            "Every member sees a warning from 30 days before. Leave empty to keep it."
-        ),
-    )

@@ -1,7 +1,7 @@
 """A process's safety settings and its audit log, for coordinators: a second factor for
 every member, where "Exit this page" leads, and who did what when."""
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,6 +12,7 @@ from intake.people import confirmations
 from intake.people.views import members_page
 from intake.security import audit, quick_exit
 from intake.security.access import allow, process_blueprint
+from intake.security.forms import ExitSiteForm
 from intake.security.policy import Act
 
 bp = process_blueprint("safety", __name__)
@@ -21,11 +22,10 @@ bp = process_blueprint("safety", __name__)
 @allow(Act.SET_SAFETY)
 def exit_site() -> ResponseReturnValue:
     """Choose the neutral site that "Exit this page" opens for the support group and links."""
-    typed = request.form.get("exit_url", "")
-    try:
-        quick_exit.set_exit_url(g.process, typed)
-    except quick_exit.BadExitAddress as refusal:
-        return members_page(exit_error=str(refusal), exit_typed=typed), 422
+    form = ExitSiteForm()
+    if not form.validate_on_submit():
+        return members_page(exit_form=form), 422
+    quick_exit.set_exit_url(g.process, form.exit_url.data or "")
     db.session.commit()
     flash(_("“Exit this page” now opens %(url)s.", url=quick_exit.exit_url(g.process)), "info")
     return redirect(url_for("members.index"))
