@@ -44,7 +44,7 @@ PAGES = {
     "at-a-glance": "/p/old/",
     "chronology": "/p/old/chronology",
     "contact log": "/p/old/contacts",
-    "records": "/p/old/records/",
+    "records": "/p/old/submissions/",
     "steps": "/p/old/steps/",
     "meetings": "/p/old/meetings/",
     "audit": "/p/old/audit",

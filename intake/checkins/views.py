@@ -164,14 +164,14 @@ def revoke(link_id: int) -> ResponseReturnValue:
     flash(_("The link no longer works."), "info")
     if link.round_id:
         return redirect(url_for("checkins.round_page", round_id=link.round_id))
-    return redirect(url_for("records.show", record_id=link.minutes_id))
+    return redirect(url_for("submissions.show", submission_id=link.minutes_id))
 
 
-@bp.route("/him/<int:record_id>", methods=["GET", "POST"])
+@bp.route("/him/<int:submission_id>", methods=["GET", "POST"])
 @allow(Act.SEND_CHECKINS)
-def him(record_id: int) -> ResponseReturnValue:
+def him(submission_id: int) -> ResponseReturnValue:
     """Send him the agreed steps of these minutes as a written record, with the reflection form."""
-    minutes = of_this_process(Submission, record_id)
+    minutes = of_this_process(Submission, submission_id)
     if minutes.form_id != "minutes" or minutes.is_draft:
         abort(404)
     form = HisLinkForm()
@@ -180,7 +180,7 @@ def him(record_id: int) -> ResponseReturnValue:
         issued = private_links.invite_him(
             g.process, minutes, email=form.email.data or "", days=form.days.data, by=current_user
         )
-        return _links_page([issued], True, url_for("records.show", record_id=minutes.id))
+        return _links_page([issued], True, url_for("submissions.show", submission_id=minutes.id))
     return render_template("checkins/him.html", form=form, minutes=minutes), (
         422 if form.is_submitted() else 200
     )

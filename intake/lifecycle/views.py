@@ -40,9 +40,7 @@ def export() -> ResponseReturnValue:
     return response
 
 
-def _export_page(
-    form: RetentionForm | None = None, export_form: ExportForm | None = None
-) -> str:
+def _export_page(form: RetentionForm | None = None, export_form: ExportForm | None = None) -> str:
     if form is None:
         form = RetentionForm(erase_on=g.process.erase_on)
     return render_template(

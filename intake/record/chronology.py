@@ -92,9 +92,9 @@ def _handover_and_checkins(process: Process) -> list[Event]:
             happened_on or at.date(),  # the day it happened, if the form asks it
             kinds[form_id],
             titles[form_id],
-            link=("records.show", {"record_id": record_id}),
+            link=("submissions.show", {"submission_id": submission_id}),
         )
-        for record_id, form_id, at, happened_on in rows
+        for submission_id, form_id, at, happened_on in rows
         if at is not None
     ]
 
@@ -166,7 +166,7 @@ def _demands(process: Process) -> list[Event]:
                     n=numbers[demand_id],
                     status=demand_status_label(status),
                 ),
-                link=("records.show", {"record_id": shown_by}) if shown_by else None,
+                link=("submissions.show", {"submission_id": shown_by}) if shown_by else None,
             )
         )
     return events
@@ -192,7 +192,7 @@ def _contacts(process: Process) -> list[Event]:
             "contact",
             titles[direction],
             detail=channel_label(channel),
-            link=("records.show", {"record_id": submission_id}),
+            link=("submissions.show", {"submission_id": submission_id}),
             flag="answer" if direction is Direction.HE_WROTE else "",
         )
         for on, direction, channel, submission_id in rows
@@ -220,7 +220,7 @@ def _meetings(process: Process) -> list[Event]:
             starts_at.date(),
             "meeting",
             f"{meeting_kind_label(kind)}: {meeting_state_label(state)}",
-            link=("records.show", {"record_id": minutes[meeting_id]})
+            link=("submissions.show", {"submission_id": minutes[meeting_id]})
             if meeting_id in minutes
             else ("meetings.index", {}),
             flag=state.value if state is not MeetingState.HELD else "",
@@ -304,7 +304,7 @@ def _his_receipts(process: Process) -> list[Event]:
             at.date(),
             "step",
             _("He confirmed receiving the agreed steps"),
-            link=("records.show", {"record_id": minutes_id}) if minutes_id else None,
+            link=("submissions.show", {"submission_id": minutes_id}) if minutes_id else None,
         )
         for at, minutes_id in rows
     ]

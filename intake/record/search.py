@@ -77,7 +77,7 @@ def search(
             if found:
                 form = forms.get(record.form_id)
                 title = localised(form.title, locale) if form else record.form_id
-                hits.append(Hit(title, found, ("records.show", {"record_id": record.id})))
+                hits.append(Hit(title, found, ("submissions.show", {"submission_id": record.id})))
                 break
     if policy.may(membership, Act.KEEP_STEPS):
         for step in steps.steps_of(process, today):

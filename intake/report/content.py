@@ -79,8 +79,8 @@ class ReportContent:
 
 
 def _record_of(event: Event) -> int | None:
-    if event.link and event.link[0] == "records.show":
-        return event.link[1]["record_id"]
+    if event.link and event.link[0] == "submissions.show":
+        return event.link[1]["submission_id"]
     return None
 
 
@@ -88,14 +88,14 @@ def _place_notes(events: list[Event], by_record: dict[int, list[str]]) -> dict[i
     """Each record's notes go under one event: its meeting if it has one, else its first."""
     placed: dict[int, int] = {}
     for n, event in enumerate(events):
-        record_id = _record_of(event)
-        if record_id not in by_record:
+        submission_id = _record_of(event)
+        if submission_id not in by_record:
             continue
-        if record_id not in placed or (
-            event.kind == "meeting" and events[placed[record_id]].kind != "meeting"
+        if submission_id not in placed or (
+            event.kind == "meeting" and events[placed[submission_id]].kind != "meeting"
         ):
-            placed[record_id] = n
-    return {n: by_record[record_id] for record_id, n in placed.items()}
+            placed[submission_id] = n
+    return {n: by_record[submission_id] for submission_id, n in placed.items()}
 
 
 def first_day(process: Process) -> date:

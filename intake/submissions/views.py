@@ -34,7 +34,7 @@ from intake.security.access import allow, of_this_process, process_blueprint
 from intake.security.policy import Act
 from intake.submissions import quota, roundtrip, rules, service, typed
 
-bp = process_blueprint("records", __name__, "/records")
+bp = process_blueprint("submissions", __name__, "/submissions")
 
 
 def _locale() -> str:
@@ -63,9 +63,9 @@ def _as_read(version: Submission | SubmissionRevision) -> tuple[FormDefinition, 
     return shared_view(form, answers, service.definition(form.id))
 
 
-def _record(record_id: int) -> Submission:
+def _record(submission_id: int) -> Submission:
     """A record of the process in the URL that this role may read, or 404."""
-    record = of_this_process(Submission, record_id)
+    record = of_this_process(Submission, submission_id)
     if not _may_read_record(record):
         abort(404)
     return record
@@ -99,7 +99,7 @@ def _editor(
             demands_of(g.process),
         )
     return render_template(
-        "records/edit.html",
+        "submissions/edit.html",
         definition=form,
         form=bound,
         record=record,
@@ -142,7 +142,7 @@ def _handle_post(
         try:
             claim = form_keys.spend(form_keys.key_from(formdata), current_user.id)
         except form_keys.AlreadyStored as earlier:
-            return redirect(earlier.path or url_for("records.index"))
+            return redirect(earlier.path or url_for("submissions.index"))
     try:
         saved = service.save(
             g.process,
@@ -177,8 +177,8 @@ def _handle_post(
         bound.form_errors.append(str(refusal))
         page = _editor(form, bound, record=record, lock_version=lock_version)
         return page, 422
-    page = "records.show" if submitting else "records.edit"
-    target = url_for(page, record_id=saved.submission.id)
+    page = "submissions.show" if submitting else "submissions.edit"
+    target = url_for(page, submission_id=saved.submission.id)
     form_keys.settle(claim, target)
     db.session.commit()
     quota.count_account_save(current_user)
@@ -201,7 +201,7 @@ def index() -> str:
     records.sort(key=lambda r: anonymity.list_order(r, anonymous), reverse=True)
     fillable = [f for f in forms if _may_fill(f)]
     return render_template(
-        "records/index.html",
+        "submissions/index.html",
         fillable=fillable,
         records=records,
         anonymous=anonymous,
@@ -220,7 +220,7 @@ def new(form_id: str) -> ResponseReturnValue:
     if form.once:
         existing = service.first_of(g.process, form.id)
         if existing is not None:
-            return redirect(url_for("records.edit", record_id=existing.id))
+            return redirect(url_for("submissions.edit", submission_id=existing.id))
     meeting = _meeting_for(form, request.args.get("meeting", type=int))
     if request.method == "POST":
         return _handle_post(form, None, meeting.id if meeting else None)
@@ -242,11 +242,11 @@ def _meeting_for(form: FormDefinition, meeting_id: int | None) -> Meeting | None
     return of_this_process(Meeting, meeting_id)
 
 
-@bp.route("/<int:record_id>/edit", methods=["GET", "POST"])
+@bp.route("/<int:submission_id>/edit", methods=["GET", "POST"])
 @allow(Act.USE_FORMS)
-def edit(record_id: int) -> ResponseReturnValue:
+def edit(submission_id: int) -> ResponseReturnValue:
     """Resume a draft or edit a submitted record; every save is a new revision."""
-    record = _record(record_id)
+    record = _record(submission_id)
     form = service.definition_of(record)
     if not _may_fill(form):
         abort(404)
@@ -263,16 +263,16 @@ def edit(record_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.get("/<int:record_id>")
+@bp.get("/<int:submission_id>")
 @allow(Act.USE_FORMS)
-def show(record_id: int) -> ResponseReturnValue:
+def show(submission_id: int) -> ResponseReturnValue:
     """A record's answers as text, with who wrote it and when."""
-    record = _record(record_id)
+    record = _record(submission_id)
     if record.is_draft:
-        return redirect(url_for("records.edit", record_id=record.id))
+        return redirect(url_for("submissions.edit", submission_id=record.id))
     form, answers = _as_read(record)
     return render_template(
-        "records/show.html",
+        "submissions/show.html",
         record=record,
         definition=form,
         sections=readable(form, answers, _locale(), demands_of(g.process)),
@@ -287,11 +287,11 @@ def show(record_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/<int:record_id>/share")
+@bp.post("/<int:submission_id>/share")
 @allow(Act.SHARE_MINUTES)
-def share(record_id: int) -> ResponseReturnValue:
+def share(submission_id: int) -> ResponseReturnValue:
     """Share a record with the support group, or stop sharing it."""
-    record = _record(record_id)
+    record = _record(submission_id)
     if not policy.may_share(g.membership, record):
         abort(404)
     record.shared_with_support = not record.shared_with_support
@@ -303,14 +303,14 @@ def share(record_id: int) -> ResponseReturnValue:
         else _("The support group can no longer read this record."),
         "info",
     )
-    return redirect(url_for("records.show", record_id=record.id))
+    return redirect(url_for("submissions.show", submission_id=record.id))
 
 
-@bp.get("/<int:record_id>/pdf")
+@bp.get("/<int:submission_id>/pdf")
 @allow(Act.USE_FORMS)
-def pdf(record_id: int) -> Response:
+def pdf(submission_id: int) -> Response:
     """This record as a PDF, with only the answers that may appear in report-backs."""
-    record = _record(record_id)
+    record = _record(submission_id)
     if record.is_draft:
         abort(404)
     form, answers = _as_read(record)
@@ -323,13 +323,13 @@ def pdf(record_id: int) -> Response:
     return response
 
 
-@bp.get("/<int:record_id>/history")
+@bp.get("/<int:submission_id>/history")
 @allow(Act.USE_FORMS)
-def history(record_id: int) -> str:
+def history(submission_id: int) -> str:
     """Every saved version of a record, oldest first."""
-    record = _record(record_id)
+    record = _record(submission_id)
     return render_template(
-        "records/history.html",
+        "submissions/history.html",
         record=record,
         revisions=[r for r in record.revisions if _may_read_revision(r)],
         definition=service.definition_of(record),
@@ -338,11 +338,11 @@ def history(record_id: int) -> str:
     )
 
 
-@bp.get("/<int:record_id>/history/<int:number>")
+@bp.get("/<int:submission_id>/history/<int:number>")
 @allow(Act.USE_FORMS)
-def revision(record_id: int, number: int) -> str:
+def revision(submission_id: int, number: int) -> str:
     """One saved version of a record, exactly as it was."""
-    record = _record(record_id)
+    record = _record(submission_id)
     found: SubmissionRevision | None = next(
         (r for r in record.revisions if r.number == number), None
     )
@@ -351,7 +351,7 @@ def revision(record_id: int, number: int) -> str:
     form, answers = _as_read(found)
     draft = service.draft_formdata(answers)
     return render_template(
-        "records/revision.html",
+        "submissions/revision.html",
         record=record,
         revision=found,
         definition=form,

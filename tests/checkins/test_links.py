@@ -69,7 +69,7 @@ def test_respondent_page_shows_intro_and_nothing_about_the_survivor(
     assert "Anonymously" in page
     # The respondent reaches nothing else with this browser.
     assert respondent.get("/p/alpha/").status_code == 302
-    assert respondent.get("/p/alpha/records/").status_code == 302
+    assert respondent.get("/p/alpha/submissions/").status_code == 302
 
 
 def test_draft_resumes_on_the_same_link_then_submit_spends_it(app, client, auth, process_ready):

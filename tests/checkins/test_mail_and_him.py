@@ -61,7 +61,7 @@ def _minutes_with_steps(client):
     day = date.today() - timedelta(days=2)
     return submit(
         client,
-        "/p/alpha/records/new/minutes",
+        "/p/alpha/submissions/new/minutes",
         {
             "kind": "with_him",
             "planned_date": day.isoformat(),
@@ -89,8 +89,8 @@ def test_his_link_shows_the_agreed_steps_and_records_receipt(app, client, auth, 
     )
     assert other.status_code == 302
     minutes_url = _minutes_with_steps(client)
-    record_id = minutes_url.rsplit("/", 1)[1]
-    page = submit(client, f"/p/alpha/checkins/him/{record_id}", {"email": "", "days": "28"})
+    submission_id = minutes_url.rsplit("/", 1)[1]
+    page = submit(client, f"/p/alpha/checkins/him/{submission_id}", {"email": "", "days": "28"})
     link = re.search(
         r'value="https?://localhost(/c/[A-Za-z0-9_-]{40,})"', page.get_data(as_text=True)
     ).group(1)

@@ -45,14 +45,14 @@ def unsent(app, client, auth, process_ready):
 
 
 def test_records_list_does_not_show_an_unsent_check_in(client, unsent):
-    page = client.get("/p/alpha/records/").get_data(as_text=True)
-    assert f"/records/{unsent['record']}" not in page
+    page = client.get("/p/alpha/submissions/").get_data(as_text=True)
+    assert f"/submissions/{unsent['record']}" not in page
     assert 'class="tag"' not in page  # no "draft" marker either
 
 
 @pytest.mark.parametrize("tail", ["", "/edit", "/history", "/history/1", "/pdf"])
 def test_record_pages_of_an_unsent_check_in_answer_404(client, unsent, tail):
-    assert client.get(f"/p/alpha/records/{unsent['record']}{tail}").status_code == 404
+    assert client.get(f"/p/alpha/submissions/{unsent['record']}{tail}").status_code == 404
 
 
 def test_round_page_and_count_show_no_draft(client, unsent):
@@ -72,7 +72,7 @@ def test_export_knows_nothing_of_an_unsent_check_in(client, unsent):
 
 def test_search_and_report_know_nothing_of_an_unsent_check_in(app, client, unsent):
     found = client.get("/p/alpha/log/search?q=Unsent-DRAFT").get_data(as_text=True)
-    assert DRAFT_WORDS not in found and f"/records/{unsent['record']}" not in found
+    assert DRAFT_WORDS not in found and f"/submissions/{unsent['record']}" not in found
     with app.app_context():
         process = db.session.get(Process, unsent_process_id(app))
         assert first_day(process).year > 2020  # the draft's day is not the process's first
@@ -140,17 +140,17 @@ def test_anonymous_answer_keeps_only_its_day_everywhere(app, client, auth, proce
     with app.app_context():
         link = db.session.query(PrivateLink).filter_by(anonymous=True).one()
         record = db.session.get(Submission, link.submission_id)
-        record_id = record.id
+        submission_id = record.id
         stored = [record.created_at, record.updated_at, record.submitted_at]
         stored += [r.made_at for r in record.revisions] + [link.answered_at]
         assert all(moment.time() == datetime.min.time() for moment in stored)
         named_id = db.session.query(PrivateLink).filter_by(anonymous=False).one().submission_id
-    listing = client.get("/p/alpha/records/").get_data(as_text=True)
-    rows = dict(re.findall(r"/records/(\d+)\"(.*?)</tr>", listing, re.S))
-    assert not MOMENT.search(rows[str(record_id)])
+    listing = client.get("/p/alpha/submissions/").get_data(as_text=True)
+    rows = dict(re.findall(r"/submissions/(\d+)\"(.*?)</tr>", listing, re.S))
+    assert not MOMENT.search(rows[str(submission_id)])
     assert MOMENT.search(rows[str(named_id)])  # a named record keeps its time
     for tail in ("", "/history", "/history/1"):
-        page = client.get(f"/p/alpha/records/{record_id}{tail}").get_data(as_text=True)
+        page = client.get(f"/p/alpha/submissions/{submission_id}{tail}").get_data(as_text=True)
         main = page[page.index("<main") :]
         assert not MOMENT.search(main), tail
 
@@ -199,8 +199,8 @@ def test_anonymous_answers_are_listed_in_an_order_that_says_nothing(
     assert [int(n) for n in re.findall(r"Words number (\d)\.", page)] == [
         int(t.split()[-1].rstrip(".")) for t in neutral
     ]
-    listing = client.get("/p/alpha/records/").get_data(as_text=True)
-    listed = [int(n) for n in re.findall(r"/p/alpha/records/(\d+)\"", listing)]
+    listing = client.get("/p/alpha/submissions/").get_data(as_text=True)
+    listed = [int(n) for n in re.findall(r"/p/alpha/submissions/(\d+)\"", listing)]
     listed = [n for n in listed if n in ids_neutral]
     assert listed == list(reversed(ids_neutral))
 
@@ -215,9 +215,9 @@ def test_old_anonymous_answers_with_full_times_are_shown_by_day(app, client, aut
         record.submitted_at = record.updated_at = datetime(2026, 3, 4, 15, 47, tzinfo=UTC)
         record.revisions[0].made_at = record.submitted_at + timedelta(seconds=1)
         db.session.commit()
-        record_id = record.id
+        submission_id = record.id
     exported = _export(client)
     anonymous = next(r for r in exported["records"] if r.get("anonymous"))
     assert anonymous["submitted_at"] == "2026-03-04"
-    page = client.get(f"/p/alpha/records/{record_id}").get_data(as_text=True)
+    page = client.get(f"/p/alpha/submissions/{submission_id}").get_data(as_text=True)
     assert "15:47" not in page and "3:47" not in page

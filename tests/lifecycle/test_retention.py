@@ -94,13 +94,13 @@ def test_everyone_is_warned_in_the_last_thirty_days(app, client, auth, alpha):
         assert "Ask a coordinator of the contact group" in body
     auth.logout()
     auth.login("kim")
-    body = client.get("/p/alpha/records/").get_data(as_text=True)
+    body = client.get("/p/alpha/submissions/").get_data(as_text=True)
     assert "Export it, or change the day" in body
     erase_on(app, "alpha", 31)
-    assert "in 31 days" not in client.get("/p/alpha/records/").get_data(as_text=True)
+    assert "in 31 days" not in client.get("/p/alpha/submissions/").get_data(as_text=True)
     # The day came but the daily command has not run yet: said so, not "in 0 days".
     erase_on(app, "alpha", -1)
-    body = client.get("/p/alpha/records/").get_data(as_text=True)
+    body = client.get("/p/alpha/submissions/").get_data(as_text=True)
     assert "is due to be erased" in body and "in -1 days" not in body
 
 

@@ -129,7 +129,7 @@ def test_his_refusal_by_email_is_recorded_with_its_evidence(app, client, auth, a
         events = chronology(db.session.get(Process, alpha["process"]), today(), kinds={"demand"})
     refused = [e for e in events if "refused" in e.title]
     assert refused[0].on == ago(30)
-    assert refused[0].link == ("records.show", {"record_id": alpha["email"]})
+    assert refused[0].link == ("submissions.show", {"submission_id": alpha["email"]})
     history = client.get("/p/alpha/demands/").get_data(as_text=True)
     assert "the record that shows it" in history and "A call." in history
     assert "entered on" in history

@@ -159,7 +159,7 @@ def test_no_route_changes_a_demand_without_an_approved_amendment(app, client, au
             "short_name": "alpha",
             "demand_id": handed_over["demand_id"],
             "amendment_id": 1,
-            "record_id": 1,
+            "submission_id": 1,
             "step_id": 1,
             "meeting_id": 1,
             "membership_id": 1,

@@ -26,7 +26,7 @@ def contact(client, days: int, direction: str, **extra: str) -> None:
         "_action": "submit",
         **extra,
     }
-    response = submit(client, "/p/alpha/records/new/contact", answers)
+    response = submit(client, "/p/alpha/submissions/new/contact", answers)
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
 
 

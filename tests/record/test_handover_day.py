@@ -34,7 +34,7 @@ def _handover(client, day: str):
         "handed_over_on": day,
         "_action": "submit",
     }
-    return submit(client, "/p/alpha/records/new/handover", data)
+    return submit(client, "/p/alpha/submissions/new/handover", data)
 
 
 def test_the_handover_is_dated_by_the_day_it_happened(app, client, sam):

@@ -32,7 +32,7 @@ def _meetings(app) -> list[Meeting]:
         return list(db.session.scalars(sa.select(Meeting)))
 
 
-def _minutes(client, outcome: str, path: str = "/p/alpha/records/new/minutes", **extra):
+def _minutes(client, outcome: str, path: str = "/p/alpha/submissions/new/minutes", **extra):
     data = {
         "kind": "with_him",
         "planned_date": DAY.isoformat(),
@@ -57,7 +57,7 @@ def test_minutes_never_overwrite_a_recorded_outcome_silently(app, kim):
     [meeting] = _meetings(app)
     outcome = {"state": "missed", "lock_version": str(meeting.lock_version)}
     submit(kim, f"/p/alpha/meetings/{meeting.id}/outcome", outcome, page="/p/alpha/meetings/")
-    link = f"/p/alpha/records/new/minutes?meeting={meeting.id}"
+    link = f"/p/alpha/submissions/new/minutes?meeting={meeting.id}"
     form = kim.get(link).get_data(as_text=True)
     assert (
         '<input checked id="outcome-1" name="outcome" required type="radio" value="missed">' in form

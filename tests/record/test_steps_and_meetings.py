@@ -57,7 +57,7 @@ def _minutes(client, day: date, outcome="held", steps=(), **extra):
             f"steps-{i}-deadline": deadline.isoformat(),
             f"steps-{i}-demand": demand,
         }
-    return submit(client, "/p/alpha/records/new/minutes", data)
+    return submit(client, "/p/alpha/submissions/new/minutes", data)
 
 
 def test_minutes_create_meeting_and_steps(app, client, auth, group):
@@ -287,12 +287,14 @@ def test_minutes_for_a_planned_meeting(app, client, auth, group):
         db.session.commit()
         meeting_id = meeting.id
     auth.login("kim")
-    page = client.get(f"/p/alpha/records/new/minutes?meeting={meeting_id}").get_data(as_text=True)
+    page = client.get(f"/p/alpha/submissions/new/minutes?meeting={meeting_id}").get_data(
+        as_text=True
+    )
     assert re.search(r'<input checked id="kind-0" name="kind"[^>]*value="with_him">', page)
     day = (datetime.now(UTC) - timedelta(days=2)).date()
     response = submit(
         client,
-        f"/p/alpha/records/new/minutes?meeting={meeting_id}",
+        f"/p/alpha/submissions/new/minutes?meeting={meeting_id}",
         {
             "kind": "with_him",
             "planned_date": day.isoformat(),

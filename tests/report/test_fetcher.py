@@ -59,12 +59,12 @@ def test_answers_with_markup_are_printed_as_text(app, client, auth, story, bait)
         process = db.session.get(Process, story["process_id"])
         kim = db.session.query(factories.Account).filter_by(username="kim").one()
         record = factories.record(process, "report", kim, {"assessment": planted})
-        record_id = record.id
+        submission_id = record.id
     auth.login("kim")
-    response = client.get(f"/p/alpha/records/{record_id}/pdf")
+    response = client.get(f"/p/alpha/submissions/{submission_id}/pdf")
     text = " ".join(pdf_text(response.data).split())
     assert f'<img src="http://127.0.0.1:{port}/p.png">' in text  # shown, not followed
     assert hits == []
     with app.app_context():
-        stored = service.answers_of(db.session.get(Submission, record_id))
+        stored = service.answers_of(db.session.get(Submission, submission_id))
     assert stored["assessment"] == planted  # kept as typed; only the printing escapes it

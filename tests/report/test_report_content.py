@@ -97,8 +97,8 @@ def test_single_document_pdf_carries_only_what_may_travel(app, client, auth, sto
                 Submission.form_id.in_(["handover", "minutes", "checkin"])
             )
         ]
-    for record_id in ids:
-        response = client.get(f"/p/alpha/records/{record_id}/pdf")
+    for submission_id in ids:
+        response = client.get(f"/p/alpha/submissions/{submission_id}/pdf")
         assert response.status_code == 200
         assert response.mimetype == "application/pdf"
         assert "attachment" in response.headers["Content-Disposition"]
@@ -107,7 +107,7 @@ def test_single_document_pdf_carries_only_what_may_travel(app, client, auth, sto
             assert marker not in text
     with app.app_context():
         handover_id = db.session.query(Submission).filter_by(form_id="handover").one().id
-    handover = client.get(f"/p/alpha/records/{handover_id}/pdf")
+    handover = client.get(f"/p/alpha/submissions/{handover_id}/pdf")
     assert "Seek critical help" in " ".join(pdf_text(handover.data).split())
 
 

@@ -49,7 +49,7 @@ def entered(app, client, auth):
         "handed_over_on": ago(1500),
         "_action": "submit",
     }
-    assert submit(client, "/p/alpha/records/new/handover", handover).status_code == 302
+    assert submit(client, "/p/alpha/submissions/new/handover", handover).status_code == 302
     submit(client, "/logout", page="/")
     auth.login("kim")
     # The old spreadsheet, checked and imported.
@@ -75,7 +75,7 @@ def entered(app, client, auth):
             "summary": "No answer.",
             "_action": "submit",
         }
-        assert submit(client, "/p/alpha/records/new/contact", contact).status_code == 302
+        assert submit(client, "/p/alpha/submissions/new/contact", contact).status_code == 302
     step = {
         "what": "Read the demands",
         "owner": "him",

@@ -68,8 +68,8 @@ def test_changes_and_reads_are_logged_without_content(app, client, auth, alpha, 
     with app.app_context():
         from intake.models import Submission
 
-        record_id = db.session.query(Submission).filter_by(form_id="handover").one().id
-    client.get(f"/p/alpha/records/{record_id}/pdf")
+        submission_id = db.session.query(Submission).filter_by(form_id="handover").one().id
+    client.get(f"/p/alpha/submissions/{submission_id}/pdf")
     actions = [a for a, _p in _actions(app)]
     for expected in (
         "signin",

@@ -72,7 +72,7 @@ def id_routes(app: Flask, ident: int) -> Iterator[tuple[str, str]]:
 def test_every_id_route_is_walked(app: Flask) -> None:
     paths = {path for _method, path in id_routes(app, 7)}
     assert len(paths) >= 20
-    assert "/p/alpha/records/7/history/7" in paths
+    assert "/p/alpha/submissions/7/history/7" in paths
 
 
 @pytest.fixture
@@ -108,7 +108,7 @@ def test_no_id_answers_500(app: Flask, members, ident: int) -> None:
 )
 def test_ids_in_query_strings_are_not_found(app: Flask, world, query: str) -> None:
     client, _token = signed_in(app, "kim")
-    assert client.get(f"/p/alpha/records/new/minutes?{query}").status_code == 404
+    assert client.get(f"/p/alpha/submissions/new/minutes?{query}").status_code == 404
 
 
 @pytest.mark.parametrize("version", ["abc", "²", "99999999999999999999999", "2147483648", "-1", ""])
@@ -137,7 +137,7 @@ def test_a_garbled_version_reads_as_a_change_meanwhile(app: Flask, world, versio
     else:  # the form is incomplete
         assert meeting.status_code == 400
     record = client.post(
-        "/p/alpha/records/new/contact",
+        "/p/alpha/submissions/new/contact",
         data={"csrf_token": token, "_action": "draft", "summary": KEPT, "lock_version": version},
     )
     assert record.status_code == 302  # a new record starts from no version
@@ -197,8 +197,8 @@ def form_path(app: Flask, definition: FormDefinition) -> str:
         process = db.session.scalar(sa.select(Process).where(Process.short_name == "alpha"))
         existing = service.first_of(process, definition.id) if definition.once else None
         if existing is not None:
-            return f"/p/alpha/records/{existing.id}/edit"
-    return f"/p/alpha/records/new/{definition.id}"
+            return f"/p/alpha/submissions/{existing.id}/edit"
+    return f"/p/alpha/submissions/new/{definition.id}"
 
 
 def test_every_button_value_of_every_member_form(app: Flask, members) -> None:
@@ -242,7 +242,7 @@ def test_every_button_value_of_every_link_form(app: Flask, world) -> None:
 def test_any_button_value_is_answered(app: Flask, members, value: str) -> None:
     client, token = members["kim"]
     response = client.post(
-        "/p/alpha/records/new/minutes",
+        "/p/alpha/submissions/new/minutes",
         data={"csrf_token": token, "_action": value, "attended": KEPT},
     )
     assert response.status_code in (200, 302, 400, 422), repr(value)

@@ -107,7 +107,7 @@ def test_a_step_deadline_outside_sane_dates_is_refused(app: Flask, client, alpha
 def test_a_record_date_outside_sane_dates_is_refused(app: Flask, client, alpha) -> None:
     token = kim(client)
     response = client.post(
-        "/p/alpha/records/new/contact",
+        "/p/alpha/submissions/new/contact",
         data={
             "csrf_token": token,
             "_action": "submit",
@@ -137,7 +137,7 @@ def test_full_width_digits_are_read_as_digits(app: Flask, client, alpha) -> None
     (meeting,) = stored_meetings(app)
     assert meeting.starts_at == datetime(2026, 1, 2, 18, 30, tzinfo=UTC)
     response = client.post(
-        "/p/alpha/records/new/contact",
+        "/p/alpha/submissions/new/contact",
         data={
             "csrf_token": token,
             "_action": "submit",
@@ -162,7 +162,7 @@ def test_nul_characters_are_dropped_and_the_rest_saved(app: Flask, client, alpha
     """PostgreSQL refuses NUL in text; nobody types one, so it is dropped on arrival."""
     token = kim(client)
     response = client.post(
-        "/p/alpha/records/new/contact",
+        "/p/alpha/submissions/new/contact",
         data={
             "csrf_token": token,
             "_action": "submit",

@@ -83,21 +83,21 @@ def test_a_stopped_database_gets_our_own_page_then_the_service_recovers(server):
         factories.member(alpha, "kim", Role.CONTACT, coordinator=True)
     client = app.test_client()
     submit(client, "/login", {"username": "kim", "password": factories.PASSWORD})
-    assert client.get("/p/alpha/records/").status_code == 200
+    assert client.get("/p/alpha/submissions/").status_code == 200
 
     server.stop()
-    for page in ("/p/alpha/records/", "/login", "/healthz"):
+    for page in ("/p/alpha/submissions/", "/login", "/healthz"):
         response = client.get(page)
         assert response.status_code == 503, page
         if page != "/healthz":
             text = response.get_data(as_text=True)
             assert "Nothing you typed was stored; try again in a moment." in text
             assert "Internal Server Error" not in text
-    posted = client.post("/p/alpha/records/new/contact", data={"summary": "words"})
+    posted = client.post("/p/alpha/submissions/new/contact", data={"summary": "words"})
     assert posted.status_code == 503
 
     server.start()
-    assert client.get("/p/alpha/records/").status_code == 200  # still signed in
+    assert client.get("/p/alpha/submissions/").status_code == 200  # still signed in
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

@@ -55,7 +55,7 @@ def test_rotate_reencrypts_everything_and_retires_old_key(app, runner, tmp_path)
                 "summary": "S1",
             },
         )
-        record_id = record.id
+        submission_id = record.id
         old_key = Keyring.key_id_of(record.answers)
         factories.process_record(alpha, kim, marker="ROTATED")
 
@@ -65,7 +65,7 @@ def test_rotate_reencrypts_everything_and_retires_old_key(app, runner, tmp_path)
     assert not (tmp_path / "keys" / f"{old_key}.key").exists()
     with app.app_context():
         app.extensions.pop("intake.keyring", None)
-        record = db.session.get(Submission, record_id)
+        record = db.session.get(Submission, submission_id)
         assert Keyring.key_id_of(record.answers) != old_key
         assert service.answers_of(record)["summary"] == "S1"
         for revision in db.session.query(SubmissionRevision):

@@ -137,7 +137,7 @@ def test_a_record_with_extra_fields_stays_the_posters_in_this_process(app, clien
         "_action": "submit",
         **extra(world),
     }
-    response = submit(client, "/p/alpha/records/new/contact", answers)
+    response = submit(client, "/p/alpha/submissions/new/contact", answers)
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     with app.app_context():
         record = db.session.scalar(sa.select(Submission))

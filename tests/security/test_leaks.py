@@ -109,7 +109,7 @@ def test_never_marker_stays_out_of_titles_addresses_downloads_and_logs(
 
 def test_error_pages_do_not_echo_what_was_asked(app, client, auth, alpha):
     auth.login("kim")
-    for path in (f"/p/alpha/{NEVER}", f"/p/alpha/records/?q={NEVER}&page={NEVER}", f"/{NEVER}"):
+    for path in (f"/p/alpha/{NEVER}", f"/p/alpha/submissions/?q={NEVER}&page={NEVER}", f"/{NEVER}"):
         response = client.get(path)
         assert NEVER not in response.get_data(as_text=True), path
     huge = client.post("/login", data={"username": NEVER * 200_000})

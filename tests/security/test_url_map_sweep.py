@@ -54,7 +54,7 @@ def world(app: Flask) -> dict[str, object]:
             "membership_id": bo.id,
             "request_id": asked.id,
             "token": new_token(),
-            "record_id": record.id,
+            "submission_id": record.id,
             "form_id": "contact",
             "number": 1,
             "session_id": 1,
@@ -144,7 +144,7 @@ def test_outsiders_get_404_for_a_process(app: Flask, client, auth, world, who: s
 
 
 OTHER_PROCESS_IDS = {
-    "record_id",
+    "submission_id",
     "membership_id",
     "request_id",
     "report_id",
@@ -211,7 +211,7 @@ def test_strangers_and_wrong_roles_are_logged(app: Flask, client, auth, world) -
         factories.member(alpha, "sam", Role.SUPPORT)
         alpha_id = alpha.id
     auth.login("kim")
-    assert client.get("/p/beta/records/").status_code == 404
+    assert client.get("/p/beta/submissions/").status_code == 404
     auth.logout()
     auth.login("sam")
     assert client.get("/p/alpha/contacts").status_code == 404

@@ -11,7 +11,7 @@ from intake.models import Submission
 from intake.submissions import service
 from tests.conftest import csrf_token
 
-NEW = "/p/alpha/records/new/allkinds"
+NEW = "/p/alpha/submissions/new/allkinds"
 PAYLOADS = (
     "<script>alert(1)</script>",
     '"><img src=x onerror=alert(1)>',
@@ -58,7 +58,7 @@ def test_payloads_are_inert_everywhere(app, client, auth, group):
             saved.headers["Location"],
             saved.headers["Location"] + "/edit",
             saved.headers["Location"] + "/history/1",
-            "/p/alpha/records/",
+            "/p/alpha/submissions/",
             "/p/alpha/search?q=alert",
         ):
             _assert_inert(client.get(path).get_data(as_text=True))
@@ -111,9 +111,9 @@ def test_any_input_is_answered_and_drafts_keep_it(app, client, auth, group, valu
     response = _post(client, {**values, "_action": action}, token)
     assert response.status_code in (200, 302, 413, 422), response.status_code
     if action == "draft" and response.status_code == 302:
-        record_id = int(response.headers["Location"].rstrip("/").split("/")[-2])
+        submission_id = int(response.headers["Location"].rstrip("/").split("/")[-2])
         with app.app_context():
-            stored = service.answers_of(db.session.get(Submission, record_id))
+            stored = service.answers_of(db.session.get(Submission, submission_id))
         kept = dict(map(tuple, stored[service.DRAFT_KEY]))
         for key, value in values.items():
             if key.startswith("review-"):

@@ -27,7 +27,7 @@ def handover_draft(app, group):
     sam = _as(app, "sam")
     saved = submit(
         sam,
-        "/p/alpha/records/new/handover",
+        "/p/alpha/submissions/new/handover",
         {"demands-0-text": DRAFT_WORDS, "wants_updates": "none", "_action": "draft"},
     )
     assert saved.status_code == 302
@@ -37,30 +37,34 @@ def handover_draft(app, group):
 
 def test_contact_group_does_not_see_the_unfinished_handover(app, handover_draft):
     kim = _as(app, "kim")
-    listing = kim.get("/p/alpha/records/").get_data(as_text=True)
-    assert f"/records/{handover_draft}" not in listing
+    listing = kim.get("/p/alpha/submissions/").get_data(as_text=True)
+    assert f"/submissions/{handover_draft}" not in listing
     for tail in ("", "/history", "/history/1", "/pdf", "/edit"):
-        assert kim.get(f"/p/alpha/records/{handover_draft}{tail}").status_code == 404, tail
+        assert kim.get(f"/p/alpha/submissions/{handover_draft}{tail}").status_code == 404, tail
     # The support group itself resumes it.
     sam = _as(app, "sam")
-    assert DRAFT_WORDS in sam.get(f"/p/alpha/records/{handover_draft}/edit").get_data(as_text=True)
-    assert f"/records/{handover_draft}" in sam.get("/p/alpha/records/").get_data(as_text=True)
+    assert DRAFT_WORDS in sam.get(f"/p/alpha/submissions/{handover_draft}/edit").get_data(
+        as_text=True
+    )
+    assert f"/submissions/{handover_draft}" in sam.get("/p/alpha/submissions/").get_data(
+        as_text=True
+    )
 
 
 def test_after_handover_the_drafts_before_it_stay_the_support_groups(app, handover_draft):
     sam = _as(app, "sam")
-    edit = f"/p/alpha/records/{handover_draft}/edit"
+    edit = f"/p/alpha/submissions/{handover_draft}/edit"
     lock = re.search(r'name="lock_version" value="(\d+)"', sam.get(edit).get_data(as_text=True))
     done = submit(sam, edit, {**HANDOVER, "lock_version": lock.group(1)})
     assert done.status_code == 302
     kim = _as(app, "kim")
-    history = kim.get(f"/p/alpha/records/{handover_draft}/history").get_data(as_text=True)
+    history = kim.get(f"/p/alpha/submissions/{handover_draft}/history").get_data(as_text=True)
     assert "Version 2" in history and "Version 1" not in history
-    shown = kim.get(f"/p/alpha/records/{handover_draft}").get_data(as_text=True)
+    shown = kim.get(f"/p/alpha/submissions/{handover_draft}").get_data(as_text=True)
     assert "History (1)" in shown  # not even the number of drafts before it
-    assert kim.get(f"/p/alpha/records/{handover_draft}/history/1").status_code == 404
-    assert kim.get(f"/p/alpha/records/{handover_draft}/history/2").status_code == 200
-    assert sam.get(f"/p/alpha/records/{handover_draft}/history/1").status_code == 200
+    assert kim.get(f"/p/alpha/submissions/{handover_draft}/history/1").status_code == 404
+    assert kim.get(f"/p/alpha/submissions/{handover_draft}/history/2").status_code == 200
+    assert sam.get(f"/p/alpha/submissions/{handover_draft}/history/1").status_code == 200
 
 
 def test_the_contact_groups_export_leaves_out_the_support_groups_draft(app, handover_draft):
@@ -74,6 +78,6 @@ def test_the_contact_groups_export_leaves_out_the_support_groups_draft(app, hand
 
 def test_the_contact_groups_export_keeps_its_own_drafts(app, group):
     kim = _as(app, "kim")
-    submit(kim, "/p/alpha/records/new/contact", {"summary": DRAFT_WORDS, "_action": "draft"})
+    submit(kim, "/p/alpha/submissions/new/contact", {"summary": DRAFT_WORDS, "_action": "draft"})
     response = submit(kim, "/p/alpha/export", {"passphrase": ""})
     assert DRAFT_WORDS in zipfile.ZipFile(io.BytesIO(response.data)).read("records.json").decode()

@@ -11,7 +11,7 @@ from intake.submissions import service
 from tests import factories
 from tests.conftest import submit
 
-NEW = "/p/alpha/records/new/contact"
+NEW = "/p/alpha/submissions/new/contact"
 ENTRY = {
     "date": "2026-02-03",
     "channel": "email",
@@ -32,12 +32,12 @@ def test_draft_saves_even_invalid_input_and_another_member_resumes(app, client, 
         client, NEW, {"date": "3rd of Feb", "summary": "half a thought", "_action": "draft"}
     )
     assert response.status_code == 302
-    record_id = _record_id(app)
-    assert response.headers["Location"] == f"/p/alpha/records/{record_id}/edit"
+    submission_id = _record_id(app)
+    assert response.headers["Location"] == f"/p/alpha/submissions/{submission_id}/edit"
 
     lu = app.test_client()
     submit(lu, "/login", {"username": "lu", "password": factories.PASSWORD})
-    page = lu.get(f"/p/alpha/records/{record_id}/edit").get_data(as_text=True)
+    page = lu.get(f"/p/alpha/submissions/{submission_id}/edit").get_data(as_text=True)
     assert 'value="3rd of Feb"' in page  # kept exactly as typed
     assert "half a thought" in page
     assert "There is a problem" not in page  # a draft is not judged until submitted
@@ -47,8 +47,8 @@ def test_draft_saves_even_invalid_input_and_another_member_resumes(app, client, 
 def test_submitting_a_draft_checks_it(app, client, auth, group):
     auth.login("kim")
     submit(client, NEW, {"date": "3rd of Feb", "_action": "draft"})
-    record_id = _record_id(app)
-    edit = f"/p/alpha/records/{record_id}/edit"
+    submission_id = _record_id(app)
+    edit = f"/p/alpha/submissions/{submission_id}/edit"
     lock = re.search(r'name="lock_version" value="(\d+)"', client.get(edit).get_data(as_text=True))
     response = submit(
         client, edit, {"date": "3rd of Feb", "lock_version": lock.group(1), "_action": "submit"}
@@ -58,13 +58,13 @@ def test_submitting_a_draft_checks_it(app, client, auth, group):
     response = submit(client, edit, {**ENTRY, "lock_version": lock.group(1), "_action": "submit"})
     assert response.status_code == 302
     with app.app_context():
-        record = db.session.get(Submission, record_id)
+        record = db.session.get(Submission, submission_id)
         assert not record.is_draft
         assert service.answers_of(record)["summary"] == ENTRY["summary"]
 
 
-def _edit(client, record_id: int, **changes):
-    edit = f"/p/alpha/records/{record_id}/edit"
+def _edit(client, submission_id: int, **changes):
+    edit = f"/p/alpha/submissions/{submission_id}/edit"
     lock = re.search(r'name="lock_version" value="(\d+)"', client.get(edit).get_data(as_text=True))
     return submit(client, edit, {**ENTRY, **changes, "lock_version": lock.group(1)})
 
@@ -72,9 +72,9 @@ def _edit(client, record_id: int, **changes):
 def test_every_edit_is_a_revision_and_history_shows_all(app, client, auth, group):
     auth.login("kim")
     submit(client, NEW, {**ENTRY, "_action": "submit"})
-    record_id = _record_id(app)
-    _edit(client, record_id, summary="Second wording.")
-    _edit(client, record_id, summary="Third wording.")
+    submission_id = _record_id(app)
+    _edit(client, submission_id, summary="Second wording.")
+    _edit(client, submission_id, summary="Third wording.")
     with app.app_context():
         revisions = db.session.query(SubmissionRevision).order_by(SubmissionRevision.number).all()
         assert [r.number for r in revisions] == [1, 2, 3]
@@ -83,18 +83,18 @@ def test_every_edit_is_a_revision_and_history_shows_all(app, client, auth, group
             "Second wording.",
             "Third wording.",
         ]
-    history = client.get(f"/p/alpha/records/{record_id}/history").get_data(as_text=True)
+    history = client.get(f"/p/alpha/submissions/{submission_id}/history").get_data(as_text=True)
     assert history.count("Version ") == 3
-    first = client.get(f"/p/alpha/records/{record_id}/history/1").get_data(as_text=True)
+    first = client.get(f"/p/alpha/submissions/{submission_id}/history/1").get_data(as_text=True)
     assert ENTRY["summary"] in first
-    assert client.get(f"/p/alpha/records/{record_id}/history/9").status_code == 404
+    assert client.get(f"/p/alpha/submissions/{submission_id}/history/9").status_code == 404
 
 
 def test_two_people_editing_at_once_get_a_conflict_not_an_overwrite(app, client, auth, group):
     auth.login("kim")
     submit(client, NEW, {**ENTRY, "_action": "submit"})
-    record_id = _record_id(app)
-    edit = f"/p/alpha/records/{record_id}/edit"
+    submission_id = _record_id(app)
+    edit = f"/p/alpha/submissions/{submission_id}/edit"
 
     lu = app.test_client()
     submit(lu, "/login", {"username": "lu", "password": factories.PASSWORD})
@@ -114,7 +114,7 @@ def test_two_people_editing_at_once_get_a_conflict_not_an_overwrite(app, client,
     assert "Lu&#39;s words." in page  # theirs, shown
     assert "Kim&#39;s words." in page  # mine, kept in the form
     with app.app_context():
-        record = db.session.get(Submission, record_id)
+        record = db.session.get(Submission, submission_id)
         assert service.answers_of(record)["summary"] == "Lu's words."
     # Saving again from the conflict page is a deliberate choice, and both stay in history.
     new_lock = re.search(r'name="lock_version" value="(\d+)"', page).group(1)
@@ -133,15 +133,15 @@ def test_two_people_editing_at_once_get_a_conflict_not_an_overwrite(app, client,
 def test_roles_that_may_not_read_a_form_get_404(app, client, auth, group):
     auth.login("kim")
     submit(client, NEW, {**ENTRY, "_action": "submit"})
-    record_id = _record_id(app)
+    submission_id = _record_id(app)
     submit(client, "/logout", page="/")
     for who in ("sam", "alex"):  # support and central group never see raw contact logs
         auth.login(who)
-        assert client.get(f"/p/alpha/records/{record_id}").status_code == 404
-        assert client.get(f"/p/alpha/records/{record_id}/history").status_code == 404
-        assert client.get(f"/p/alpha/records/{record_id}/edit").status_code == 404
+        assert client.get(f"/p/alpha/submissions/{submission_id}").status_code == 404
+        assert client.get(f"/p/alpha/submissions/{submission_id}/history").status_code == 404
+        assert client.get(f"/p/alpha/submissions/{submission_id}/edit").status_code == 404
         assert client.get(NEW).status_code == 404
-        assert "Contact log entry" not in client.get("/p/alpha/records/").get_data(as_text=True)
+        assert "Contact log entry" not in client.get("/p/alpha/submissions/").get_data(as_text=True)
         submit(client, "/logout", page="/")
 
 
@@ -174,7 +174,7 @@ def test_old_submissions_stay_readable_after_a_definition_changes(
 ):
     auth.login("kim")
     submit(client, NEW, {**ENTRY, "_action": "submit"})
-    record_id = _record_id(app)
+    submission_id = _record_id(app)
 
     # The group renames a question and bumps the version; "summary" no longer exists.
     definition = yaml.safe_load((forms_dir / "contact.yaml").read_text())
@@ -191,7 +191,7 @@ def test_old_submissions_stay_readable_after_a_definition_changes(
     bumped = create_app(app_config(database_url, FORMS_DIR=str(forms_dir)))
     browser = bumped.test_client()
     submit(browser, "/login", {"username": "kim", "password": factories.PASSWORD})
-    page = browser.get(f"/p/alpha/records/{record_id}").get_data(as_text=True)
+    page = browser.get(f"/p/alpha/submissions/{submission_id}").get_data(as_text=True)
     assert ENTRY["summary"] in page
     assert "Summary" in page  # the label it was written under
     new_page = browser.get(NEW).get_data(as_text=True)

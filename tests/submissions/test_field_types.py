@@ -9,7 +9,7 @@ from intake.models import Submission
 from intake.submissions import service
 from tests.conftest import submit
 
-NEW = "/p/alpha/records/new/allkinds"
+NEW = "/p/alpha/submissions/new/allkinds"
 VALID = {
     "short": "  Twelve chars ",
     "long": "Line one\nLine two",

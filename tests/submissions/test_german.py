@@ -6,12 +6,12 @@ from tests.conftest import submit
 def test_form_and_its_errors_in_german(client, auth, group) -> None:
     auth.login("kim")
     submit(client, "/language", {"lang": "de", "next": "/"})
-    page = client.get("/p/alpha/records/new/contact").get_data(as_text=True)
+    page = client.get("/p/alpha/submissions/new/contact").get_data(as_text=True)
     assert "Eintrag im Kontaktprotokoll" in page
     assert "Entwurf speichern" in page
     response = submit(
         client,
-        "/p/alpha/records/new/contact",
+        "/p/alpha/submissions/new/contact",
         {"date": "kein Datum", "channel": "taube", "_action": "submit"},
     )
     page = response.get_data(as_text=True)

@@ -18,7 +18,7 @@ HANDOVER = {
 
 
 def _handover(client):
-    return submit(client, "/p/alpha/records/new/handover", HANDOVER)
+    return submit(client, "/p/alpha/submissions/new/handover", HANDOVER)
 
 
 def test_support_group_hands_over_and_demands_exist(app, client, auth, group):
@@ -36,7 +36,7 @@ def test_support_group_hands_over_and_demands_exist(app, client, auth, group):
 def test_handover_needs_a_demand(app, client, auth, group):
     auth.login("sam")
     response = submit(
-        client, "/p/alpha/records/new/handover", {"wants_updates": "none", "_action": "submit"}
+        client, "/p/alpha/submissions/new/handover", {"wants_updates": "none", "_action": "submit"}
     )
     assert response.status_code == 422
     assert "Add at least 1." in response.get_data(as_text=True)
@@ -44,7 +44,7 @@ def test_handover_needs_a_demand(app, client, auth, group):
 
 def test_only_support_group_fills_the_handover(app, client, auth, group):
     auth.login("kim")
-    assert client.get("/p/alpha/records/new/handover").status_code == 404
+    assert client.get("/p/alpha/submissions/new/handover").status_code == 404
 
 
 def test_contact_group_reads_the_handover(app, client, auth, group):
@@ -61,7 +61,7 @@ def test_contact_group_reads_the_handover(app, client, auth, group):
 def test_there_is_one_handover(app, client, auth, group):
     auth.login("sam")
     record_url = _handover(client).headers["Location"]
-    again = client.get("/p/alpha/records/new/handover")
+    again = client.get("/p/alpha/submissions/new/handover")
     assert again.status_code == 302
     assert again.headers["Location"] == record_url + "/edit"
 
@@ -98,7 +98,7 @@ def test_minutes_review_every_demand(app, client, auth, group):
     _handover(client)
     submit(client, "/logout", page="/")
     auth.login("kim")
-    page = client.get("/p/alpha/records/new/minutes").get_data(as_text=True)
+    page = client.get("/p/alpha/submissions/new/minutes").get_data(as_text=True)
     with app.app_context():
         ids = [d.id for d in db.session.query(Demand).order_by(Demand.number)]
     for demand_id in ids:
@@ -115,7 +115,7 @@ def test_minutes_review_every_demand(app, client, auth, group):
         "steps-0-deadline": "2026-06-01",
         "_action": "submit",
     }
-    response = submit(client, "/p/alpha/records/new/minutes", minutes)
+    response = submit(client, "/p/alpha/submissions/new/minutes", minutes)
     assert response.status_code == 302
     shown = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "He says he read it." in shown and "In progress" in shown

@@ -10,7 +10,7 @@ from intake.submissions import quota, service
 from tests import factories
 from tests.conftest import submit
 
-NEW = "/p/alpha/records/new/contact"
+NEW = "/p/alpha/submissions/new/contact"
 
 
 def _revisions(app) -> list[SubmissionRevision]:

@@ -16,28 +16,28 @@ MINUTES = {
 
 def test_support_group_reads_minutes_only_when_shared(app, client, auth, group):
     auth.login("kim")
-    url = submit(client, "/p/alpha/records/new/minutes", MINUTES).headers["Location"]
-    record_id = url.rstrip("/").rsplit("/", 1)[1]
+    url = submit(client, "/p/alpha/submissions/new/minutes", MINUTES).headers["Location"]
+    submission_id = url.rstrip("/").rsplit("/", 1)[1]
     sam = app.test_client()
     submit(sam, "/login", {"username": "sam", "password": "correct horse battery"})
     assert sam.get(url).status_code == 404
 
-    submit(client, f"/p/alpha/records/{record_id}/share", page=url)
+    submit(client, f"/p/alpha/submissions/{submission_id}/share", page=url)
     assert "Shared words." in sam.get(url).get_data(as_text=True)
-    assert "Meeting minutes" in sam.get("/p/alpha/records/").get_data(as_text=True)
+    assert "Meeting minutes" in sam.get("/p/alpha/submissions/").get_data(as_text=True)
     assert sam.get(url + "/edit").status_code == 404  # reading, not editing
 
-    submit(client, f"/p/alpha/records/{record_id}/share", page=url)
+    submit(client, f"/p/alpha/submissions/{submission_id}/share", page=url)
     assert sam.get(url).status_code == 404
 
 
 def test_only_the_contact_group_shares(app, client, auth, group):
     auth.login("kim")
-    url = submit(client, "/p/alpha/records/new/minutes", MINUTES).headers["Location"]
-    record_id = url.rstrip("/").rsplit("/", 1)[1]
+    url = submit(client, "/p/alpha/submissions/new/minutes", MINUTES).headers["Location"]
+    submission_id = url.rstrip("/").rsplit("/", 1)[1]
     submit(client, "/logout", page="/")
     auth.login("sam")
-    response = submit(client, f"/p/alpha/records/{record_id}/share", page="/p/alpha/")
+    response = submit(client, f"/p/alpha/submissions/{submission_id}/share", page="/p/alpha/")
     assert response.status_code == 404
 
 
@@ -47,9 +47,9 @@ GROUP_ONLY = "GROUP-ONLY-NOTE-4471"
 def test_notes_for_the_contact_group_stay_with_it_when_shared(app, client, auth, group):
     auth.login("kim")
     answers = {**MINUTES, "group_notes": GROUP_ONLY}
-    url = submit(client, "/p/alpha/records/new/minutes", {**answers, "_action": "draft"}).headers[
-        "Location"
-    ]
+    url = submit(
+        client, "/p/alpha/submissions/new/minutes", {**answers, "_action": "draft"}
+    ).headers["Location"]
     edit = url if url.endswith("/edit") else url + "/edit"
     record = edit.removesuffix("/edit")
     lock = re.search(r'name="lock_version" value="(\d+)"', client.get(edit).get_data(as_text=True))

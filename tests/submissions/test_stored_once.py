@@ -10,7 +10,7 @@ from intake.extensions import db
 from intake.models import ContactEntry, FormKey, Submission
 from tests.conftest import csrf_token
 
-NEW = "/p/alpha/records/new/contact"
+NEW = "/p/alpha/submissions/new/contact"
 ENTRY = {
     "date": "2026-02-03",
     "channel": "email",
@@ -48,9 +48,9 @@ def test_a_double_click_on_submit_makes_one_contact_entry(app, client, auth, gro
     assert _count(app, Submission) == 1
     assert _count(app, ContactEntry) == 1
     with app.app_context():
-        record_id = db.session.scalar(sa.select(Submission.id))
+        submission_id = db.session.scalar(sa.select(Submission.id))
     # Both clicks land on the one record.
-    assert results == [(302, f"/p/alpha/records/{record_id}")] * 2
+    assert results == [(302, f"/p/alpha/submissions/{submission_id}")] * 2
 
 
 def test_a_refused_post_leaves_the_key_for_the_corrected_one(app, client, auth, group):

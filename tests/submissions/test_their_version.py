@@ -7,7 +7,7 @@ from intake.models import Submission
 from tests import factories
 from tests.conftest import submit
 
-NEW = "/p/alpha/records/new/contact"
+NEW = "/p/alpha/submissions/new/contact"
 
 
 def _lock(page: str) -> str:
@@ -18,7 +18,7 @@ def test_a_clash_on_a_draft_shows_their_words_as_typed(app, client, auth, group)
     auth.login("kim")
     submit(client, NEW, {"date": "3rd of Feb", "summary": "first", "_action": "draft"})
     with app.app_context():
-        edit = f"/p/alpha/records/{db.session.query(Submission).one().id}/edit"
+        edit = f"/p/alpha/submissions/{db.session.query(Submission).one().id}/edit"
     lu = app.test_client()
     submit(lu, "/login", {"username": "lu", "password": factories.PASSWORD})
     lu_lock = _lock(lu.get(edit).get_data(as_text=True))
