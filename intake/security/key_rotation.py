@@ -206,3 +206,47 @@ def rotate(retire: bool = False, ring: Keyring | None = None) -> Rotation:
 def describe(kinds: dict[str, int]) -> str:
     """``submission.answers: 3, meeting.place: 1``"""
     return ", ".join(f"{kind}: {count}" for kind, count in sorted(kinds.items()))
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    kind: str
+    key_id: str
+    failed: int
+    tried: int
+    total: int
+
+
+def open_a_sample(per_key: int = 20) -> tuple[int, list[Unreadable]]:
+    """Open the newest ``per_key`` values of every kind under every key they name.
+
+    Returns how many were tried and, per kind and key, those that would not
+    open: a missing key, or values moved or damaged. The newest are tried
+    because they are the ones written while keys last changed.
+    """
+    ring = keyring()
+    tried = 0
+    found: list[Unreadable] = []
+    totals = sealed_under()
+    for sealed in SEALED_COLUMNS:
+        column = getattr(sealed.model, sealed.column)
+        for key_id, kinds in sorted(totals.items()):
+            if sealed.kind not in kinds:
+                continue
+            rows = db.session.scalars(
+                sa.select(sealed.model)
+                .where(_key_id(column) == sa.literal(key_id.encode(), sa.LargeBinary))
+                .order_by(sealed.model.id.desc())
+                .limit(per_key)
+            ).all()
+            failed = 0
+            for row in rows:
+                try:
+                    ring.decrypt(getattr(row, sealed.column), sealed.context(row))
+                except KeyringError:
+                    failed += 1
+            tried += len(rows)
+            if failed:
+                found.append(Unreadable(sealed.kind, key_id, failed, len(rows), kinds[sealed.kind]))
+            db.session.expunge_all()
+    return tried, found
