@@ -18,7 +18,6 @@ from intake.security.private_files import write_private
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
     help="Where to write the database backup.",
 )
 @click.option(
@@ -27,18 +26,39 @@ from intake.security.private_files import write_private
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the encryption keys, to a separate file stored elsewhere.",
 )
+@click.option(
+    "--before-upgrade",
+    is_flag=True,
+    help="Only if `intake db upgrade` would change the database: back it up first, into "
+    "instance/backups/ unless -o is given (make run does this).",
+)
 @with_appcontext
-def backup(output: Path, keys_out: Path | None) -> None:
+def backup(output: Path | None, keys_out: Path | None, before_upgrade: bool) -> None:
     """Back up the database (answers stay encrypted); the keys only into their own file.
 
     The file is restored into a scratch database before it gets its name, so a
     backup that would not restore is never left looking like one.
     """
+    if before_upgrade:
+        pending = service.pending_upgrade()
+        if pending is None:
+            click.echo("The database needs no upgrade (or is new): no backup needed.")
+            return
+        now, after = pending
+        output = output or service.before_upgrade_path(Path(current_app.instance_path), now)
+        click.echo(f"The database will be upgraded from {now} to {after}; backing it up first.")
+    elif output is None:
+        raise click.UsageError("Say where to write the backup: -o FILE.")
     rows = write_verified(output)
     click.echo(
         f"Wrote {output} ({rows} rows; restored into a scratch database and compared). "
         "It is unreadable without the keys; store the keys apart."
     )
+    if before_upgrade:
+        click.echo(
+            f"To go back: a new database upgraded only to {now} (`intake db upgrade {now}`), "
+            f"then `intake restore {output}`."
+        )
     if keys_out:
         write_private(keys_out, service.dump_keys())
         click.echo(f"Wrote {keys_out}. Never store it next to the database backup.")

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.engine import Connection
 
 from intake.extensions import db
@@ -259,3 +260,30 @@ def restore_keys(blob: bytes, directory: Path) -> None:
     directory.chmod(0o700)
     for path in directory.iterdir():
         path.chmod(0o600)
+
+
+def pending_upgrade() -> tuple[str | None, str] | None:
+    """(revision now, revision after) if ``intake db upgrade`` would change the database.
+
+    None when it is up to date, and also when it has no tables yet: a new
+    database has nothing to lose.
+    """
+    from alembic.script import ScriptDirectory  # only a backup needs Alembic
+
+    heads = ScriptDirectory(current_app.extensions["migrate"].directory).get_heads()
+    with db.engine.connect() as conn:
+        if not sa.inspect(conn).has_table("alembic_version"):
+            return None
+        now = _revision(conn)
+    if now is None or now in heads:
+        return None
+    return now, ", ".join(heads)
+
+
+def before_upgrade_path(instance: Path, revision: str | None) -> Path:
+    """``instance/backups/before-upgrade-<revision>-<UTC time>.backup``, in a private folder."""
+    folder = instance / "backups"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return folder / f"before-upgrade-{revision or 'base'}-{stamp}.backup"
