@@ -96,3 +96,43 @@ def test_status_change_reasons_are_rotated(app, runner, tmp_path) -> None:
     assert "Retired key" in result.output
     with app.app_context():
         assert reason_of(db.session.scalars(sa.select(DemandStatusChange)).one()) == "No."
+
+
+def test_a_value_saved_during_the_rotation_is_not_overwritten(app, tmp_path) -> None:
+    from intake.security import key_rotation
+    from intake.security.encryption import keyring
+    from intake.submissions import service
+
+    app.config["ANSWER_KEYS_DIR"] = str(tmp_path / "keys")
+    with app.app_context():
+        ring = keyring()
+        ring.new_key()
+        alpha = factories.process("alpha", "X")
+        kim = factories.member(alpha, "kim", Role.CONTACT, coordinator=True).account
+        entry = {"date": "2026-01-05", "channel": "email", "direction": "we_wrote"}
+        record = factories.record(alpha, "contact", kim, {**entry, "summary": "Old words"})
+        record_id, context = record.id, record.encryption_context
+        ring.new_key()
+        opened = ring.decrypt
+        saved: list[bool] = []
+
+        def a_worker_saves_meanwhile(blob: bytes, where: str) -> bytes:
+            plain = opened(blob, where)
+            if where == context and b"Old words" in plain and not saved:
+                saved.append(True)
+                newer = ring.encrypt(plain.replace(b"Old words", b"Newer words"), where)
+                with db.engine.begin() as conn:
+                    conn.execute(
+                        sa.update(Submission).where(Submission.id == record_id),
+                        {"answers": newer},
+                    )
+            return plain
+
+        ring.decrypt = a_worker_saves_meanwhile  # type: ignore[method-assign]
+        key_rotation.reencrypt_all(ring)
+        ring.decrypt = opened  # type: ignore[method-assign]
+        assert saved
+        db.session.expire_all()
+        assert service.answers_of(db.session.get(Submission, record_id))["summary"] == (
+            "Newer words"
+        )
