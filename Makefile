@@ -23,6 +23,7 @@ setup: $(VENV)/.installed instance/config.py translations
 	bash scripts/system-deps.sh
 
 run: setup
+	$(BIN)/intake backup --before-upgrade
 	$(BIN)/intake db upgrade
 	$(BIN)/intake keys init
 	PORT=$(PORT) INTAKE_LOCAL_HTTP=1 $(BIN)/intake firstrun

@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from intake.extensions import db
 from intake.security.encryption import keyring
+from intake.security.key_rotation import open_a_sample
 from intake.security.private_files import open_to_others
 from intake.security.proxies import trusted_proxies, untrusted_forwarding_seen
 from intake.security.throttle import redis_reachable
@@ -65,6 +66,7 @@ def findings() -> list[tuple[str, str]]:
         found.append(("fail", f"No encryption key in {ring.directory}: `intake keys init`."))
     else:
         found.append(("ok", f"Answers are encrypted with key {ring.current}."))
+    found.extend(_sealed_data())
     found.extend(_proxies())
     reachable = redis_reachable()
     if reachable is True:
@@ -75,6 +77,29 @@ def findings() -> list[tuple[str, str]]:
         )
     if not os.environ.get("DATABASE_URL"):
         found.append(("ok", "Data is kept in SQLite in instance/."))
+    return found
+
+
+def _sealed_data() -> list[tuple[str, str]]:
+    """Open a sample of every kind of sealed data under every key it names."""
+    tried, unreadable = open_a_sample()
+    if not unreadable:
+        return [("ok", f"Sealed data opens ({tried} value(s) of every kind tried).")]
+    ring = keyring()
+    found = []
+    for item in unreadable:
+        if item.key_id in ring.keys:
+            advice = "they do not match their key or place: restore them from a database backup."
+        else:
+            advice = f"key {item.key_id} is missing: put it back into {ring.directory} from "
+            advice += "the keys backup."
+        found.append(
+            (
+                "fail",
+                f"{item.kind}: {item.failed} of {item.tried} tried cannot be read "
+                f"({item.total} stored under key {item.key_id}); {advice}",
+            )
+        )
     return found
 
 

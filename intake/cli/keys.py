@@ -4,7 +4,7 @@ import click
 from flask.cli import AppGroup
 
 from intake.security.encryption import keyring, keys_directory
-from intake.security.key_rotation import keys_in_use, reencrypt_all
+from intake.security.key_rotation import describe, keys_in_use, rotate
 
 
 @click.group(cls=AppGroup, help="Encryption keys for answers: create, rotate, list.")
@@ -25,20 +25,30 @@ def init() -> None:
 
 @keys.command("rotate")
 @click.option("--retire", is_flag=True, help="Delete old keys once nothing uses them.")
-def rotate(retire: bool) -> None:
-    """Make a new key current and re-encrypt everything with it."""
-    ring = keyring()
-    old = set(ring.keys)
-    new_id = ring.new_key()
-    changed = reencrypt_all(ring)
-    click.echo(f"New key {new_id}; {changed} value(s) re-encrypted.")
-    if retire:
-        used = keys_in_use()
-        for key_id in sorted(old - used):
-            ring.retire(key_id)
-            click.echo(f"Retired key {key_id}.")
-    else:
+def rotate_command(retire: bool) -> None:
+    """Make a new key current and re-encrypt everything with it (safe while the service runs)."""
+    done = rotate(retire=retire)
+    click.echo(f"New key {done.new_key}; {done.changed} value(s) re-encrypted.")
+    if done.unreadable:
+        click.echo(
+            f"Could not be opened, left as they were: {describe(done.unreadable)}. "
+            "`intake check` shows which kinds cannot be read.",
+            err=True,
+        )
+    for key_id in done.retired:
+        click.echo(f"Retired key {key_id}.")
+    if not retire:
         click.echo("Old keys are kept; run with --retire to delete those no longer used.")
+        return
+    for key_id, kinds in sorted(done.still_used.items()):
+        click.echo(
+            f"Key {key_id} is kept: it still seals {sum(kinds.values())} value(s) "
+            f"({describe(kinds)}). Nothing sealed with it was deleted; run "
+            "`intake keys rotate --retire` again once they are re-encrypted.",
+            err=True,
+        )
+    if done.still_used:
+        raise SystemExit(1)
 
 
 @keys.command("list")

@@ -191,6 +191,11 @@ def from_minutes(
     if meeting is not None:
         minutes.meeting_id = meeting.id
     if meeting is None:
+        # A meeting is stored at noon of its day; minutes of this morning's meeting
+        # are judged by their day, as check_minutes judged them, not by that hour.
+        now = utcnow()
+        if day <= now.date():
+            now = max(now, _as_start(day))
         meeting = plan(
             process,
             kind=MeetingKind(answers.get("kind") or MeetingKind.WITH_HIM.value),
@@ -199,6 +204,7 @@ def from_minutes(
             expected="",
             by=by,
             state=state,
+            now=now,
         )
         minutes.meeting_id = meeting.id
     else:

@@ -7,6 +7,12 @@ until ``intake keys rotate`` has re-encrypted everything under the new one.
 Each ciphertext names its key and is bound to a context (for example the
 process it belongs to), so it cannot be moved to another process's row and
 still decrypt.
+
+A running service follows ``intake keys rotate`` without a restart: every use
+of the keyring first compares the folder's and ``current``'s change times with
+those it was loaded at (two ``stat`` calls) and reloads when they differ, so
+nothing is sealed with a key that is no longer current; and a value naming a
+key the worker has not loaded yet makes it read the folder again.
 """
 
 from __future__ import annotations
@@ -34,15 +40,30 @@ class KeyringError(RuntimeError):
     """The keys are missing or do not fit the data; the message says what to do."""
 
 
+def folder_state(directory: Path) -> tuple[int, ...]:
+    """What changes when a key is added, removed or made current: two cheap ``stat`` calls."""
+    state: list[int] = []
+    for path in (directory, directory / "current"):
+        try:
+            found = os.stat(path)
+        except FileNotFoundError:
+            state += [0, 0]
+        else:
+            state += [found.st_mtime_ns, found.st_ino]
+    return tuple(state)
+
+
 @dataclass
 class Keyring:
     directory: Path
     keys: dict[str, bytes] = field(default_factory=dict)
     current: str | None = None
+    loaded_state: tuple[int, ...] = ()
 
     @classmethod
     def load(cls, directory: Path) -> Keyring:
-        ring = cls(directory)
+        # Taken before reading, so a change made while reading shows as a change next time.
+        ring = cls(directory, loaded_state=folder_state(directory))
         if not directory.is_dir():
             return ring
         for path in directory.glob("*.key"):
@@ -51,6 +72,13 @@ class Keyring:
         if current.exists():
             ring.current = current.read_text().strip()
         return ring
+
+    def is_stale(self) -> bool:
+        return folder_state(self.directory) != self.loaded_state
+
+    def reload(self) -> None:
+        fresh = Keyring.load(self.directory)
+        self.keys, self.current, self.loaded_state = fresh.keys, fresh.current, fresh.loaded_state
 
     def new_key(self) -> str:
         """Create a key, write it with owner-only permissions, and make it current."""
@@ -77,7 +105,15 @@ class Keyring:
         (self.directory / f"{key_id}.key").unlink()
         self.keys.pop(key_id, None)
 
+    def put_back(self, key_id: str, key: bytes) -> None:
+        """Write a key retired a moment ago again, because a value sealed with it appeared."""
+        write_private(self.directory / f"{key_id}.key", base64.b64encode(key))
+        self.keys[key_id] = key
+
     def encrypt(self, plaintext: bytes, context: str) -> bytes:
+        # Checked at the moment of sealing, so a key another process retired is never used.
+        if self.is_stale():
+            self.reload()
         if not self.current or self.current not in self.keys:
             raise KeyringError(
                 f"No encryption key in {self.directory}: run `intake keys init` (make run does)."
@@ -94,6 +130,10 @@ class Keyring:
         nonce = blob[head + KEY_ID_LENGTH : head + KEY_ID_LENGTH + NONCE_LENGTH]
         sealed = blob[head + KEY_ID_LENGTH + NONCE_LENGTH :]
         key = self.keys.get(key_id)
+        if key is None:
+            # Made by another process (a rotation) after this one loaded its keys.
+            self.reload()
+            key = self.keys.get(key_id)
         if key is None:
             raise KeyringError(f"Key {key_id} is missing from {self.directory}: restore it.")
         try:
@@ -112,11 +152,13 @@ def keys_directory() -> Path:
 
 
 def keyring() -> Keyring:
-    """The app's keyring, loaded once per process."""
+    """The app's keyring, loaded once per process and again whenever its folder changes."""
     ring = current_app.extensions.get("intake.keyring")
     if ring is None or ring.directory != keys_directory():
         ring = Keyring.load(keys_directory())
         current_app.extensions["intake.keyring"] = ring
+    elif ring.is_stale():
+        ring.reload()
     return ring
 
 

@@ -1,0 +1,138 @@
+"""Rotation's rules: workers follow a new key, and a key is retired only when nothing uses it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from intake.extensions import db
+from intake.models import Demand, DemandStatus, DemandStatusChange, Role, Submission
+from intake.models.base import Base
+from intake.record.demands import reason_of, record_status_change
+from intake.security.encryption import Keyring, KeyringError
+from intake.security.key_rotation import SEALED_COLUMNS
+from tests import factories
+
+
+@pytest.mark.sqlite_only
+def test_another_process_rotating_is_followed_without_a_restart(backend, tmp_path) -> None:
+    worker = Keyring.load(tmp_path / "keys")
+    old = worker.new_key()
+    sealed_before = worker.encrypt(b"before", "c")
+
+    operator = Keyring.load(tmp_path / "keys")  # `intake keys rotate` in its own process
+    new = operator.new_key()
+    sealed_by_operator = operator.encrypt(b"by the operator", "c")
+    # The worker reads a value under a key it never loaded, and seals with the new one.
+    assert worker.decrypt(sealed_by_operator, "c") == b"by the operator"
+    assert Keyring.key_id_of(worker.encrypt(b"after", "c")) == new
+    operator.retire(old)
+    assert worker.encrypt(b"x", "c") and old not in worker.keys  # the retired key let go
+    with pytest.raises(KeyringError, match=f"Key {old} is missing"):
+        worker.decrypt(sealed_before, "c")
+
+
+@pytest.mark.sqlite_only
+def test_a_worker_never_seals_with_a_key_no_longer_current(backend, tmp_path) -> None:
+    worker = Keyring.load(tmp_path / "keys")
+    worker.new_key()
+    worker.encrypt(b"x", "c")  # loaded and in use
+    new = Keyring.load(tmp_path / "keys").new_key()
+    assert Keyring.key_id_of(worker.encrypt(b"y", "c")) == new
+
+
+def test_every_sealed_column_is_rotated(backend) -> None:
+    """A column of sealed bytes missing from the list would keep its old key, and retiring
+    that key would make it unreadable."""
+    listed = {(s.model.__tablename__, s.column) for s in SEALED_COLUMNS}
+    binary = {
+        (table.name, column.name)
+        for table in Base.metadata.sorted_tables
+        for column in table.columns
+        if isinstance(column.type, sa.LargeBinary)
+    }
+    assert binary <= listed, binary - listed
+
+
+def test_retire_refuses_while_the_old_key_seals_something(app, runner, tmp_path) -> None:
+    app.config["ANSWER_KEYS_DIR"] = str(tmp_path / "keys")
+    assert runner.invoke(args=["keys", "init"]).exit_code == 0
+    with app.app_context():
+        alpha = factories.process("alpha", "X")
+        kim = factories.member(alpha, "kim", Role.CONTACT, coordinator=True).account
+        factories.process_record(alpha, kim, marker="KEPT")
+        record = db.session.scalars(sa.select(Submission)).first()
+        old_key = Keyring.key_id_of(record.answers)
+        # A value sealed for another place cannot be opened, so it cannot be re-encrypted.
+        record.answers = app.extensions["intake.keyring"].encrypt(b"{}", "process:999:submission")
+        db.session.commit()
+
+    result = runner.invoke(args=["keys", "rotate", "--retire"])
+    assert result.exit_code == 1
+    assert f"Key {old_key} is kept: it still seals 1 value(s) (submission.answers: 1)" in (
+        result.output
+    )
+    assert "Could not be opened, left as they were: submission.answers: 1" in result.output
+    assert (tmp_path / "keys" / f"{old_key}.key").exists()
+
+
+def test_status_change_reasons_are_rotated(app, runner, tmp_path) -> None:
+    app.config["ANSWER_KEYS_DIR"] = str(tmp_path / "keys")
+    assert runner.invoke(args=["keys", "init"]).exit_code == 0
+    with app.app_context():
+        alpha = factories.process("alpha", "X")
+        kim = factories.member(alpha, "kim", Role.CONTACT, coordinator=True).account
+        ids = factories.process_record(alpha, kim, marker="WHY")
+        demand = db.session.get(Demand, ids["demand_id"])
+        day = date(2026, 1, 5)
+        record_status_change(
+            demand, DemandStatus.REFUSED, day, by=kim, today=day, first_day=day, reason="No."
+        )
+        db.session.commit()
+    result = runner.invoke(args=["keys", "rotate", "--retire"])
+    assert result.exit_code == 0, result.output
+    assert "Retired key" in result.output
+    with app.app_context():
+        assert reason_of(db.session.scalars(sa.select(DemandStatusChange)).one()) == "No."
+
+
+def test_a_value_saved_during_the_rotation_is_not_overwritten(app, tmp_path) -> None:
+    from intake.security import key_rotation
+    from intake.security.encryption import keyring
+    from intake.submissions import service
+
+    app.config["ANSWER_KEYS_DIR"] = str(tmp_path / "keys")
+    with app.app_context():
+        ring = keyring()
+        ring.new_key()
+        alpha = factories.process("alpha", "X")
+        kim = factories.member(alpha, "kim", Role.CONTACT, coordinator=True).account
+        entry = {"date": "2026-01-05", "channel": "email", "direction": "we_wrote"}
+        record = factories.record(alpha, "contact", kim, {**entry, "summary": "Old words"})
+        record_id, context = record.id, record.encryption_context
+        ring.new_key()
+        opened = ring.decrypt
+        saved: list[bool] = []
+
+        def a_worker_saves_meanwhile(blob: bytes, where: str) -> bytes:
+            plain = opened(blob, where)
+            if where == context and b"Old words" in plain and not saved:
+                saved.append(True)
+                newer = ring.encrypt(plain.replace(b"Old words", b"Newer words"), where)
+                with db.engine.begin() as conn:
+                    conn.execute(
+                        sa.update(Submission).where(Submission.id == record_id),
+                        {"answers": newer},
+                    )
+            return plain
+
+        ring.decrypt = a_worker_saves_meanwhile  # type: ignore[method-assign]
+        key_rotation.reencrypt_all(ring)
+        ring.decrypt = opened  # type: ignore[method-assign]
+        assert saved
+        db.session.expire_all()
+        assert service.answers_of(db.session.get(Submission, record_id))["summary"] == (
+            "Newer words"
+        )
