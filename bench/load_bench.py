@@ -52,7 +52,7 @@ SECRET = "load-bench-" * 4
 PROCESSES = 10
 TOKEN = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 FORM_KEY = re.compile(r'name="form_key" value="([^"]+)"')
-RECORD = re.compile(r"/p/[a-z0-9-]+/records/(\d+)$")
+RECORD = re.compile(r"/p/[a-z0-9-]+/submissions/(\d+)$")
 MARKER = re.compile(r"load-\d+-\d+")
 READ_PAGES = ("", "contacts", "chronology", "meetings/")
 
@@ -204,7 +204,7 @@ class Session:
             raise RuntimeError(f"{self.username} could not sign in ({status} {path})")
 
     def _write(self, form_id: str, answers: dict[str, str]) -> None:
-        new = f"/p/{self.process}/records/new/{form_id}"
+        new = f"/p/{self.process}/submissions/new/{form_id}"
         status, _path, page = self.request(f"{form_id}: open form", new)
         token, key = TOKEN.search(page), FORM_KEY.search(page)
         if status != 200 or not token or not key:

@@ -58,8 +58,8 @@ class Act(enum.StrEnum):
     SHARE_MINUTES = "minutes.share"
     SEE_REPORTS = "reports.see"  # which ones: see may_download_report below
     MAKE_REPORTS = "reports.make"  # ask for, release and withdraw
-    EXPORT = "process.export"
-    ERASE = "process.erase"
+    EXPORT = "export"
+    ERASE = "erase"
 
 
 @dataclass(frozen=True)

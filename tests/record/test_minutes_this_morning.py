@@ -27,7 +27,7 @@ def test_minutes_written_before_noon_for_today(app, client, auth, monkeypatch) -
         "group_notes": "Met this morning.",
         "_action": "submit",
     }
-    saved = submit(client, "/p/alpha/records/new/minutes", answers)
+    saved = submit(client, "/p/alpha/submissions/new/minutes", answers)
     assert saved.status_code == 302, saved.get_data(as_text=True)[:500]
     with app.app_context():
         meeting = db.session.scalars(sa.select(Meeting)).one()

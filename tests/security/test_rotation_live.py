@@ -18,7 +18,7 @@ from tests import factories
 from tests.conftest import app_config
 from tests.live import Browser, gunicorn, intake_command, write_instance
 
-NEW = "/p/alpha/records/new/contact"
+NEW = "/p/alpha/submissions/new/contact"
 PAGES = ["/p/alpha/contacts", "/p/alpha/chronology", "/p/alpha/"]
 
 
