@@ -10,10 +10,31 @@ from intake.formdef import form_keys
 from intake.formdef.model import localised
 from intake.labels import LABELS, format_day
 from intake.lifecycle import retention
+from intake.models import (
+    ActKind,
+    AmendmentState,
+    DemandStatus,
+    LinkKind,
+    MeetingState,
+    ReportState,
+    StepStatus,
+    SubmissionStatus,
+)
 from intake.people import confirmations
 from intake.people.member_forms import ROLE_LABELS
 from intake.record.silence import DEFINITIONS as SILENCE_DEFINITIONS
 from intake.security import quick_exit
+
+STATE_ENUMS = (
+    ActKind,
+    AmendmentState,
+    DemandStatus,
+    LinkKind,
+    MeetingState,
+    ReportState,
+    StepStatus,
+    SubmissionStatus,
+)
 
 
 def _date(value: datetime | None) -> str:
@@ -41,5 +62,7 @@ def register(app: Flask) -> None:
             "form_key": form_keys.hidden_field,
             "quick_exit_url": quick_exit.exit_url,
             "default_exit_url": quick_exit.DEFAULT_EXIT_URL,
+            # States are compared as enums, never as strings a typo could miss.
+            **{kind.__name__: kind for kind in STATE_ENUMS},
             **LABELS,
         }
