@@ -42,8 +42,9 @@ def request_form(process: Process, *, fresh: bool) -> RequestForm:
     """The request form with this process's assessments to choose from; a fresh one
     proposes the last quarter up to today."""
     form = RequestForm()
+    # Assessments are submitted records: each has the moment it was sent.
     form.assessment.choices = [SelectChoice("", _("none"))] + [
-        SelectChoice(str(s.id), _("written %(date)s", date=s.submitted_at.date().isoformat()))
+        SelectChoice(str(s.id), _("written %(date)s", date=(s.submitted_at or s.created_at).date()))
         for s in service.assessments_of(process)
     ]
     if fresh:
