@@ -5,7 +5,18 @@ from flask.cli import FlaskGroup
 
 
 def register(app: Flask) -> None:
-    from intake.cli import archive, backup, check, demo, firstrun, keys, processes, report, users
+    from intake.cli import (
+        archive,
+        backup,
+        check,
+        demo,
+        firstrun,
+        keys,
+        processes,
+        report,
+        users,
+        worker,
+    )
 
     app.cli.add_command(users.user)
     app.cli.add_command(processes.process)
@@ -20,6 +31,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(archive.retention_command)
     app.cli.add_command(backup.backup)
     app.cli.add_command(backup.restore)
+    app.cli.add_command(worker.worker)
 
 
 def _create_app() -> Flask:

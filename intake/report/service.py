@@ -95,6 +95,7 @@ def html_for(report: ReportBack) -> str:
 def render(report: ReportBack) -> None:
     """Render and store the PDF, encrypted; the report becomes a draft to preview."""
     report.state = ReportState.RENDERING
+    report.started_at = report.started_at or utcnow()
     db.session.commit()
     pdf = to_pdf(html_for(report))
     report.pdf = _keyring().encrypt(pdf, report.encryption_context)
@@ -102,6 +103,30 @@ def render(report: ReportBack) -> None:
     report.state = ReportState.DRAFT
     report.rendered_at = utcnow()
     db.session.commit()
+
+
+def start_again(report: ReportBack) -> None:
+    """A report-back that could not be made goes back into the queue, made as of today."""
+    won = db.session.execute(
+        sa.update(ReportBack)
+        .where(ReportBack.id == report.id, ReportBack.state == ReportState.FAILED)
+        .values(state=ReportState.QUEUED, failure=None, started_at=None, created_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not won:
+        db.session.rollback()
+        raise ReportError(_l("Only a report-back that could not be made can be started again."))
+    db.session.expire(report)
+
+
+def failure_words(report: ReportBack) -> str:
+    """Why a render failed, in words; older rows stored English words, read the same."""
+    words = {
+        "too-long": _l("It took longer than the time limit."),
+        "took too long": _l("It took longer than the time limit."),
+        "stopped": _l("The work on it stopped before it was finished."),
+    }
+    return str(words.get(report.failure or "", _l("Making the PDF failed.")))
 
 
 def pdf_of(report: ReportBack) -> bytes:

@@ -24,6 +24,7 @@ from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
+from intake import jobs
 from intake.clock import today
 from intake.extensions import db
 from intake.formdef.dates import DayField, within_reason
@@ -73,10 +74,18 @@ def _report(report_id: int) -> ReportBack:
     return report
 
 
+def _make(report: ReportBack) -> None:
+    if current_app.config.get("REPORT_RENDER_INLINE"):
+        service.render(report)
+    else:
+        jobs.enqueue("render", report.id)
+
+
 @bp.route("/", methods=["GET", "POST"])
 @allow()
 def index() -> ResponseReturnValue:
     """Report-backs this person may read; the contact group also asks for new ones."""
+    worker.settle()
     reports = service.reports_of(g.process)
     if g.membership.role is not Role.CONTACT:
         wants = survivor_wants_updates()
@@ -111,10 +120,7 @@ def index() -> ResponseReturnValue:
         else:
             audit.record("report-requested", process=g.process, subject=f"report:{report.id}")
             db.session.commit()
-            if current_app.config.get("REPORT_RENDER_INLINE"):
-                service.render(report)
-            else:
-                worker.start(current_app._get_current_object(), report.id)
+            _make(report)
             return redirect(url_for("reports.show", report_id=report.id))
     elif form.is_submitted():
         status = 422
@@ -125,6 +131,7 @@ def index() -> ResponseReturnValue:
 @allow()
 def show(report_id: int) -> str:
     """One report-back: progress while it renders, then its state, checksum and downloads."""
+    worker.settle()
     report = _report(report_id)
     is_contact = g.membership.role is Role.CONTACT
     return render_template(
@@ -134,8 +141,25 @@ def show(report_id: int) -> str:
         downloads=service.downloads_of(report) if is_contact else [],
         withdraw_form=WithdrawForm(),
         reason=service.withdraw_reason(report),
+        failure=service.failure_words(report),
         is_contact=is_contact,
     )
+
+
+@bp.post("/<int:report_id>/again")
+@allow(Role.CONTACT)
+def again(report_id: int) -> ResponseReturnValue:
+    """Start a report-back that could not be made once more, with the same period."""
+    report = _report(report_id)
+    try:
+        service.start_again(report)
+    except service.ReportError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("reports.show", report_id=report.id)), 303
+    audit.record("report-restarted", process=g.process, subject=f"report:{report.id}")
+    db.session.commit()
+    _make(report)
+    return redirect(url_for("reports.show", report_id=report.id))
 
 
 @bp.get("/<int:report_id>/pdf")

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from intake.checkins import anonymity
+from intake.checkins import anonymity, link_mail
 from intake.extensions import db
 from intake.formdef import FormDefinition, form_keys
 from intake.formdef.locking import version_from
@@ -211,15 +211,15 @@ def _handle_post(
     return redirect(target)
 
 
-def _his_links(record: Submission) -> list[tuple[PrivateLink, str]]:
-    """Links that sent him these minutes' agreed steps, with whether he confirmed."""
+def _his_links(record: Submission) -> list[tuple[PrivateLink, str, link_mail.MailView]]:
+    """Links that sent him these minutes' agreed steps, whether he confirmed, and their mail."""
     rows = db.session.scalars(
         db.select(PrivateLink)
         .where(PrivateLink.minutes_id == record.id, PrivateLink.kind == LinkKind.HIM)
         .order_by(PrivateLink.created_at)
     )
     now = utcnow()
-    return [(i, i.state(now)) for i in rows]
+    return [(i, i.state(now), link_mail.view(i, now)) for i in rows]
 
 
 @bp.get("/")
