@@ -32,10 +32,18 @@ def enqueue(kind: str, subject_id: int, *, delay: float = 0) -> None:
     if kind not in KINDS:
         raise ValueError(f"unknown job kind {kind!r}")
     if uses_redis():
+        import redis
+
         from intake.jobs import queue
 
-        queue.put(kind, subject_id, delay)
-    else:
-        from intake.jobs import local
+        try:
+            queue.put(kind, subject_id, delay)
+            return
+        except redis.RedisError as exc:
+            # The job's state is in the database already: this process can run it.
+            current_app.logger.warning(
+                "Redis unreachable (%s): the job runs in this process", type(exc).__name__
+            )
+    from intake.jobs import local
 
-        local.runner_for(current_app._get_current_object()).wake()
+    local.runner_for(current_app._get_current_object()).wake()

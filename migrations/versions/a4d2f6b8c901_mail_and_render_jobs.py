@@ -30,6 +30,11 @@ def upgrade():
     op.execute("UPDATE invitation SET mail_state = 'sent' WHERE last_sent_at IS NOT NULL")
     with op.batch_alter_table("report_back") as batch_op:
         batch_op.add_column(sa.Column("started_at", sa.DateTime(timezone=True), nullable=True))
+    # Renders left "being made" by a worker that died are then marked failed by their page.
+    op.execute(
+        "UPDATE report_back SET started_at = created_at "
+        "WHERE state IN ('queued', 'rendering') AND started_at IS NULL"
+    )
 
 
 def downgrade():

@@ -240,3 +240,44 @@ def test_with_redis_a_hung_server_is_tried_three_times(queued_app, hanging_smtp)
         3,
     )
     assert server.tries == 3
+
+
+def test_his_link_by_mail_shows_its_state_on_the_minutes(
+    app, client, auth, process_ready, refusing_smtp, smtp
+):
+    from tests.checkins.test_mail_and_him import _minutes_with_steps
+
+    _server, port = refusing_smtp
+    _mail(app, port)
+    auth.login("kim")
+    minutes_url = _minutes_with_steps(client)
+    record_id = minutes_url.rsplit("/", 1)[1]
+    shown = submit(
+        client, f"/p/alpha/checkins/him/{record_id}", {"email": "him@example.org", "days": "28"}
+    ).get_data(as_text=True)
+    assert "mail waiting to be sent" in shown
+    eventually(lambda: _settled(app))
+    page = client.get(minutes_url).get_data(as_text=True)
+    assert "mail not sent: the mail server refused the address" in page
+    [link] = _links(app)
+    inbox, working_port = smtp
+    app.config["MAIL_PORT"] = working_port
+    submit(client, f"/p/alpha/checkins/links/{link.id}/mail", page=minutes_url)
+    eventually(lambda: _states(app) == [MailState.SENT])
+    [message] = inbox.messages
+    body = email.message_from_bytes(message.content, policy=email.policy.default)
+    assert body["Subject"] == "What was agreed"
+    assert "written record of what was agreed" in body.get_content()
+    assert "mail sent" in client.get(minutes_url).get_data(as_text=True)
+
+
+def test_with_redis_unreachable_the_mail_goes_out_from_the_web_process(
+    app, client, auth, process_ready, smtp, tmp_path
+):
+    inbox, port = smtp
+    _mail(app, port, REDIS_URL=f"unix://{tmp_path}/gone.sock")
+    auth.login("kim")
+    _send_round(client, "partner; partner@example.org")
+    eventually(lambda: _settled(app))
+    assert _states(app) == [MailState.SENT]
+    assert len(inbox.messages) == 1
