@@ -164,6 +164,8 @@ def redis_url(redis_server: str) -> str:
 def app(database_url: str, instance_dir: Path) -> Iterator[Flask]:
     app = create_app(app_config(database_url))
     yield app
+    if "intake.jobs" in app.extensions:  # no job may outlive its test's database
+        app.extensions["intake.jobs"].stop()
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

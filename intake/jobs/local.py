@@ -20,6 +20,9 @@ from intake.extensions import db
 # How long to sleep at most while work is pending elsewhere (a render slot held by
 # another process, a retry due later): short enough that a page watching it moves.
 POLL_SECONDS = 5.0
+# Passes in a row that may fail (the database away) before the thread stops; the rows
+# wait in the database for the next job to wake a runner.
+FAILED_PASSES = 12
 
 
 class Runner:
@@ -28,9 +31,13 @@ class Runner:
         self._wake = threading.Event()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._failures = 0
+        self._stopping = False
 
     def wake(self) -> None:
         with self._lock:
+            if self._stopping:
+                return
             self._wake.set()
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._loop, name="intake-jobs", daemon=True)
@@ -41,22 +48,35 @@ class Runner:
             self._wake.clear()
             pause = self._once()
             with self._lock:
-                if pause is None and not self._wake.is_set():
+                done = pause is None and not self._wake.is_set()
+                if self._stopping or self._failures >= FAILED_PASSES or done:
                     self._thread = None  # nothing pending: the next job starts a new thread
                     return
             self._wake.wait(POLL_SECONDS if pause is None else min(pause, POLL_SECONDS))
+
+    def stop(self, timeout: float = 30) -> None:
+        """Let the current pass end and start no other (an app being shut down, a test)."""
+        with self._lock:
+            self._stopping = True
+            self._wake.set()
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
 
     def _once(self) -> float | None:
         with self.app.app_context():
             g.job = "local"  # flask-babel's force_locale does nothing while ``g`` is empty
             try:
-                return work_due(self.app)
+                pause = work_due(self.app)
             except Exception:
                 # The database may be away for a moment; the rows wait for the next pass.
                 self.app.logger.exception("Background jobs could not run")
+                self._failures += 1
                 return POLL_SECONDS
             finally:
                 db.session.remove()
+            self._failures = 0
+            return pause
 
 
 def work_due(app: Flask) -> float | None:
@@ -78,6 +98,7 @@ def run_forever(app: Flask) -> None:
     runner = runner_for(app)
     while True:
         runner._wake.clear()
+        runner._failures = 0  # in the foreground, keep trying until stopped
         pause = runner._once()
         runner._wake.wait(POLL_SECONDS if pause is None else min(pause, POLL_SECONDS))
 

@@ -185,6 +185,8 @@ def test_a_mail_no_job_took_shows_as_interrupted(app, client, auth, process_read
 def queued_app(database_url, instance_dir, redis_url):
     app = create_app(app_config(database_url, REDIS_URL=redis_url))
     yield app
+    if "intake.jobs" in app.extensions:
+        app.extensions["intake.jobs"].stop()
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
