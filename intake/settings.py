@@ -26,6 +26,14 @@ DEFAULTS: dict[str, Any] = {
     "PREFERRED_URL_SCHEME": "https",
     # How many reverse proxies stand in front of the app (see intake/proxies.py).
     "TRUSTED_PROXIES": 0,
+    # Mail of private links, sent by a job: seconds to wait for the SMTP server, tries in
+    # all, and the pause before each further try.
+    "MAIL_TIMEOUT": 15,
+    "MAIL_TRIES": 3,
+    "MAIL_RETRY_SECONDS": (60, 600),
+    # Report-back renders: seconds a render may take, and how many run at once.
+    "REPORT_TIME_LIMIT": 120,
+    "REPORT_RENDERS_AT_ONCE": 2,
 }
 
 
@@ -50,8 +58,11 @@ def from_environment() -> dict[str, Any]:
         found["SESSION_COOKIE_SECURE"] = False
         found["PREFERRED_URL_SCHEME"] = "http"
     if os.environ.get("REDIS_URL"):
-        # Throttling counters then live in Redis, shared by every app server.
+        # Throttling counters then live in Redis, shared by every app server, and mail
+        # and report renders go onto its queue for `intake worker`.
         found["REDIS_URL"] = os.environ["REDIS_URL"]
+    if os.environ.get("REPORT_RENDERS_AT_ONCE"):
+        found["REPORT_RENDERS_AT_ONCE"] = int(os.environ["REPORT_RENDERS_AT_ONCE"])
     if os.environ.get("TRUSTED_PROXIES"):
         found["TRUSTED_PROXIES"] = os.environ["TRUSTED_PROXIES"]
     base_url = os.environ.get("BASE_URL") or os.environ.get("INTAKE_BASE_URL")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import subprocess
 import time
 import uuid
@@ -119,24 +120,33 @@ def database_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -
 
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A throw-away Redis on a private Unix socket, with nothing written to disk."""
+    """A throw-away Redis on a loopback port, with nothing written to disk."""
     binary = shutil.which("redis-server")
     if binary is None:
         message = "redis-server is missing: run the suite with `make test`"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
+    import redis
+
     directory = tmp_path_factory.mktemp("redis")
-    socket = directory / "redis.sock"
-    arguments = ["--port", "0", "--unixsocket", str(socket), "--unixsocketperm", "700"]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    arguments = ["--port", str(port), "--bind", "127.0.0.1"]
     arguments += ["--save", "", "--appendonly", "no", "--dir", str(directory)]
     server = subprocess.Popen([binary, *arguments], stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
     deadline = time.monotonic() + 15
-    while not socket.exists():
-        if server.poll() is not None or time.monotonic() > deadline:
-            pytest.fail("redis-server did not start")
-        time.sleep(0.05)
-    yield f"unix://{socket}"
+    while True:
+        try:
+            redis.Redis.from_url(url).ping()
+            break
+        except redis.ConnectionError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("redis-server did not start")
+            time.sleep(0.05)
+    yield url
     server.terminate()
     server.wait(timeout=10)
 
@@ -154,6 +164,8 @@ def redis_url(redis_server: str) -> str:
 def app(database_url: str, instance_dir: Path) -> Iterator[Flask]:
     app = create_app(app_config(database_url))
     yield app
+    if "intake.jobs" in app.extensions:  # no job may outlive its test's database
+        app.extensions["intake.jobs"].stop()
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

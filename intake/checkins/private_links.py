@@ -220,14 +220,3 @@ def answered_by_token(token: str) -> PrivateLink | None:
         sa.select(PrivateLink).where(PrivateLink.token_hash == hash_token(token))
     )
     return link if link is not None and link.answered_at else None
-
-
-def his_links_of(minutes: Submission) -> list[tuple[PrivateLink, str]]:
-    """Links that sent him these minutes' agreed steps, oldest first, with each link's state."""
-    rows = db.session.scalars(
-        sa.select(PrivateLink)
-        .where(PrivateLink.minutes_id == minutes.id, PrivateLink.kind == LinkKind.HIM)
-        .order_by(PrivateLink.created_at)
-    )
-    now = utcnow()
-    return [(link, link.state(now)) for link in rows]

@@ -8,8 +8,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from intake.checkins import private_links, typed_in
-from intake.checkins.private_links import IssuedLink
+from intake.checkins import link_mail, private_links, typed_in
 from intake.checkins.results import results
 from intake.clock import today
 from intake.extensions import db
@@ -17,14 +16,13 @@ from intake.formdef.model import localised
 from intake.formdef.present import annotate, problems
 from intake.formdef.travel import travel_label
 from intake.formdef.wtf import build_form_class
-from intake.mail import MailError, mail_configured, send
+from intake.mail import mail_configured
 from intake.models import CheckinRound, PrivateLink, Submission, utcnow
 from intake.record.forms import HisLinkForm, RoundForm, TypedInForm
 from intake.security import audit
 from intake.security.access import allow, of_this_process, process_blueprint
 from intake.security.policy import Act
 from intake.submissions import roundtrip, rules, service
-from intake.urls import external_url
 
 bp = process_blueprint("checkins", __name__, "/checkins")
 
@@ -37,31 +35,7 @@ def _locale() -> str:
     return str(get_locale() or "en")
 
 
-def _email(issued: IssuedLink, url: str) -> bool:
-    """Send one link; the mail says nothing about the survivor or the case."""
-    if not issued.email or not mail_configured():
-        return False
-    body = _(
-        "Hello,\n\nthe contact group you know of asks you a few questions. "
-        "This link is only for you and works once:\n\n%(link)s\n\n"
-        "Answer whenever you can; you can save and continue later.",
-        link=url,
-    )
-    try:
-        send(issued.email, _("A few questions"), body)
-    except MailError:
-        return False
-    issued.link.last_sent_at = utcnow()
-    return True
-
-
-def _links_page(issued: list[IssuedLink], emailed: bool, back: str) -> str:
-    rows = []
-    for item in issued:
-        url = external_url("respond.open_link", token=item.token)
-        sent = _email(item, url) if emailed else False
-        rows.append((item.label, url, sent))
-    db.session.commit()
+def _links_page(rows: list[link_mail.HandedOut], back: str) -> str:
     return render_template("checkins/links.html", rows=rows, back=back)
 
 
@@ -85,7 +59,7 @@ def index() -> ResponseReturnValue:
         except private_links.LinkError as exc:
             form.people.errors.append(str(exc))
         else:
-            checkin_round, issued = private_links.start_round(
+            checkin_round, rows = link_mail.start_round(
                 g.process,
                 title=form.title.data,
                 form_id=form.form_id.data,
@@ -93,15 +67,9 @@ def index() -> ResponseReturnValue:
                 people=people,
                 days=form.days.data,
                 by=current_user,
+                mail=form.send_email.data == "yes",
             )
-            audit.record(
-                "invitations-created", process=g.process, subject=f"round:{checkin_round.id}"
-            )
-            return _links_page(
-                issued,
-                form.send_email.data == "yes",
-                url_for("checkins.round_page", round_id=checkin_round.id),
-            )
+            return _links_page(rows, url_for("checkins.round_page", round_id=checkin_round.id))
     rounds = db.session.scalars(
         db.select(CheckinRound)
         .where(CheckinRound.process_id == g.process.id)
@@ -119,7 +87,10 @@ def round_page(round_id: int) -> str:
     """Who answered, who not, whose link expired; counts per answer and the words given."""
     checkin_round = _round(round_id)
     now = utcnow()
-    people = [(i, private_links.label_of(i), i.state(now)) for i in checkin_round.links]
+    people = [
+        (i, private_links.label_of(i), i.state(now), link_mail.view(i, now))
+        for i in checkin_round.links
+    ]
     definition = service.definition(checkin_round.form_id)
     answered, questions = results(g.process, definition, _locale(), round_id=round_id)
     return render_template(
@@ -140,17 +111,32 @@ def remind(link_id: int) -> ResponseReturnValue:
     """A fresh link for someone who has not answered; emailed if there is an address."""
     link = _link(link_id)
     try:
-        issued = private_links.renew(link, days=14)
+        rows = link_mail.remind(g.process, link)
     except private_links.LinkError as exc:
         flash(str(exc), "error")
         return redirect(url_for("checkins.round_page", round_id=link.round_id))
-    audit.record("invitation-renewed", process=g.process, subject=f"invitation:{link.id}")
     back = (
         url_for("checkins.round_page", round_id=link.round_id)
         if link.round_id
         else url_for("checkins.index")
     )
-    return _links_page([issued], True, back)
+    return _links_page(rows, back)
+
+
+@bp.post("/links/<int:link_id>/mail")
+@allow(Act.SEND_CHECKINS)
+def mail_again(link_id: int) -> ResponseReturnValue:
+    """Try a mail that failed once more, with the same link."""
+    link = _link(link_id)
+    try:
+        link_mail.retry(g.process, link)
+    except private_links.LinkError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("The mail is waiting to be sent again."), "info")
+    if link.round_id:
+        return redirect(url_for("checkins.round_page", round_id=link.round_id))
+    return redirect(url_for("submissions.show", submission_id=link.minutes_id))
 
 
 @bp.post("/links/<int:link_id>/revoke")
@@ -159,6 +145,7 @@ def revoke(link_id: int) -> ResponseReturnValue:
     """The link stops working at once."""
     link = _link(link_id)
     private_links.revoke(link)
+    link_mail.forget(link)
     audit.record("invitation-revoked", process=g.process, subject=f"invitation:{link.id}")
     db.session.commit()
     flash(_("The link no longer works."), "info")
@@ -176,11 +163,10 @@ def him(submission_id: int) -> ResponseReturnValue:
         abort(404)
     form = HisLinkForm()
     if form.validate_on_submit():
-        audit.record("his-link-created", process=g.process, subject=f"minutes:{minutes.id}")
-        issued = private_links.invite_him(
+        rows = link_mail.invite_him(
             g.process, minutes, email=form.email.data or "", days=form.days.data, by=current_user
         )
-        return _links_page([issued], True, url_for("submissions.show", submission_id=minutes.id))
+        return _links_page(rows, url_for("submissions.show", submission_id=minutes.id))
     return render_template("checkins/him.html", form=form, minutes=minutes), (
         422 if form.is_submitted() else 200
     )

@@ -16,6 +16,7 @@ def register(app: Flask) -> None:
         report,
         retention,
         users,
+        worker,
     )
 
     app.cli.add_command(users.user)
@@ -31,6 +32,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(retention.retention_command)
     app.cli.add_command(backup.backup)
     app.cli.add_command(backup.restore)
+    app.cli.add_command(worker.worker)
 
 
 def _create_app() -> Flask:

@@ -15,7 +15,7 @@ from intake.models.demand import (
 from intake.models.form_key import FormKey
 from intake.models.meeting import Meeting, MeetingKind, MeetingState
 from intake.models.observation import Observation
-from intake.models.private_link import CheckinRound, LinkKind, PrivateLink
+from intake.models.private_link import CheckinRound, LinkKind, MailState, PrivateLink
 from intake.models.process import Membership, Process, Role
 from intake.models.report import ReportBack, ReportDownload, ReportState
 from intake.models.step import AgreedStep, StepChange, StepOwner, StepStatus
@@ -41,6 +41,7 @@ __all__ = [
     "FormKey",
     "FormSnapshot",
     "LinkKind",
+    "MailState",
     "Meeting",
     "MeetingKind",
     "MeetingState",

@@ -16,6 +16,15 @@ class LinkKind(enum.StrEnum):
     HIM = "him"  # he reads the written record of what was agreed, and may reflect
 
 
+class MailState(enum.StrEnum):
+    """Where the mail carrying a private link stands; no row means it is not mailed."""
+
+    WAITING = "waiting"  # queued, or waiting for its next try
+    SENDING = "sending"  # a job holds it until ``mail_due_at``
+    SENT = "sent"
+    FAILED = "failed"
+
+
 class CheckinRound(Base):
     """Check-ins sent to several people at once, with one intro text."""
 
@@ -67,6 +76,14 @@ class PrivateLink(Base):
     revoked_at: Mapped[datetime | None]
     answered_at: Mapped[datetime | None]
     last_sent_at: Mapped[datetime | None]
+    # The mail carrying the link: its state, tries, when it may next be tried (or until
+    # when a job holds it), why it failed as a short code (never an address: see
+    # intake/checkins/link_mail.py), and the link itself, sealed, until it has gone out.
+    mail_state: Mapped[MailState | None] = mapped_column(plain_enum(MailState))
+    mail_tries: Mapped[int] = mapped_column(default=0, server_default="0")
+    mail_due_at: Mapped[datetime | None]
+    mail_problem: Mapped[str | None] = mapped_column(String(20))
+    mail_link: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted
     anonymous: Mapped[bool] = mapped_column(default=False)
     submission_id: Mapped[int | None] = mapped_column(
         ForeignKey("submission.id", ondelete="SET NULL")

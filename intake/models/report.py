@@ -44,6 +44,9 @@ class ReportBack(Base):
     failure: Mapped[str | None] = mapped_column(String(200))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When a job took one of the render slots: a render still "being made" long after
+    # this has lost its job or its child, and is marked failed.
+    started_at: Mapped[datetime | None]
     rendered_at: Mapped[datetime | None]
     released_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("account.id", ondelete="SET NULL")

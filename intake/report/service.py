@@ -92,15 +92,59 @@ def html_for(report: ReportBack) -> str:
 
 
 def render(report: ReportBack) -> None:
-    """Render and store the PDF, encrypted; the report becomes a draft to preview."""
-    report.state = ReportState.RENDERING
-    db.session.commit()
+    """Render and store the PDF, encrypted; the report becomes a draft to preview.
+
+    The result is stored only if this render still holds the report-back (same
+    state, same start): a render that was given up for dead and started again
+    must not overwrite the new one when it finally ends.
+    """
+    if report.state is not ReportState.RENDERING or report.started_at is None:
+        report.state = ReportState.RENDERING
+        report.started_at = utcnow()
+        db.session.commit()
+    started_at = report.started_at
     pdf = to_pdf(html_for(report))
-    report.pdf = _keyring().encrypt(pdf, report.encryption_context)
-    report.sha256 = sha256(pdf)
-    report.state = ReportState.DRAFT
-    report.rendered_at = utcnow()
+    db.session.execute(
+        sa.update(ReportBack)
+        .where(
+            ReportBack.id == report.id,
+            ReportBack.state == ReportState.RENDERING,
+            ReportBack.started_at == started_at,
+        )
+        .values(
+            pdf=_keyring().encrypt(pdf, report.encryption_context),
+            sha256=sha256(pdf),
+            state=ReportState.DRAFT,
+            rendered_at=utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
+    db.session.expire(report)
+
+
+def start_again(report: ReportBack) -> None:
+    """A report-back that could not be made goes back into the queue, made as of today."""
+    won = db.session.execute(
+        sa.update(ReportBack)
+        .where(ReportBack.id == report.id, ReportBack.state == ReportState.FAILED)
+        .values(state=ReportState.QUEUED, failure=None, started_at=None, created_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not won:
+        db.session.rollback()
+        raise ReportError(_l("Only a report-back that could not be made can be started again."))
+    db.session.expire(report)
+
+
+def failure_words(report: ReportBack) -> str:
+    """Why a render failed, in words; older rows stored English words, read the same."""
+    words = {
+        "too-long": _l("It took longer than the time limit."),
+        "took too long": _l("It took longer than the time limit."),
+        "stopped": _l("The work on it stopped before it was finished."),
+    }
+    return str(words.get(report.failure or "", _l("Making the PDF failed.")))
 
 
 def pdf_of(report: ReportBack) -> bytes:

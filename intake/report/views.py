@@ -17,6 +17,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from intake import jobs
 from intake.extensions import db
 from intake.models import ReportBack, ReportState, Submission
 from intake.report import service, worker
@@ -36,10 +37,18 @@ def _report(report_id: int) -> ReportBack:
     return report
 
 
+def _make(report: ReportBack) -> None:
+    if current_app.config.get("REPORT_RENDER_INLINE"):
+        service.render(report)
+    else:
+        jobs.enqueue("render", report.id)
+
+
 @bp.route("/", methods=["GET", "POST"])
 @allow(Act.SEE_REPORTS)
 def index() -> ResponseReturnValue:
     """Report-backs this person may read; the contact group also asks for new ones."""
+    worker.settle()
     wants = service.survivor_wants_updates(g.process)
     reports = [
         r for r in service.reports_of(g.process) if policy.may_see_report(g.membership, r, wants)
@@ -68,10 +77,7 @@ def index() -> ResponseReturnValue:
         else:
             audit.record("report-requested", process=g.process, subject=f"report:{report.id}")
             db.session.commit()
-            if current_app.config.get("REPORT_RENDER_INLINE"):
-                service.render(report)
-            else:
-                worker.start(current_app._get_current_object(), report.id)
+            _make(report)
             return redirect(url_for("reports.show", report_id=report.id))
     elif form.is_submitted():
         status = 422
@@ -82,6 +88,7 @@ def index() -> ResponseReturnValue:
 @allow(Act.SEE_REPORTS)
 def show(report_id: int) -> str:
     """One report-back: progress while it renders, then its state, checksum and downloads."""
+    worker.settle()
     report = _report(report_id)
     is_contact = policy.may(g.membership, Act.MAKE_REPORTS)
     return render_template(
@@ -91,8 +98,25 @@ def show(report_id: int) -> str:
         downloads=service.downloads_of(report) if is_contact else [],
         withdraw_form=WithdrawForm(),
         reason=service.withdraw_reason(report),
+        failure=service.failure_words(report),
         is_contact=is_contact,
     )
+
+
+@bp.post("/<int:report_id>/again")
+@allow(Act.MAKE_REPORTS)
+def again(report_id: int) -> ResponseReturnValue:
+    """Start a report-back that could not be made once more, with the same period."""
+    report = _report(report_id)
+    try:
+        service.start_again(report)
+    except service.ReportError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("reports.show", report_id=report.id)), 303
+    audit.record("report-restarted", process=g.process, subject=f"report:{report.id}")
+    db.session.commit()
+    _make(report)
+    return redirect(url_for("reports.show", report_id=report.id))
 
 
 @bp.get("/<int:report_id>/pdf")

@@ -12,7 +12,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from intake.checkins import anonymity
-from intake.checkins.private_links import his_links_of
+from intake.checkins.link_mail import his_links_of
 from intake.extensions import db
 from intake.formdef import FormDefinition, form_keys
 from intake.formdef.locking import version_from

@@ -1,7 +1,9 @@
 """A real SMTP listener on loopback, and a process ready for check-ins."""
 
+import asyncio
 import socket
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -19,6 +21,60 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):  # the name aiosmtpd calls
         self.messages.append(envelope)
         return "250 OK"
+
+
+class HangingServer:
+    """Greets, takes the address, then never answers the message: a hung mail server."""
+
+    def __init__(self) -> None:
+        self.tries = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        self.tries += 1
+        await asyncio.sleep(120)
+        return "250 OK"
+
+
+class RefusingServer:
+    """Refuses every recipient, for good (550) or for now (451)."""
+
+    def __init__(self, reply: str = "550 5.1.1 No such mailbox here") -> None:
+        self.reply = reply
+        self.tries = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        self.tries += 1
+        return self.reply
+
+
+def _listen(handler) -> Iterator[int]:
+    port = _free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield port
+    controller.stop()
+
+
+@pytest.fixture
+def hanging_smtp() -> Iterator[tuple[HangingServer, int]]:
+    server = HangingServer()
+    for port in _listen(server):
+        yield server, port
+
+
+@pytest.fixture
+def refusing_smtp() -> Iterator[tuple[RefusingServer, int]]:
+    server = RefusingServer()
+    for port in _listen(server):
+        yield server, port
+
+
+def eventually(check: Callable[[], bool], within: float = 60) -> None:
+    """Wait for a job running in the background; the bound only keeps a broken run finite."""
+    deadline = time.monotonic() + within
+    while not check():
+        assert time.monotonic() < deadline, "the background job did not finish"
+        time.sleep(0.05)
 
 
 def _free_port() -> int:
