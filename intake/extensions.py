@@ -1,5 +1,8 @@
 """Unbound extensions, so modules can import them without importing the app."""
 
+from typing import Any, cast
+
+import sqlalchemy as sa
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
@@ -11,3 +14,11 @@ db = SQLAlchemy(model_class=Base)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+def rows_changed(statement: sa.Update | sa.Delete) -> int:
+    """Run one UPDATE or DELETE in the current session; how many rows it changed."""
+    # An UPDATE or DELETE always gives a CursorResult, which knows its rowcount;
+    # SQLAlchemy 2.0 types Session.execute as the plain Result for every statement.
+    result = db.session.execute(statement)
+    return cast("sa.CursorResult[Any]", result).rowcount

@@ -15,7 +15,7 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # command line: messages stay in the default language
         return languages[0]
-    chosen = session.get("lang")
+    chosen = session.get("lang", "")
     if chosen in languages:
         return chosen
     if current_user.is_authenticated and current_user.locale in languages:

@@ -401,12 +401,20 @@ def _carry_out(asked: ActRequest) -> None:
     elif asked.kind is ActKind.SECOND_FACTOR_OFF:
         g.process.require_second_factor = False
         audit.record("second-factor-required", process=g.process)
-    elif asked.kind is ActKind.COORDINATOR_OFF and asked.membership.is_current:
+    elif (
+        asked.kind is ActKind.COORDINATOR_OFF
+        and asked.membership is not None
+        and asked.membership.is_current
+    ):
         set_coordinator(asked.membership, False)
         audit.record(
             "coordinator-changed", process=g.process, subject=f"membership:{asked.membership_id}"
         )
-    elif asked.kind is ActKind.COORDINATOR_REMOVED and asked.membership.is_current:
+    elif (
+        asked.kind is ActKind.COORDINATOR_REMOVED
+        and asked.membership is not None
+        and asked.membership.is_current
+    ):
         remove_member(asked.membership, removed_by=asked.requested_by)
         audit.record(
             "member-removed", process=g.process, subject=f"membership:{asked.membership_id}"

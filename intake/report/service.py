@@ -7,7 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from intake.extensions import db
+from intake.extensions import db, rows_changed
 from intake.models import (
     Account,
     Membership,
@@ -78,7 +78,7 @@ def assessments_of(process: Process) -> list[Submission]:
 
 
 def html_for(report: ReportBack) -> str:
-    process = db.session.get(Process, report.process_id)
+    process = db.session.get_one(Process, report.process_id)
     assessment = db.session.get(Submission, report.assessment_id) if report.assessment_id else None
     content = assemble(
         process,
@@ -112,12 +112,12 @@ def pdf_of(report: ReportBack) -> bytes:
 
 def release(report: ReportBack, by: Account) -> None:
     """Freeze a rendered draft: from now on its PDF never changes."""
-    won = db.session.execute(
+    won = rows_changed(
         sa.update(ReportBack)
         .where(ReportBack.id == report.id, ReportBack.state == ReportState.DRAFT)
         .values(state=ReportState.RELEASED, released_by_id=by.id, released_at=utcnow())
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if not won:
         db.session.rollback()
         raise ReportError(_l("Only a rendered draft can be released."))

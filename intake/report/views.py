@@ -21,12 +21,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # not in 3.2 stubs
 from wtforms.validators import InputRequired, Length, Optional
 
 from intake.clock import today
 from intake.extensions import db
 from intake.formdef.dates import DayField, within_reason
+from intake.formdef.submitted import add_error, required
 from intake.models import ReportBack, ReportState, Role, Submission
 from intake.report import service, worker
 from intake.security import audit
@@ -84,7 +85,9 @@ def index() -> ResponseReturnValue:
         return render_template("reports/index.html", reports=reports, form=None)
     form = RequestForm()
     form.assessment.choices = [SelectChoice("", _("none"))] + [
-        SelectChoice(str(s.id), _("written %(date)s", date=s.submitted_at.date().isoformat()))
+        SelectChoice(
+            str(s.id), _("written %(date)s", date=required(s.submitted_at).date().isoformat())
+        )
         for s in service.assessments_of(g.process)
     ]
     if request.method == "GET":
@@ -98,15 +101,15 @@ def index() -> ResponseReturnValue:
         try:
             report = service.request_report(
                 g.process,
-                since=form.since.data or form.until.data,
-                until=form.until.data,
+                since=form.since.data or required(form.until.data),
+                until=required(form.until.data),
                 whole=form.whole.data,
                 closing=form.closing.data,
                 by=current_user,
                 assessment=assessment,
             )
         except service.ReportError as exc:
-            form.until.errors.append(str(exc))
+            add_error(form.until, str(exc))
             status = 422
         else:
             audit.record("report-requested", process=g.process, subject=f"report:{report.id}")
@@ -114,7 +117,8 @@ def index() -> ResponseReturnValue:
             if current_app.config.get("REPORT_RENDER_INLINE"):
                 service.render(report)
             else:
-                worker.start(current_app._get_current_object(), report.id)
+                # The stubs type current_app as the Flask app it stands for, not as the proxy.
+                worker.start(current_app._get_current_object(), report.id)  # type: ignore[attr-defined]
             return redirect(url_for("reports.show", report_id=report.id))
     elif form.is_submitted():
         status = 422
@@ -179,7 +183,7 @@ def withdraw(report_id: int) -> ResponseReturnValue:
     form = WithdrawForm()
     if form.validate_on_submit():
         try:
-            service.withdraw(report, form.reason.data, current_user)
+            service.withdraw(report, required(form.reason.data), current_user)
         except service.ReportError as exc:
             flash(str(exc), "error")
         else:

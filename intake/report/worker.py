@@ -32,12 +32,12 @@ def _child(app: Flask, report_id: int, memory: int) -> None:
     with app.app_context():
         # The parent's pooled connections must not be used from this process.
         db.engine.dispose(close=False)
-        report = db.session.get(ReportBack, report_id)
+        report = db.session.get_one(ReportBack, report_id)
         try:
             render(report)
         except Exception:  # any failure must end as a visible state, never a hang
             db.session.rollback()
-            report = db.session.get(ReportBack, report_id)
+            report = db.session.get_one(ReportBack, report_id)
             report.state = ReportState.FAILED
             report.failure = "rendering failed"
             db.session.commit()

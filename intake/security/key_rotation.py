@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 
@@ -23,21 +24,23 @@ from intake.models import (
 )
 from intake.security.encryption import Keyring, keyring
 
+M = TypeVar("M")
+
 
 @dataclass(frozen=True)
-class Sealed:
+class Sealed(Generic[M]):
     """A column holding ciphertext, and how to find each row's context."""
 
-    model: type
+    model: type[M]
     column: str
-    context: Callable[[object], str]
+    context: Callable[[M], str]
 
 
 def _revision_context(row: SubmissionRevision) -> str:
     return f"process:{row.submission.process_id}:submission"
 
 
-SEALED_COLUMNS: tuple[Sealed, ...] = (
+SEALED_COLUMNS: tuple[Sealed[Any], ...] = (
     Sealed(Submission, "answers", lambda row: row.encryption_context),
     Sealed(SubmissionRevision, "answers", _revision_context),
     Sealed(Demand, "text", lambda row: row.encryption_context),
@@ -59,7 +62,7 @@ SEALED_COLUMNS: tuple[Sealed, ...] = (
 )
 
 
-def _rows(sealed: Sealed, batch: int = 500) -> Iterator[object]:
+def _rows(sealed: Sealed[Any], batch: int = 500) -> Iterator[Any]:
     last = 0
     while True:
         rows = db.session.scalars(
