@@ -117,7 +117,7 @@ def index() -> ResponseReturnValue:
             if current_app.config.get("REPORT_RENDER_INLINE"):
                 service.render(report)
             else:
-                # The stubs type current_app as the Flask app it stands for, not as the proxy.
+                # Flask types current_app as the app itself, not as the proxy that it is.
                 worker.start(current_app._get_current_object(), report.id)  # type: ignore[attr-defined]
             return redirect(url_for("reports.show", report_id=report.id))
     elif form.is_submitted():
