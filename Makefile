@@ -5,12 +5,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 PYTEST_ARGS ?=
+# Every package the app and its tests use, pinned with its hashes (README: Development).
+LOCK := requirements.lock
 
 .PHONY: run test setup lint translations clean
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 instance/config.py:
@@ -35,11 +38,13 @@ test: setup
 	bash scripts/system-deps.sh --test
 	bash scripts/axe-core.sh
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	bash scripts/with-postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check intake tests scripts
+	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

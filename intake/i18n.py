@@ -20,7 +20,7 @@ def select_locale() -> str:
     languages = list(LANGUAGES)
     if not has_request_context():  # command line: messages stay in the default language
         return DEFAULT_LANGUAGE
-    chosen = session.get("lang")
+    chosen = session.get("lang", "")
     if chosen in languages:
         return chosen
     if current_user.is_authenticated and current_user.locale in languages:

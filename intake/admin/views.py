@@ -8,11 +8,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # not in 3.2 stubs
 from wtforms.validators import InputRequired, Length
 
 from intake.clock import today
 from intake.extensions import db
+from intake.formdef.submitted import add_error, required
 from intake.i18n import LANGUAGES
 from intake.models import Membership, Process
 from intake.people.member_forms import invite_form, invite_from, invited_page
@@ -77,13 +78,13 @@ def new_process() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             process = create_process(
-                form.short_name.data,
-                form.pseudonym.data,
+                required(form.short_name.data),
+                required(form.pseudonym.data),
                 language=form.language.data,
                 created_by=current_user,
             )
         except MembershipError as exc:
-            form.short_name.errors.append(str(exc))
+            add_error(form.short_name, str(exc))
         else:
             audit.record("process-created", subject=f"process:{process.id}")
             db.session.commit()

@@ -43,7 +43,9 @@ class SetPasswordForm(FlaskForm):
     )
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(SetPasswordForm):
+    # The new password's two fields come from SetPasswordForm; fields keep the order
+    # in which they were declared, so "current" still comes after them, as before.
     current = PasswordField(
         _l("Current password"),
         validators=[
@@ -52,8 +54,6 @@ class ChangePasswordForm(FlaskForm):
         ],
         render_kw={"autocomplete": "current-password"},
     )
-    password = SetPasswordForm.password
-    confirm = SetPasswordForm.confirm
 
 
 class CodeForm(FlaskForm):
@@ -76,7 +76,5 @@ class PasswordCheckForm(FlaskForm):
     )
 
 
-class SetPasswordWithCodeForm(SetPasswordForm):
+class SetPasswordWithCodeForm(SetPasswordForm, CodeForm):
     """A set-up link for an account with a second factor: the link alone is not enough."""
-
-    code = CodeForm.code

@@ -14,6 +14,7 @@ from intake.auth.forms import (
     SetPasswordWithCodeForm,
 )
 from intake.extensions import db
+from intake.formdef.submitted import add_error, required
 from intake.i18n import _safe_next
 from intake.models import Account
 from intake.people.accounts import (
@@ -49,17 +50,17 @@ def login() -> ResponseReturnValue:
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        name = normalise_username(form.username.data)
+        name = normalise_username(required(form.username.data))
         device = known_devices.device_of(find_account(name))
         paused = guesses.sign_in_paused(name, device)
         if paused is not None:
             return paused
-        account = authenticate(form.username.data, form.password.data)
+        account = authenticate(required(form.username.data), required(form.password.data))
         if account is None:
             audit.record("signin-failed", actor=find_account(name))
             guesses.count_failure(name, device)
         if account is not None and account.has_second_factor:
-            signing_in.await_second_factor(account, form.next.data)
+            signing_in.await_second_factor(account, form.next.data or "")
             db.session.commit()
             return redirect(url_for("auth.second_step"))
         if account is not None:
@@ -120,7 +121,7 @@ def setup() -> ResponseReturnValue:
             refused = _second_factor_refused(holder, form)
             if refused is not None:
                 return refused
-        account = redeem_setup_link(token, form.password.data)
+        account = redeem_setup_link(required(token), required(form.password.data))
         if account is None:
             db.session.rollback()
             return render_template("auth/setup_invalid.html"), 404
@@ -154,12 +155,12 @@ def _second_factor_refused(
     paused = guesses.code_paused(holder, device)
     if paused is not None:
         return paused
-    if second_factor.verify(holder, form.code.data):
+    if second_factor.verify(holder, required(form.code.data)):
         return None
     db.session.rollback()
     audit.record("signin-failed", actor=holder)
     guesses.count_failure(holder.username, device)
-    form.code.errors.append(_("That code does not work. Codes change every 30 seconds."))
+    add_error(form.code, _("That code does not work. Codes change every 30 seconds."))
     return _setup_page(form, holder, 422)
 
 
@@ -180,10 +181,10 @@ def change_password() -> ResponseReturnValue:
         paused = guesses.password_check_paused(account)
         if paused is not None:
             return paused
-        if not _current_password_fits(account, form.current.data):
-            form.current.errors.append(_("That is not your current password."))
+        if not _current_password_fits(account, required(form.current.data)):
+            add_error(form.current, _("That is not your current password."))
         else:
-            set_password(account, form.password.data)
+            set_password(account, required(form.password.data))
             end_sessions_of(account, "password-changed")
             audit.record("password-changed", actor=account)
             start_session(account)
@@ -234,14 +235,14 @@ def second_step() -> ResponseReturnValue:
         paused = guesses.code_paused(account, device)
         if paused is not None:
             return paused
-        if second_factor.verify(account, form.code.data):
+        if second_factor.verify(account, required(form.code.data)):
             signing_in.sign_in(account)
             db.session.commit()
             return redirect(_safe_next(target))
         db.session.rollback()
         audit.record("signin-failed", actor=account)
         guesses.count_failure(account.username, device)
-        form.code.errors.append(_("That code does not work. Codes change every 30 seconds."))
+        add_error(form.code, _("That code does not work. Codes change every 30 seconds."))
     return render_template("auth/code.html", form=form)
 
 
@@ -267,25 +268,25 @@ def second_factor_page() -> ResponseReturnValue:
         if paused is not None:
             return paused
     if request.method == "POST" and action == "begin" and password_form.validate_on_submit():
-        if _current_password_fits(account, password_form.password.data):
+        if _current_password_fits(account, required(password_form.password.data)):
             secret = second_factor.begin(account)
             db.session.commit()
             return _scan_page(account, secret, code_form)
-        password_form.password.errors.append(_("That is not your current password."))
+        add_error(password_form.password, _("That is not your current password."))
     if request.method == "POST" and action == "confirm" and code_form.validate_on_submit():
-        codes = second_factor.confirm(account, code_form.code.data)
+        codes = second_factor.confirm(account, required(code_form.code.data))
         if codes is not None:
             end_sessions_of(account, "second-factor-on", keep_current=True)
             audit.record("second-factor-on", actor=account)
             db.session.commit()
             return render_template("auth/second_factor.html", step="codes", codes=codes)
-        secret = second_factor.pending_secret(account)
-        if secret is None:
+        pending = second_factor.pending_secret(account)
+        if pending is None:
             return redirect(url_for("auth.second_factor_page"))
-        code_form.code.errors.append(_("That code does not work. Codes change every 30 seconds."))
-        return _scan_page(account, secret, code_form), 422
+        add_error(code_form.code, _("That code does not work. Codes change every 30 seconds."))
+        return _scan_page(account, pending, code_form), 422
     if request.method == "POST" and action == "off" and password_form.validate_on_submit():
-        ok_password = verify_password(account.password_hash, password_form.password.data)
+        ok_password = verify_password(account.password_hash, required(password_form.password.data))
         if ok_password and second_factor.verify(account, request.form.get("off_code", "")):
             second_factor.turn_off(account)
             audit.record("second-factor-off", actor=account)
@@ -294,5 +295,5 @@ def second_factor_page() -> ResponseReturnValue:
             return redirect(url_for("auth.second_factor_page"))
         db.session.rollback()
         guesses.count_wrong_password_check(account)
-        password_form.password.errors.append(_("The password or the code does not work."))
+        add_error(password_form.password, _("The password or the code does not work."))
     return render_template("auth/second_factor.html", step="status", form=password_form)

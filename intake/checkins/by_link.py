@@ -77,7 +77,7 @@ def _his_steps(link: PrivateLink):
 def _page(
     link: PrivateLink, form, definition, status: int = 200, conflict: bool = False
 ) -> ResponseReturnValue:
-    process = db.session.get(Process, link.process_id)
+    process = db.session.get_one(Process, link.process_id)
     record = db.session.get(Submission, link.submission_id) if link.submission_id else None
     locale = str(get_locale() or "en")
     their_version = None
@@ -147,7 +147,7 @@ def page() -> ResponseReturnValue:
         db.session.rollback()
         return _already_sent()
     link.anonymous = request.form.get("anonymous") == "yes"
-    process = db.session.get(Process, link.process_id)
+    process = db.session.get_one(Process, link.process_id)
     try:
         saved = service.save(
             process,

@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from intake import jobs
 from intake.checkins import private_links
 from intake.checkins.private_links import IssuedLink, LinkError, email_of
-from intake.extensions import db
+from intake.extensions import db, rows_changed
 from intake.mail import MailError, mail_configured, send
 from intake.models import (
     Account,
@@ -186,7 +186,7 @@ def forget(link: PrivateLink) -> None:
 
 def _take(link_id: int, now: datetime) -> bool:
     """Claim a due mail with one conditional UPDATE: of two jobs, one sends it."""
-    won = db.session.execute(
+    won = rows_changed(
         sa.update(PrivateLink)
         .where(
             PrivateLink.id == link_id,
@@ -199,7 +199,7 @@ def _take(link_id: int, now: datetime) -> bool:
             mail_due_at=now + HOLD,
         )
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     db.session.commit()
     return bool(won)
 
@@ -217,8 +217,8 @@ def attempt(link_id: int) -> float | None:
     now = utcnow()
     if not _take(link_id, now):
         return None
-    link = db.session.get(PrivateLink, link_id)
-    process = db.session.get(Process, link.process_id)
+    link = db.session.get_one(PrivateLink, link_id)  # _take found it a moment ago
+    process = db.session.get_one(Process, link.process_id)
     try:
         if not link.is_usable(now) or link.mail_link is None:
             raise MailError("link-closed", lasting=True)

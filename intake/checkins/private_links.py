@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from intake.extensions import db
+from intake.extensions import db, rows_changed
 from intake.formdef.email_address import is_one_address
 from intake.models import (
     Account,
@@ -190,7 +190,7 @@ def spend(link: PrivateLink, now: datetime | None = None) -> bool:
     exactly one wins; the other is told the answer was already sent.
     """
     now = now or utcnow()
-    won = db.session.execute(
+    won = rows_changed(
         sa.update(PrivateLink)
         .where(
             PrivateLink.id == link.id,
@@ -199,18 +199,18 @@ def spend(link: PrivateLink, now: datetime | None = None) -> bool:
         )
         .values(answered_at=now)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     return bool(won)
 
 
 def attach(link: PrivateLink, submission_id: int) -> bool:
     """Tie a link's first saved answer to it, unless another tab saved one first."""
-    won = db.session.execute(
+    won = rows_changed(
         sa.update(PrivateLink)
         .where(PrivateLink.id == link.id, PrivateLink.submission_id.is_(None))
         .values(submission_id=submission_id)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     return bool(won)
 
 

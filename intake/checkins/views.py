@@ -14,6 +14,7 @@ from intake.clock import today
 from intake.extensions import db
 from intake.formdef.model import localised
 from intake.formdef.present import annotate, problems
+from intake.formdef.submitted import add_error, required
 from intake.formdef.travel import travel_label
 from intake.formdef.wtf import build_form_class
 from intake.mail import mail_configured
@@ -55,17 +56,17 @@ def index() -> ResponseReturnValue:
     form = RoundForm(forms=forms)
     if form.validate_on_submit():
         try:
-            people = private_links.parse_people(form.people.data)
+            people = private_links.parse_people(required(form.people.data))
         except private_links.LinkError as exc:
-            form.people.errors.append(str(exc))
+            add_error(form.people, str(exc))
         else:
             checkin_round, rows = link_mail.start_round(
                 g.process,
-                title=form.title.data,
+                title=required(form.title.data),
                 form_id=form.form_id.data,
                 intro=form.intro.data or "",
                 people=people,
-                days=form.days.data,
+                days=required(form.days.data),
                 by=current_user,
                 mail=form.send_email.data == "yes",
             )
@@ -91,7 +92,7 @@ def round_page(round_id: int) -> str:
         (i, private_links.label_of(i), i.state(now), link_mail.view(i, now))
         for i in checkin_round.links
     ]
-    definition = service.definition(checkin_round.form_id)
+    definition = service.known_definition(checkin_round.form_id)
     answered, questions = results(g.process, definition, _locale(), round_id=round_id)
     return render_template(
         "checkins/round.html",
@@ -164,7 +165,11 @@ def him(submission_id: int) -> ResponseReturnValue:
     form = HisLinkForm()
     if form.validate_on_submit():
         rows = link_mail.invite_him(
-            g.process, minutes, email=form.email.data or "", days=form.days.data, by=current_user
+            g.process,
+            minutes,
+            email=form.email.data or "",
+            days=required(form.days.data),
+            by=current_user,
         )
         return _links_page(rows, url_for("submissions.show", submission_id=minutes.id))
     return render_template("checkins/him.html", form=form, minutes=minutes), (
@@ -180,7 +185,7 @@ def type_in(link_id: int) -> ResponseReturnValue:
     if not typed_in.may_type_in(link):
         flash(_("This person has answered already."), "error")
         return redirect(url_for("checkins.round_page", round_id=link.round_id))
-    definition = service.definition(link.form_id)
+    definition = service.known_definition(link.form_id)
     form = _typed_form(definition, request.form if request.method == "POST" else None)
     day_form = TypedInForm()
     if request.method == "GET":
@@ -191,18 +196,20 @@ def type_in(link_id: int) -> ResponseReturnValue:
         day_ok = day_form.validate_on_submit()
         if day_ok:
             try:
-                typed_in.check_day(day_form.day.data, today())
+                typed_in.check_day(required(day_form.day.data), today())
             except typed_in.TypedInError as exc:
-                day_form.day.errors.append(str(exc))
+                add_error(day_form.day, str(exc))
                 day_ok = False
         answers_ok = roundtrip.accepted(form, True)
         if day_ok and answers_ok and submitting:
             answers = roundtrip.answers_from(definition, form, request.form, True)
             try:
-                typed_in.type_in(g.process, link, answers, day_form.day.data, current_user)
+                typed_in.type_in(
+                    g.process, link, answers, required(day_form.day.data), current_user
+                )
             except (typed_in.TypedInError, rules.RecordRefused) as exc:
                 db.session.rollback()
-                day_form.day.errors.append(str(exc))
+                add_error(day_form.day, str(exc))
             else:
                 audit.record("answer-typed-in", process=g.process, subject=f"invitation:{link.id}")
                 db.session.commit()

@@ -8,6 +8,7 @@ meetings, a year of silence, an amendment, overdue steps and a few check-ins.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from intake.checkins import private_links
 from intake.extensions import db
@@ -45,7 +46,7 @@ def _backdate(record: Submission, day: date) -> None:
 
 def _backdate_step(step: AgreedStep, day: date) -> None:
     latest = db.session.query(StepChange).filter_by(step_id=step.id).order_by(StepChange.id.desc())
-    change = latest.first()
+    change = latest.limit(1).one()
     change.changed_at = _at(day)
     change.on = day
     step.status_on = day
@@ -72,7 +73,7 @@ def _contact(
         answers["answer_kind"] = "acknowledgement" if only_acknowledged else "real"
     if note:
         answers["report_note"] = note
-    saved = service.save(process, service.definition("contact"), kim, answers, submit=True)
+    saved = service.save(process, service.known_definition("contact"), kim, answers, submit=True)
     _backdate(saved.submission, day)
 
 
@@ -87,7 +88,7 @@ def _minutes(process: Process, kim: Account, day: date, outcome: str, review: di
         "steps": steps_,
     }
     answers = {k: v for k, v in answers.items() if v}
-    saved = service.save(process, service.definition("minutes"), kim, answers, submit=True)
+    saved = service.save(process, service.known_definition("minutes"), kim, answers, submit=True)
     _backdate(saved.submission, day)
     return saved.submission
 
@@ -97,7 +98,7 @@ def load_story(process: Process, support: Account, kim: Account, today: date) ->
     start = today - timedelta(days=round(4.3 * 365))
     handover = service.save(
         process,
-        service.definition("handover"),
+        service.known_definition("handover"),
         support,
         {
             "demands": [{"text": text} for text in DEMANDS],
@@ -250,7 +251,7 @@ def load_story(process: Process, support: Account, kim: Account, today: date) ->
     # Step states: one done, one missed, the rest open (some overdue).
     ordered = steps.steps_of(process, today)
     done = next(s for s in ordered if s.owner is StepOwner.CONTACT_GROUP)
-    step = db.session.get(AgreedStep, done.id)
+    step = db.session.get_one(AgreedStep, done.id)
     steps.change_step(
         step,
         status=StepStatus.DONE,
@@ -261,7 +262,7 @@ def load_story(process: Process, support: Account, kim: Account, today: date) ->
     )
     _backdate_step(step, step.agreed_on + timedelta(days=10))
     missed = next(s for s in ordered if "Inform his new political group" in s.what)
-    step = db.session.get(AgreedStep, missed.id)
+    step = db.session.get_one(AgreedStep, missed.id)
     steps.change_step(
         step,
         status=StepStatus.MISSED,
@@ -282,7 +283,7 @@ def load_story(process: Process, support: Account, kim: Account, today: date) ->
     )
     demands.decide_amendment(amendment, True, support)
     db.session.flush()
-    amendment = db.session.get(DemandAmendment, amendment.id)
+    amendment = db.session.get_one(DemandAmendment, amendment.id)
     amendment.proposed_at = _at(second + timedelta(days=10))
     amendment.decided_at = _at(second + timedelta(days=24))
     pending = demands.propose_amendment(
@@ -290,7 +291,7 @@ def load_story(process: Process, support: Account, kim: Account, today: date) ->
     )
     pending.proposed_at = _at(today - timedelta(days=12))
 
-    checkin = service.definition("checkin")
+    checkin = service.known_definition("checkin")
     checkin_round, issued = private_links.start_round(
         process,
         title="(demo) Friends and his political group",
@@ -301,49 +302,46 @@ def load_story(process: Process, support: Account, kim: Account, today: date) ->
         by=kim,
     )
     checkin_round.created_at = _at(first + timedelta(days=190))
-    for (offset, anonymous, answers), item in zip(
+    answered: tuple[tuple[int, bool, dict[str, Any]], ...] = (
         (
-            (
-                200,
-                False,
-                {
-                    "told": "yes",
-                    "told_by": ["contact_group"],
-                    "read_letter": "yes",
-                    "challenge": "no",
-                    "groups_not_told": "unsure",
-                    "quote_consent": "no",
-                },
-            ),
-            (
-                420,
-                False,
-                {
-                    "told": "yes",
-                    "told_by": ["him"],
-                    "read_letter": "no",
-                    "what_he_said": "That it was all a misunderstanding.",
-                    "challenge": "yes",
-                    "challenge_how": "I told him to take the demands seriously.",
-                    "groups_not_told": "yes",
-                    "quote_consent": "yes",
-                },
-            ),
-            (
-                800,
-                True,
-                {
-                    "told": "no",
-                    "read_letter": "no",
-                    "groups_not_told": "unsure",
-                    "what_he_said": "Nothing at all.",
-                    "quote_consent": "no",
-                },
-            ),
+            200,
+            False,
+            {
+                "told": "yes",
+                "told_by": ["contact_group"],
+                "read_letter": "yes",
+                "challenge": "no",
+                "groups_not_told": "unsure",
+                "quote_consent": "no",
+            },
         ),
-        issued,
-        strict=True,
-    ):
+        (
+            420,
+            False,
+            {
+                "told": "yes",
+                "told_by": ["him"],
+                "read_letter": "no",
+                "what_he_said": "That it was all a misunderstanding.",
+                "challenge": "yes",
+                "challenge_how": "I told him to take the demands seriously.",
+                "groups_not_told": "yes",
+                "quote_consent": "yes",
+            },
+        ),
+        (
+            800,
+            True,
+            {
+                "told": "no",
+                "read_letter": "no",
+                "groups_not_told": "unsure",
+                "what_he_said": "Nothing at all.",
+                "quote_consent": "no",
+            },
+        ),
+    )
+    for (offset, anonymous, answers), item in zip(answered, issued, strict=True):
         saved = service.save(process, checkin, None, answers, submit=True)
         _backdate(saved.submission, first + timedelta(days=offset))
         item.link.submission_id = saved.submission.id
@@ -352,7 +350,7 @@ def load_story(process: Process, support: Account, kim: Account, today: date) ->
         item.link.created_at = checkin_round.created_at
     assessment = service.save(
         process,
-        service.definition("report"),
+        service.known_definition("report"),
         kim,
         {
             "assessment": "(demo) He has refused two of the three demands and answers "

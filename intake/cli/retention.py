@@ -23,5 +23,7 @@ def retention_command(dry_run: bool) -> None:
         for short_name in retention.erase_due(now):
             click.echo(f"Erased {short_name}: its day had come.")
     for process in retention.coming(now):
+        if process.erase_on is None:  # coming() lists only processes that have a day
+            continue
         days = (process.erase_on - now).days
         click.echo(f"{process.short_name} will be erased on {process.erase_on} (in {days} days).")

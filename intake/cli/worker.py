@@ -1,8 +1,9 @@
 """``intake worker``: run the jobs (mail of private links, report-back renders)."""
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
+
+from intake.extensions import this_app
 
 
 @click.command("worker")
@@ -14,7 +15,7 @@ def worker(burst: bool) -> None:
     Without Redis the web processes run the jobs themselves; this command is for
     a machine that would rather keep them out of the web processes.
     """
-    app = current_app._get_current_object()
+    app = this_app()
     if app.config.get("REDIS_URL"):
         from intake.jobs import queue
 

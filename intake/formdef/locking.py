@@ -1,9 +1,16 @@
 """Optimistic locking: a save names the version it started from, and only one save wins."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import sqlalchemy as sa
 
 from intake.converters import MAX_ID
-from intake.extensions import db
+from intake.extensions import db, rows_changed
+
+if TYPE_CHECKING:
+    from intake.models import AgreedStep, Meeting, Submission
 
 
 def version_from(text: str | None) -> int | None:
@@ -20,18 +27,23 @@ def version_from(text: str | None) -> int | None:
     return number if number <= MAX_ID else None
 
 
-def claim(model: type, row_id: int, started_from: int | None, **values) -> bool:
+def claim(
+    model: type[Submission | AgreedStep | Meeting],
+    row_id: int,
+    started_from: int | None,
+    **values: Any,
+) -> bool:
     """Raise the row's ``lock_version`` (and set ``values``) if nobody saved since.
 
     One conditional UPDATE, so of two people saving at once exactly one wins;
     the loser gets False and is told, instead of silently overwriting.
     """
-    won = db.session.execute(
+    won = rows_changed(
         sa.update(model)
         .where(model.id == row_id, model.lock_version == started_from)
         .values(lock_version=model.lock_version + 1, **values)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if not won:
         db.session.rollback()
     return bool(won)

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from wtforms import Form
+from wtforms import FieldList, Form, FormField
+from wtforms.fields.choices import SelectFieldBase
 
 from intake.formdef.model import Field, FormDefinition, localised
 from intake.formdef.wtf import DemandItem
@@ -31,9 +32,10 @@ def _meta(
     if spec.show_if is None:
         return FieldMeta(travel=spec.travel)
     target = siblings[spec.show_if.field]
-    labels = dict(
-        zip(target.choice_values(), [str(c.label.text) for c in form[target.id]], strict=False)
-    )
+    options = form[target.id]
+    if not isinstance(options, SelectFieldBase):  # the loader lets a condition name only a choice
+        raise TypeError(f"{target.id} offers no choices")
+    labels = dict(zip(target.choice_values(), [str(c.label.text) for c in options], strict=False))
     shown = " / ".join(f"“{labels.get(v, v)}”" for v in spec.show_if.values)
     note = _(
         "Only if the answer to “%(question)s” is %(answers)s.",
@@ -51,7 +53,13 @@ def _meta(
 def _annotate_group(fields: tuple[Field, ...], form: Form, locale: str, prefix: str) -> None:
     siblings = {f.id: f for f in fields}
     for spec in fields:
-        form[spec.id].intake = _meta(spec, form, siblings, locale, prefix)
+        _attach(form[spec.id], _meta(spec, form, siblings, locale, prefix))
+
+
+def _attach(bound: object, meta: FieldMeta) -> None:
+    # The page template reads these notes as `field.intake`; a bound field is an
+    # ordinary object, which the stubs do not say.
+    vars(bound)["intake"] = meta
 
 
 def annotate(form: Form, definition: FormDefinition, locale: str) -> None:
@@ -59,11 +67,12 @@ def annotate(form: Form, definition: FormDefinition, locale: str) -> None:
     top = {f.id: f for f in definition.fields()}
     for spec in definition.fields():
         bound = form[spec.id]
-        bound.intake = _meta(spec, form, top, locale, "")
-        if spec.type == "repeat":
+        _attach(bound, _meta(spec, form, top, locale, ""))
+        # A repeat is built as a list of sub-forms, a demand review as one sub-form.
+        if isinstance(bound, FieldList):
             for entry in bound.entries:
                 _annotate_group(spec.fields, entry.form, locale, f"{entry.name}-")
-        elif spec.type == "demand_review":
+        elif isinstance(bound, FormField):
             for sub in bound.form:
                 _annotate_group(spec.fields, sub.form, locale, f"{sub.name}-")
 
@@ -84,12 +93,12 @@ def problems(form: Form) -> list[Problem]:
             if bound.type == "CSRFTokenField":
                 continue
             label = f"{context}{bound.label.text}"
-            if bound.type == "FieldList":
+            if isinstance(bound, FieldList):
                 for message in [e for e in bound.errors if isinstance(e, str)]:
                     found.append(Problem(bound.id, label, message))
                 for n, entry in enumerate(bound.entries, 1):
                     walk(entry.form, f"{label} {n}: ")
-            elif bound.type == "FormField":
+            elif isinstance(bound, FormField):
                 walk(bound.form, f"{label}: ")
             else:
                 found.extend(Problem(bound.id, label, str(m)) for m in bound.errors)

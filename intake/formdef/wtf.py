@@ -24,7 +24,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # not in 3.2 stubs
 from wtforms.validators import Length, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -128,7 +128,7 @@ def _simple_field(spec: Field, locale: str, nested: bool):
                 else _("Use at most %(max)d characters."),
             )
         )
-    kwargs = {"label": label, "description": description, "validators": validators}
+    kwargs: dict[str, Any] = {"label": label, "description": description, "validators": validators}
     match spec.type:
         case "text":
             return StringField(**kwargs)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from flask import current_app
 
+from intake.extensions import this_app
 from intake.jobs.tasks import KINDS
 
 
@@ -46,4 +47,4 @@ def enqueue(kind: str, subject_id: int, *, delay: float = 0) -> None:
             )
     from intake.jobs import local
 
-    local.runner_for(current_app._get_current_object()).wake()
+    local.runner_for(this_app()).wake()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, current_app, g, has_app_context
+from flask import Flask, g, has_app_context
+
+from intake.extensions import this_app
 
 # Seconds until the same job should run again (a retry, or a render waiting for a
 # slot), or None when it is finished, whatever its outcome.
@@ -20,7 +22,7 @@ def _mail(subject_id: int) -> Outcome:
 def _render(subject_id: int) -> Outcome:
     from intake.report import worker
 
-    return worker.run(current_app._get_current_object(), subject_id)
+    return worker.run(this_app(), subject_id)
 
 
 KINDS: dict[str, Callable[[int], Outcome]] = {"mail": _mail, "render": _render}
@@ -32,7 +34,7 @@ def _application() -> Flask:
     """The app of the worker: the one whose context `intake worker` runs in, else a new one."""
     global _app
     if has_app_context():
-        return current_app._get_current_object()
+        return this_app()
     if _app is None:
         from intake import create_app
 

@@ -60,7 +60,7 @@ def _drafts_readable(form_id: str, role: Role | None) -> bool:
 def _submission(s: Submission, role: Role | None, anonymous: bool) -> dict:
     # An anonymous answer keeps only its day, and no id: ids follow the order answers came in.
     when = day_of if anonymous else (lambda moment: moment)
-    entry = {} if anonymous else {"id": s.id}
+    entry: dict[str, Any] = {} if anonymous else {"id": s.id}
     entry |= {
         "form_id": s.form_id,
         "form_version": s.form_version,

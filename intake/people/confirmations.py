@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from intake.extensions import db
+from intake.extensions import db, rows_changed
 from intake.lifecycle import retention
 from intake.models import Account, ActKind, ActRequest, Membership, Process, Role, utcnow
 from intake.people.membership import current_members, remove_member, set_coordinator
@@ -158,7 +158,7 @@ def decide(request: ActRequest, by: Membership, *, confirm: bool) -> None:
     if confirm and asked_it:
         raise ConfirmationError(_l("Another coordinator has to confirm what you asked for."))
     now = utcnow()
-    decided = db.session.execute(
+    decided = rows_changed(
         sa.update(ActRequest)
         .where(
             ActRequest.id == request.id,
@@ -166,7 +166,7 @@ def decide(request: ActRequest, by: Membership, *, confirm: bool) -> None:
             ActRequest.requested_at > now - OPEN_FOR,
         )
         .values(decided_at=now, decided_by_id=by.account_id, confirmed=confirm)
-    ).rowcount
+    )
     if not decided:
         raise ConfirmationError(_l("This request has already been answered, or has lapsed."))
     db.session.refresh(request)

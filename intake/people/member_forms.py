@@ -4,10 +4,11 @@ from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # not in 3.2 stubs
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from intake.extensions import db
+from intake.formdef.submitted import add_error, required
 from intake.models import Account, Process, Role
 from intake.people.membership import (
     Addition,
@@ -51,7 +52,7 @@ class InviteForm(FlaskForm):
         ),
         render_kw={"autocapitalize": "none", "spellcheck": "false"},
     )
-    role = RadioField(
+    role = RadioField(  # type: ignore[call-arg]  # invalid_choice_message: not in 3.2 stubs
         _l("Role in this process"),
         choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()],
         validators=[InputRequired(_l("Choose a role."))],
@@ -78,17 +79,17 @@ def invite_from(form: InviteForm, process: Process, invited_by: Account) -> Addi
     try:
         addition = invite_member(
             process,
-            username=form.username.data,
+            username=required(form.username.data),
             display_name=form.display_name.data or "",
             role=Role(form.role.data),
             is_coordinator=form.is_coordinator.data,
             invited_by=invited_by,
         )
     except NameNeeded as exc:
-        form.display_name.errors.append(str(exc))
+        add_error(form.display_name, str(exc))
         return None
     except MembershipError as exc:
-        form.username.errors.append(str(exc))
+        add_error(form.username, str(exc))
         return None
     action = "member-asked" if addition.is_pending else "member-added"
     audit.record(action, process=process, subject=f"membership:{addition.membership.id}")

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from intake.extensions import db
+from intake.extensions import db, rows_changed
 from intake.models import Account, Membership, Process, Role, utcnow
 from intake.people.accounts import (
     AccountError,
@@ -256,7 +256,7 @@ def accept(membership: Membership, account: Account) -> None:
         raise MembershipError(_l("The instance admin cannot be a member of any process."))
     # One conditional UPDATE: two tabs accepting at once join once.
     now = utcnow()
-    joined = db.session.execute(
+    joined = rows_changed(
         sa.update(Membership)
         .where(
             Membership.id == membership.id,
@@ -264,7 +264,7 @@ def accept(membership: Membership, account: Account) -> None:
             Membership.left_at.is_(None),
         )
         .values(accepted_at=now, joined_at=now)
-    ).rowcount
+    )
     if not joined:
         raise MembershipError(_l("This invitation is no longer open."))
     db.session.refresh(membership)

@@ -104,7 +104,9 @@ def _demands(process: Process) -> list[Event]:
     numbers = dict(
         db.session.execute(
             sa.select(Demand.id, Demand.number).where(Demand.process_id == process.id)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     amendments = db.session.execute(
         sa.select(
@@ -118,7 +120,7 @@ def _demands(process: Process) -> list[Event]:
     for demand_id, state, proposed_at, decided_at, decided_on in amendments:
         decided_day = decided_on or (decided_at.date() if decided_at else None)
         n = numbers[demand_id]
-        link = ("demands.index", {})
+        link: tuple[str, dict] = ("demands.index", {})
         events.append(
             Event(
                 proposed_at.date(),
@@ -127,6 +129,8 @@ def _demands(process: Process) -> list[Event]:
                 link=link,
             )
         )
+        if decided_day is None:  # not decided yet
+            continue
         if state is AmendmentState.APPROVED:
             events.append(
                 Event(
@@ -208,7 +212,9 @@ def _meetings(process: Process) -> list[Event]:
                 Submission.meeting_id.is_not(None),
                 Submission.status == SubmissionStatus.SUBMITTED,
             )
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     rows = db.session.execute(
         sa.select(Meeting.id, Meeting.kind, Meeting.starts_at, Meeting.state).where(

@@ -12,6 +12,7 @@ from flask_login import current_user
 from intake.clock import today
 from intake.extensions import db
 from intake.formdef.model import localised
+from intake.formdef.submitted import add_error, required
 from intake.models import Demand, DemandAmendment, DemandStatus, Submission
 from intake.record import demands
 from intake.record.forms import AmendmentForm, StatusForm
@@ -55,10 +56,12 @@ def amend(demand_id: int) -> ResponseReturnValue:
     if not form.is_submitted():
         form.text.data = current.current
     if form.validate_on_submit():
-        if form.text.data.strip() == current.current.strip():
-            form.text.errors.append(_("This is the current wording. Change it, or cancel."))
+        if required(form.text.data).strip() == current.current.strip():
+            add_error(form.text, _("This is the current wording. Change it, or cancel."))
         else:
-            demands.propose_amendment(demand, form.text.data, form.reason.data, current_user)
+            demands.propose_amendment(
+                demand, required(form.text.data), required(form.reason.data), current_user
+            )
             audit.record("amendment-proposed", process=g.process, subject=f"demand:{demand.number}")
             db.session.commit()
             flash(
@@ -90,7 +93,7 @@ def status(demand_id: int) -> ResponseReturnValue:
             demands.record_status_change(
                 demand,
                 DemandStatus(form.status.data),
-                form.on.data,
+                required(form.on.data),
                 by=current_user,
                 today=today(),
                 first_day=first_day(g.process),
@@ -98,7 +101,7 @@ def status(demand_id: int) -> ResponseReturnValue:
                 reason=form.reason.data or "",
             )
         except demands.StatusError as exc:
-            form.on.errors.append(str(exc))
+            add_error(form.on, str(exc))
         else:
             audit.record(
                 "demand-status-recorded", process=g.process, subject=f"demand:{demand.number}"

@@ -7,14 +7,14 @@ member approves; the original words and every amendment stay visible.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from intake.extensions import db
+from intake.extensions import db, rows_changed
 from intake.formdef import FormDefinition
 from intake.formdef.wtf import DemandItem
 from intake.labels import direction_label
@@ -90,10 +90,18 @@ def _name(account: Account | None) -> str:
     return account.display_name if account else ""
 
 
+def _decided(amendment: DemandAmendment) -> tuple[date, datetime]:
+    """When a decided amendment was decided: the day given, then the moment entered."""
+    entered = amendment.decided_at
+    if entered is None:  # every decision sets it
+        raise ValueError(f"amendment {amendment.id} has no decision")
+    return (amendment.decided_on or entered.date(), entered)
+
+
 def _current_text(demand: Demand) -> str:
     approved = [a for a in demand.amendments if a.state is AmendmentState.APPROVED]
     if approved:
-        latest = max(approved, key=lambda a: (a.decided_on or a.decided_at.date(), a.decided_at))
+        latest = max(approved, key=_decided)
         return open_text(latest.text, demand.encryption_context)
     return open_text(demand.text, demand.encryption_context)
 
@@ -212,7 +220,7 @@ def decide_amendment(
     if on < amendment.proposed_at.date() - timedelta(days=366):
         raise AmendmentDayError(_l("That day is long before the change was proposed."))
     state = AmendmentState.APPROVED if approve else AmendmentState.REJECTED
-    decided = db.session.execute(
+    decided = rows_changed(
         sa.update(DemandAmendment)
         .where(
             DemandAmendment.id == amendment.id,
@@ -220,7 +228,7 @@ def decide_amendment(
         )
         .values(state=state, decided_by_id=by.id, decided_at=utcnow(), decided_on=on)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if not decided:
         db.session.rollback()
         raise AmendmentConflict(_l("This amendment was already decided; nothing was changed."))

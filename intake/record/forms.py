@@ -12,7 +12,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # not in 3.2 stubs
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from intake.formdef.dates import DayField, TimeOfDayField, within_reason
@@ -121,7 +121,7 @@ class OutcomeForm(FlaskForm):
 
     def outcome(self) -> MeetingState | None:
         try:
-            return MeetingState(self.state.data)
+            return MeetingState(self.state.data or "")
         except ValueError:
             return None
 

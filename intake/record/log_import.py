@@ -256,7 +256,8 @@ def _imported_keys(process: Process) -> set[str]:
     meetings = sa.select(Meeting.import_key).where(
         Meeting.process_id == process.id, Meeting.import_key.is_not(None)
     )
-    return set(db.session.scalars(contacts)) | set(db.session.scalars(meetings))
+    found = [*db.session.scalars(contacts), *db.session.scalars(meetings)]
+    return {key for key in found if key is not None}
 
 
 def as_csv(rows: list[Row]) -> str:
@@ -275,7 +276,7 @@ def store(process: Process, rows: list[Row], by: Account) -> int:
     from intake.record import meetings
     from intake.submissions import service
 
-    contact_form = service.definition("contact")
+    contact_form = service.known_definition("contact")
     stored = 0
     for row in rows:
         if row.already or row.problems:
@@ -293,9 +294,9 @@ def store(process: Process, rows: list[Row], by: Account) -> int:
             if v["note"]:
                 answers["report_note"] = v["note"]
             saved = service.save(process, contact_form, by, answers, submit=True)
-            entry = db.session.scalar(
+            entry = db.session.scalars(
                 sa.select(ContactEntry).where(ContactEntry.submission_id == saved.submission.id)
-            )
+            ).one()
             entry.import_key = row.key
         else:
             meeting = meetings.plan(

@@ -6,10 +6,11 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # not in 3.2 stubs
 
 from intake.clock import today
 from intake.extensions import db
+from intake.formdef.submitted import required
 from intake.models import ContactEntry
 from intake.record import log_import, paging
 from intake.record.chronology import KINDS, chronology, kind_label
@@ -75,7 +76,7 @@ def import_log() -> ResponseReturnValue:
         else:
             try:
                 rows = (
-                    log_import.read(form.rows.data.encode(), "rows.csv")
+                    log_import.read(required(form.rows.data).encode(), "rows.csv")
                     if confirming
                     else log_import.read(upload.read(), upload.filename or "")
                 )
@@ -141,5 +142,7 @@ def search_page() -> str:
     form = SearchForm(request.args)
     hits = None
     if request.args and form.validate():
-        hits = search(g.process, g.membership, form.q.data, str(get_locale() or "en"), today())
+        hits = search(
+            g.process, g.membership, required(form.q.data), str(get_locale() or "en"), today()
+        )
     return render_template("log/search.html", form=form, hits=hits)

@@ -10,6 +10,7 @@ from flask_login import current_user
 from intake.clock import today
 from intake.extensions import db
 from intake.formdef.locking import version_from
+from intake.formdef.submitted import required
 from intake.labels import meeting_kind_label
 from intake.models import Meeting, MeetingKind
 from intake.record import meetings
@@ -43,7 +44,9 @@ def index() -> ResponseReturnValue:
     form = MeetingForm()
     cadence_form = CadenceForm(every_days=g.process.meeting_cadence_days)
     if form.validate_on_submit():
-        starts = datetime.combine(form.day.data, form.time.data or time(12, 0), tzinfo=UTC)
+        starts = datetime.combine(
+            required(form.day.data), form.time.data or time(12, 0), tzinfo=UTC
+        )
         meetings.plan(
             g.process,
             kind=MeetingKind(form.kind.data),

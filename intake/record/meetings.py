@@ -60,7 +60,9 @@ def views(process: Process) -> list[MeetingView]:
                 Submission.meeting_id.is_not(None),
                 Submission.form_id == "minutes",
             )
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     rows = db.session.scalars(
         sa.select(Meeting).where(Meeting.process_id == process.id).order_by(Meeting.starts_at)

@@ -46,8 +46,8 @@ class Page:
 
 def newest_first(
     query: sa.Select,
-    day: sa.ColumnElement,
-    ident: sa.ColumnElement,
+    day: sa.orm.QueryableAttribute[date] | sa.ColumnElement[date],
+    ident: sa.orm.QueryableAttribute[int] | sa.ColumnElement[int],
     *,
     before: Cursor | None = None,
     after: Cursor | None = None,

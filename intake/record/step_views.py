@@ -8,6 +8,7 @@ from flask_login import current_user
 from intake.clock import today
 from intake.extensions import db
 from intake.formdef.locking import version_from
+from intake.formdef.submitted import add_error, required
 from intake.models import AgreedStep, StepOwner, StepStatus
 from intake.record import demands, steps
 from intake.record.forms import StepChangeForm, StepForm
@@ -43,15 +44,15 @@ def new() -> ResponseReturnValue:
         try:
             step = steps.add_step(
                 g.process,
-                what=form.what.data,
+                what=required(form.what.data),
                 owner=StepOwner(form.owner.data),
-                deadline=form.deadline.data,
-                agreed_on=form.agreed_on.data,
+                deadline=required(form.deadline.data),
+                agreed_on=required(form.agreed_on.data),
                 demand_id=int(form.demand_id.data) if form.demand_id.data else None,
                 by=current_user,
             )
         except steps.StepError as exc:
-            form.deadline.errors.append(str(exc))
+            add_error(form.deadline, str(exc))
         else:
             db.session.commit()
             flash(_("Step added."), "info")
@@ -76,7 +77,7 @@ def show(step_id: int) -> ResponseReturnValue:
             steps.change_step(
                 step,
                 status=StepStatus(form.status.data),
-                deadline=form.deadline.data,
+                deadline=required(form.deadline.data),
                 reason=form.reason.data or "",
                 started_from=version_from(form.lock_version.data),
                 by=current_user,
@@ -89,10 +90,10 @@ def show(step_id: int) -> ResponseReturnValue:
             form.lock_version.data = str(step.lock_version)
             status = 409
         except steps.StepDayError as exc:
-            form.on.errors.append(str(exc))
+            add_error(form.on, str(exc))
             status = 422
         except steps.StepError as exc:
-            form.reason.errors.append(str(exc))
+            add_error(form.reason, str(exc))
             status = 422
         else:
             db.session.commit()

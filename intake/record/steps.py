@@ -73,7 +73,9 @@ def _demand_numbers(process: Process) -> dict[int, int]:
     return dict(
         db.session.execute(
             sa.select(Demand.id, Demand.number).where(Demand.process_id == process.id)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
 
 

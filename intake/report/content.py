@@ -222,7 +222,7 @@ def assemble(
 
 
 def _checkins_sent(process: Process, since: date, until: date) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         sa.select(sa.func.count(PrivateLink.id)).where(
             PrivateLink.process_id == process.id,
             PrivateLink.kind == LinkKind.CHECKIN,
@@ -230,4 +230,4 @@ def _checkins_sent(process: Process, since: date, until: date) -> int:
             PrivateLink.created_at
             < datetime.combine(until + timedelta(days=1), time(), tzinfo=UTC),
         )
-    )
+    ).scalar_one()

@@ -7,7 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from intake.extensions import db
+from intake.extensions import db, rows_changed
 from intake.models import (
     Account,
     Process,
@@ -77,7 +77,7 @@ def assessments_of(process: Process) -> list[Submission]:
 
 
 def html_for(report: ReportBack) -> str:
-    process = db.session.get(Process, report.process_id)
+    process = db.session.get_one(Process, report.process_id)
     assessment = db.session.get(Submission, report.assessment_id) if report.assessment_id else None
     content = assemble(
         process,
@@ -104,7 +104,7 @@ def render(report: ReportBack) -> None:
         db.session.commit()
     started_at = report.started_at
     pdf = to_pdf(html_for(report))
-    db.session.execute(
+    rows_changed(
         sa.update(ReportBack)
         .where(
             ReportBack.id == report.id,
@@ -130,7 +130,7 @@ def start_again(report: ReportBack) -> None:
         .where(ReportBack.id == report.id, ReportBack.state == ReportState.FAILED)
         .values(state=ReportState.QUEUED, failure=None, started_at=None, created_at=utcnow())
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if not won:
         db.session.rollback()
         raise ReportError(_l("Only a report-back that could not be made can be started again."))
@@ -155,12 +155,12 @@ def pdf_of(report: ReportBack) -> bytes:
 
 def release(report: ReportBack, by: Account) -> None:
     """Freeze a rendered draft: from now on its PDF never changes."""
-    won = db.session.execute(
+    won = rows_changed(
         sa.update(ReportBack)
         .where(ReportBack.id == report.id, ReportBack.state == ReportState.DRAFT)
         .values(state=ReportState.RELEASED, released_by_id=by.id, released_at=utcnow())
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if not won:
         db.session.rollback()
         raise ReportError(_l("Only a rendered draft can be released."))

@@ -19,6 +19,7 @@ from flask_login import current_user
 
 from intake import jobs
 from intake.extensions import db
+from intake.formdef.submitted import add_error, required
 from intake.models import ReportBack, ReportState, Submission
 from intake.report import service, worker
 from intake.report.forms import WithdrawForm, request_form
@@ -64,15 +65,15 @@ def index() -> ResponseReturnValue:
         try:
             report = service.request_report(
                 g.process,
-                since=form.since.data or form.until.data,
-                until=form.until.data,
+                since=form.since.data or required(form.until.data),
+                until=required(form.until.data),
                 whole=form.whole.data,
                 closing=form.closing.data,
                 by=current_user,
                 assessment=assessment,
             )
         except service.ReportError as exc:
-            form.until.errors.append(str(exc))
+            add_error(form.until, str(exc))
             status = 422
         else:
             audit.record("report-requested", process=g.process, subject=f"report:{report.id}")
@@ -161,7 +162,7 @@ def withdraw(report_id: int) -> ResponseReturnValue:
     form = WithdrawForm()
     if form.validate_on_submit():
         try:
-            service.withdraw(report, form.reason.data, current_user)
+            service.withdraw(report, required(form.reason.data), current_user)
         except service.ReportError as exc:
             flash(str(exc), "error")
         else:

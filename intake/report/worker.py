@@ -20,7 +20,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import Flask, current_app, g
 
-from intake.extensions import db
+from intake.extensions import db, rows_changed
 from intake.models import ReportBack, ReportState, utcnow
 from intake.report.render import load_renderer
 from intake.report.service import render
@@ -44,12 +44,12 @@ def _child(app: Flask, report_id: int, memory: int) -> None:
         g.job = "render"  # flask-babel's force_locale does nothing while ``g`` is empty
         # The parent's pooled connections must not be used from this process.
         db.engine.dispose(close=False)
-        report = db.session.get(ReportBack, report_id)
+        report = db.session.get_one(ReportBack, report_id)
         try:
             render(report)
         except Exception:  # any failure must end as a visible state, never a hang
             db.session.rollback()
-            report = db.session.get(ReportBack, report_id)
+            report = db.session.get_one(ReportBack, report_id)
             report.state = ReportState.FAILED
             report.failure = "failed"
             db.session.commit()
@@ -77,7 +77,7 @@ def take_slot(report_id: int) -> bool:
         .where(ReportBack.state == ReportState.RENDERING, ReportBack.started_at > now - limit)
         .scalar_subquery()
     )
-    won = db.session.execute(
+    won = rows_changed(
         sa.update(ReportBack)
         .where(
             ReportBack.id == report_id,
@@ -86,7 +86,7 @@ def take_slot(report_id: int) -> bool:
         )
         .values(state=ReportState.RENDERING, started_at=now)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     db.session.commit()
     return bool(won)
 

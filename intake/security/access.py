@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from intake.converters import is_id
-from intake.extensions import db
+from intake.extensions import db, login_manager
 from intake.models import Account, Membership, Process
 from intake.security import audit
 from intake.security.policy import Act, may, offers_quick_exit
@@ -54,7 +54,7 @@ def require_sign_in() -> Any:
         return None
     if request.method == "GET":
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    return current_app.login_manager.unauthorized()
+    return login_manager.unauthorized()
 
 
 def allow(act: Act) -> Callable[[F], F]:

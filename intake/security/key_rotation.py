@@ -8,12 +8,13 @@ no value sealed with it is left, counted in the database itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 
-from intake.extensions import db
+from intake.extensions import db, rows_changed
 from intake.models import (
     Account,
     AgreedStep,
@@ -28,16 +29,19 @@ from intake.models import (
     Submission,
     SubmissionRevision,
 )
+from intake.models.base import Base
 from intake.security.encryption import FORMAT, KEY_ID_LENGTH, Keyring, KeyringError, keyring
+
+M = TypeVar("M", bound=Base)
 
 
 @dataclass(frozen=True)
-class Sealed:
+class Sealed(Generic[M]):
     """A column holding ciphertext, and how to find each row's context."""
 
-    model: type
+    model: type[M]
     column: str
-    context: Callable[[object], str]
+    context: Callable[[M], str]
 
     @property
     def kind(self) -> str:
@@ -49,7 +53,7 @@ def _revision_context(row: SubmissionRevision) -> str:
     return f"process:{row.submission.process_id}:submission"
 
 
-SEALED_COLUMNS: tuple[Sealed, ...] = (
+SEALED_COLUMNS: tuple[Sealed[Any], ...] = (
     Sealed(Submission, "answers", lambda row: row.encryption_context),
     Sealed(SubmissionRevision, "answers", _revision_context),
     Sealed(Demand, "text", lambda row: row.encryption_context),
@@ -65,6 +69,7 @@ SEALED_COLUMNS: tuple[Sealed, ...] = (
     Sealed(CheckinRound, "intro", lambda row: row.encryption_context),
     Sealed(PrivateLink, "label", lambda row: row.encryption_context),
     Sealed(PrivateLink, "email", lambda row: row.encryption_context),
+    Sealed(PrivateLink, "mail_link", lambda row: row.encryption_context),
     Sealed(ReportBack, "pdf", lambda row: row.encryption_context),
     Sealed(ReportBack, "withdraw_reason", lambda row: row.encryption_context),
     Sealed(Account, "totp_secret", lambda row: f"account:{row.id}:totp"),
@@ -72,7 +77,7 @@ SEALED_COLUMNS: tuple[Sealed, ...] = (
 )
 
 
-def _batches(sealed: Sealed, size: int = 200) -> Iterator[list]:
+def _batches(sealed: Sealed[Any], size: int = 200) -> Iterator[Sequence[Any]]:
     last = 0
     while True:
         rows = db.session.scalars(
@@ -118,12 +123,11 @@ def reencrypt_all(ring: Keyring | None = None) -> Pass:
                 except KeyringError:
                     result.unreadable[sealed.kind] = result.unreadable.get(sealed.kind, 0) + 1
                     continue
-                done = db.session.execute(
+                result.changed += rows_changed(
                     sa.update(table)
                     .where(table.c.id == row.id, column == blob)
                     .values({sealed.column: fresh})
                 )
-                result.changed += done.rowcount
             db.session.commit()
             db.session.expunge_all()
     return result

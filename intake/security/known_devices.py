@@ -24,7 +24,7 @@ COOKIE_PATH = "/login"
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="intake.known-device")
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="intake.known-device")
 
 
 def device_of(account: Account | None) -> str | None:

@@ -15,7 +15,7 @@ import segno
 import sqlalchemy as sa
 from markupsafe import Markup
 
-from intake.extensions import db
+from intake.extensions import db, rows_changed
 from intake.models import Account, RecoveryCode, utcnow
 from intake.security.encryption import keyring
 from intake.security.tokens import hash_token
@@ -80,7 +80,7 @@ def verify(account: Account, code: str, now: float | None = None) -> bool:
     counter = _matching_counter(secret, code, now or time.time())
     if counter is not None:
         return bool(
-            db.session.execute(
+            rows_changed(
                 sa.update(Account)
                 .where(
                     Account.id == account.id,
@@ -90,7 +90,7 @@ def verify(account: Account, code: str, now: float | None = None) -> bool:
                 )
                 .values(totp_last_counter=counter)
                 .execution_options(synchronize_session=False)
-            ).rowcount
+            )
         )
     return use_recovery_code(account, code)
 
@@ -105,7 +105,7 @@ def new_recovery_codes(account: Account) -> list[str]:
 
 def use_recovery_code(account: Account, code: str) -> bool:
     return bool(
-        db.session.execute(
+        rows_changed(
             sa.update(RecoveryCode)
             .where(
                 RecoveryCode.account_id == account.id,
@@ -113,7 +113,7 @@ def use_recovery_code(account: Account, code: str) -> bool:
                 RecoveryCode.used_at.is_(None),
             )
             .values(used_at=utcnow())
-        ).rowcount
+        )
     )
 
 

@@ -13,7 +13,7 @@ from flask import Flask, current_app, request, session
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_login import login_user
 
-from intake.extensions import db
+from intake.extensions import db, rows_changed
 from intake.models import Account, AccountSession, utcnow
 from intake.security.tokens import hash_token, new_token
 
@@ -64,13 +64,15 @@ def sessions_of(account: Account) -> list[AccountSession]:
 
 def is_current(row: AccountSession) -> bool:
     token = session.get(SESSION_KEY)
-    return bool(token) and row.token_hash == hash_token(token)
+    if not token:
+        return False
+    return row.token_hash == hash_token(token)
 
 
 def end_session(account: Account, session_id: int, reason: str = "ended-by-owner") -> bool:
     """End one of this account's sessions; False if it is not theirs or already ended."""
     return bool(
-        db.session.execute(
+        rows_changed(
             sa.update(AccountSession)
             .where(
                 AccountSession.id == session_id,
@@ -78,7 +80,7 @@ def end_session(account: Account, session_id: int, reason: str = "ended-by-owner
                 AccountSession.ended_at.is_(None),
             )
             .values(ended_at=utcnow(), ended_reason=reason)
-        ).rowcount
+        )
     )
 
 
@@ -103,7 +105,7 @@ def end_sessions_of(account: Account, reason: str, *, keep_current: bool = False
     token = session.get(SESSION_KEY) if keep_current else None
     if token:
         stmt = stmt.where(AccountSession.token_hash != hash_token(token))
-    return db.session.execute(stmt.values(ended_at=utcnow(), ended_reason=reason)).rowcount
+    return rows_changed(stmt.values(ended_at=utcnow(), ended_reason=reason))
 
 
 def _expired(row: AccountSession, now: datetime) -> str | None:

@@ -106,13 +106,13 @@ def redis_reachable() -> bool | None:
 
 
 def _database_count(limit: Limit, hashed: str) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         sa.select(sa.func.count(ThrottleEvent.id)).where(
             ThrottleEvent.bucket == limit.bucket,
             ThrottleEvent.key_hash == hashed,
             ThrottleEvent.at > utcnow() - limit.window,
         )
-    )
+    ).scalar_one()
 
 
 def _database_add(limit: Limit, hashed: str) -> None:

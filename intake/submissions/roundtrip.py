@@ -27,7 +27,7 @@ def stored_formdata(definition: FormDefinition, answers: dict[str, Any]) -> Mult
     """A saved draft exactly as typed, or submitted answers as a browser would send them."""
     draft = service.draft_formdata(answers)
     if draft is not None:
-        return MultiDict([tuple(pair) for pair in draft])
+        return MultiDict([(key, value) for key, value in draft])
     return answers_to_formdata(definition, answers)
 
 
@@ -36,7 +36,7 @@ class Action(NamedTuple):
 
     verb: str
     group: str = ""
-    index: int = 0
+    entry: int = 0
 
 
 def parse_action(value: str, definition: FormDefinition) -> Action | None:
@@ -74,7 +74,7 @@ def entry_round_trip(
     if action.verb in ("submit", "draft"):
         return None
     if action.verb == "remove":
-        return build(without_entry(formdata, action.group, action.index)), 200
+        return build(without_entry(formdata, action.group, action.entry)), 200
     bound = build(formdata)
     group = bound[action.group]
     most = definition.field(action.group).max_entries

@@ -62,11 +62,13 @@ def after_submit(
     form: FormDefinition,
     submission: Submission,
     answers: dict[str, Any],
-    author: Account,
+    author: Account | None,
 ) -> None:
     if form.id == "handover":
         demands.after_handover(process, submission, answers)
     elif form.id == "minutes":
+        if author is None:
+            raise ValueError("Minutes are written by a member, never through a private link.")
         day = date.fromisoformat(answers["planned_date"])
         meetings.from_minutes(process, submission, answers, author)
         steps.steps_from_minutes(process, submission, answers, day, author)

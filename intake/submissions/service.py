@@ -57,6 +57,11 @@ def definition(form_id: str) -> FormDefinition | None:
     return definitions().get(form_id)
 
 
+def known_definition(form_id: str) -> FormDefinition:
+    """A form that is loaded for sure: a built-in one, or one that a stored row names."""
+    return definitions()[form_id]
+
+
 @lru_cache(maxsize=256)
 def _parse_snapshot(snapshot_id: int, text: str) -> FormDefinition:
     return parse_definition(json.loads(text), f"stored definition {snapshot_id}")

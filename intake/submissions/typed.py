@@ -77,5 +77,5 @@ def readable_words(
     """Stored answers, or a stored draft read back as typed, by section for reading."""
     draft = service.draft_formdata(answers)
     if draft is not None:
-        answers = typed_answers(definition, MultiDict([tuple(pair) for pair in draft]))
+        answers = typed_answers(definition, MultiDict([(key, value) for key, value in draft]))
     return readable(definition, answers, locale, demands)
