@@ -7,7 +7,7 @@ from intake.extensions import this_app
 
 
 @click.command("worker")
-@click.option("--burst", is_flag=True, help="Stop once the queue is empty (RQ only).")
+@click.option("--burst", is_flag=True, help="Do what is due now, then stop.")
 @with_appcontext
 def worker(burst: bool) -> None:
     """Run jobs: an RQ worker when REDIS_URL is set, else the database runner in the foreground.
@@ -25,4 +25,7 @@ def worker(burst: bool) -> None:
     from intake.jobs import local
 
     click.echo("REDIS_URL is not set: working the jobs the database holds.")
+    if burst:
+        local.run_until_idle(app)
+        return
     local.run_forever(app)

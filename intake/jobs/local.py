@@ -103,6 +103,22 @@ def run_forever(app: Flask) -> None:
         runner._wake.wait(POLL_SECONDS if pause is None else min(pause, POLL_SECONDS))
 
 
+def run_until_idle(app: Flask) -> None:
+    """`intake worker --burst` without Redis: what is due now, renders waited for, then stop.
+
+    Mail whose next try lies in the future is left for a later run.
+    """
+    from intake.report.worker import SLOT_WAIT
+
+    while True:
+        pause = work_due(app)
+        for thread in threading.enumerate():
+            if thread.name == "intake-render":
+                thread.join()
+        if pause is None or pause > SLOT_WAIT:
+            return
+
+
 def runner_for(app: Flask) -> Runner:
     with _runners_lock:
         runner = app.extensions.get("intake.jobs")

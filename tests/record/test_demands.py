@@ -220,6 +220,7 @@ COMMANDS = {
     "retention": ([], 0),
     "backup": (["-o", "{tmp}/b.db", "--keys", "{tmp}/k.tar"], 0),
     "restore": (["{tmp}/b.db"], 1),  # refuses a database that is not empty
+    "worker": (["--burst"], 0),  # mail and renders that are due, then it stops
 }
 
 
