@@ -27,7 +27,8 @@ from intake.models import (
 )
 from intake.record import demands, meetings, steps
 from intake.record.contact_log import entries_of
-from intake.record.silence import Fact, Silence, figures
+from intake.record.silence import Fact, Silence
+from intake.record.silence_db import figures_in_db
 from intake.record.timeline import Lane, draw
 
 TIMELINE_MONTHS = 12
@@ -89,15 +90,10 @@ def facts_of(process: Process) -> list[Fact]:
     ]
 
 
-def silence_of(process: Process, today: date, facts: list[Fact] | None = None) -> Silence:
-    """The figures as of ``today``."""
+def silence_of(process: Process, today: date) -> Silence:
+    """The figures as of ``today``, counted in the database (``silence_db``)."""
     missed, overdue = steps_not_kept(process, today)
-    return figures(
-        facts if facts is not None else facts_of(process),
-        today,
-        steps_missed=missed,
-        steps_overdue=overdue,
-    )
+    return figures_in_db(process, today, steps_missed=missed, steps_overdue=overdue)
 
 
 def timeline(process: Process, start: date, end: date, meeting_views=None) -> Markup:

@@ -12,7 +12,7 @@ from intake.clock import today
 from intake.extensions import db
 from intake.models import ContactEntry, Role
 from intake.record import log_import, paging
-from intake.record.chronology import KINDS, chronology, kind_label
+from intake.record.chronology import KINDS, kind_label, newest_events
 from intake.record.forms import ChronologyFilter, ImportForm, SearchForm, SilenceAlarmForm
 from intake.record.glance import silence_of
 from intake.record.search import search
@@ -119,18 +119,22 @@ def import_log() -> ResponseReturnValue:
 @bp.get("/chronology")
 @allow(Role.CONTACT)
 def chronology_page() -> str:
-    """One dated list of everything, filterable by kind and period."""
+    """One dated list of everything, newest first in pages, filterable by kind and period."""
     form = ChronologyFilter(request.args)
     form.kind.choices = [SelectChoice(k, kind_label(k)) for k in KINDS]
     valid = form.validate() if request.args else True
-    events = chronology(
+    page = newest_events(
         g.process,
         today(),
         kinds=set(form.kind.data or []) if valid else None,
         since=form.since.data if valid else None,
         until=form.until.data if valid else None,
+        before=paging.parse_cursor(request.args.get("before")),
+        after=paging.parse_cursor(request.args.get("after")),
     )
-    return render_template("log/chronology.html", form=form, events=events, kind_label=kind_label)
+    return render_template(
+        "log/chronology.html", form=form, events=page.items, page=page, kind_label=kind_label
+    )
 
 
 @bp.get("/search")

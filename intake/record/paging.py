@@ -8,6 +8,7 @@ process, and an item added meanwhile never shifts an item onto two pages.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -82,3 +83,32 @@ def newest_first(
 
 def _key(item: Any) -> str:
     return cursor_text((item.on, item.id))
+
+
+def newest_page(
+    fetch: Callable[[Cursor | None, bool], list[Any]],
+    key: Callable[[Any], Cursor],
+    *,
+    before: Cursor | None = None,
+    after: Cursor | None = None,
+    size: int = PAGE_SIZE,
+) -> Page:
+    """One page, newest first, of items drawn from several places at once.
+
+    ``fetch(cursor, newer)`` gives, from each place, at least the first ``size + 1``
+    items beyond ``cursor`` (older ones, or newer ones when ``newer``), in any order;
+    ``key`` is an item's place in the order, unique over all items. As in
+    ``newest_first``, no place is read past one page, whatever the age of the process.
+    """
+    if after is not None:
+        found = sorted(fetch(after, True), key=key)
+        if found:
+            items = list(reversed(found[:size]))
+            newer = cursor_text(key(items[0])) if len(found) > size else None
+            return Page(items, older=cursor_text(key(items[-1])), newer=newer)
+        before = None  # nothing newer (any longer): the newest page
+    found = sorted(fetch(before, False), key=key, reverse=True)
+    items = found[:size]
+    older = cursor_text(key(items[-1])) if len(found) > size else None
+    newer = cursor_text(key(items[0])) if before is not None and items else None
+    return Page(items, older=older, newer=newer)
