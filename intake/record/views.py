@@ -25,6 +25,7 @@ from intake.people.membership import (
     set_coordinator,
     withdraw,
 )
+from intake.record import paging
 from intake.record.demands import demand_views
 from intake.record.forms import RetentionForm
 from intake.record.glance import glance
@@ -230,7 +231,11 @@ def audit_log() -> str:
     """Who did what and when in this process, newest first; never what anyone wrote."""
     return render_template(
         "process/audit.html",
-        events=audit.events(g.process),
+        page=audit.events_page(
+            g.process,
+            before=paging.parse_cursor(request.args.get("before")),
+            after=paging.parse_cursor(request.args.get("after")),
+        ),
         action_label=audit.action_label,
         actor_label=audit.actor_label,
     )

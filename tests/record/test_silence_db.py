@@ -27,9 +27,7 @@ TODAY = date(2026, 6, 30)
 FIRST = TODAY - timedelta(days=120)
 
 days = st.integers(min_value=0, max_value=130).map(lambda n: FIRST + timedelta(days=n))
-messages = st.lists(
-    st.tuples(days, st.sampled_from(list(Direction)), st.booleans()), max_size=25
-)
+messages = st.lists(st.tuples(days, st.sampled_from(list(Direction)), st.booleans()), max_size=25)
 meetings = st.lists(
     st.tuples(
         days,
@@ -59,9 +57,7 @@ def _store(process, record: Submission, log, meets) -> None:
     db.session.execute(sa.delete(ContactEntry).where(ContactEntry.process_id == process.id))
     db.session.execute(sa.delete(Meeting).where(Meeting.process_id == process.id))
     db.session.execute(
-        sa.delete(Submission).where(
-            Submission.process_id == process.id, Submission.id != record.id
-        )
+        sa.delete(Submission).where(Submission.process_id == process.id, Submission.id != record.id)
     )
     for on, direction, real in log:
         copy = Submission(
@@ -132,7 +128,10 @@ def test_the_database_counts_what_the_rules_define(template, log, meets, as_of, 
 
 def test_the_page_figures_are_the_database_ones(template) -> None:
     process, record = template
-    log = [(FIRST, Direction.WE_WROTE, True), (FIRST + timedelta(days=9), Direction.HE_WROTE, False)]
+    log = [
+        (FIRST, Direction.WE_WROTE, True),
+        (FIRST + timedelta(days=9), Direction.HE_WROTE, False),
+    ]
     _store(process, record, log, [])
     shown = glance.silence_of(process, TODAY)
     assert shown == figures(_facts(log, []), TODAY)
