@@ -142,9 +142,16 @@ def chronology_page() -> str:
 def search_page() -> str:
     """Search the records this person's role may read."""
     form = SearchForm(request.args)
-    hits = None
+    page = None
     if request.args and form.validate():
-        hits = search(
-            g.process, g.membership.role.value, form.q.data, str(get_locale() or "en"), today()
+        page = search(
+            g.process,
+            g.membership.role.value,
+            form.q.data,
+            str(get_locale() or "en"),
+            today(),
+            before=paging.parse_cursor(request.args.get("before")),
         )
-    return render_template("log/search.html", form=form, hits=hits)
+    return render_template(
+        "log/search.html", form=form, hits=page.items if page else None, page=page
+    )
