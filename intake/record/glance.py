@@ -17,15 +17,13 @@ from intake.extensions import db
 from intake.labels import format_day
 from intake.models import (
     AgreedStep,
-    ContactEntry,
     Direction,
-    Meeting,
     MeetingKind,
     MeetingState,
     Process,
     StepStatus,
 )
-from intake.record import demands, meetings, steps
+from intake.record import demands, meetings, silence_db, steps
 from intake.record.contact_log import entries_of
 from intake.record.silence import Fact, Silence
 from intake.record.silence_db import figures_in_db
@@ -68,26 +66,7 @@ def steps_not_kept(process: Process, today: date) -> tuple[int, int]:
 
 def facts_of(process: Process) -> list[Fact]:
     """The calls on him and his answers, from the contact log and the meetings with him."""
-    messages = db.session.execute(
-        sa.select(ContactEntry.on, ContactEntry.direction, ContactEntry.real_answer).where(
-            ContactEntry.process_id == process.id,
-            ContactEntry.direction != Direction.SOMEONE_ELSE,
-        )
-    ).all()
-    meetings_with_him = db.session.execute(
-        sa.select(Meeting.starts_at, Meeting.state).where(
-            Meeting.process_id == process.id,
-            Meeting.kind == MeetingKind.WITH_HIM,
-            Meeting.state.in_([MeetingState.HELD, MeetingState.MISSED]),
-        )
-    ).all()
-    return [
-        *(Fact(on, direction is Direction.HE_WROTE, real=real) for on, direction, real in messages),
-        *(
-            Fact(starts_at.date(), state is MeetingState.HELD, meeting=True)
-            for starts_at, state in meetings_with_him
-        ),
-    ]
+    return silence_db.facts(process)
 
 
 def silence_of(process: Process, today: date) -> Silence:

@@ -15,12 +15,16 @@ import sqlalchemy as sa
 
 from intake.extensions import db
 from intake.models import ContactEntry, Direction, Meeting, MeetingKind, MeetingState, Process
-from intake.record.silence import Gap, Silence
+from intake.record.silence import Fact, Gap, Silence
 from intake.record.sqldays import day_of, days_between
 
 
-def _facts(process_id: int, today: date) -> sa.CTE:
-    """The calls on him and his answers up to ``today``: (day, his, real, meeting)."""
+def _facts(process_id: int, today: date | None) -> sa.CTE:
+    """The calls on him and his answers (up to ``today``): (day, his, real, meeting).
+
+    The one place that says which entries and meetings count: the figures, the
+    silences of the chronology and the report-back's periods all read it.
+    """
     messages = sa.select(
         ContactEntry.on.label("day"),
         sa.case((ContactEntry.direction == Direction.HE_WROTE, 1), else_=0).label("his"),
@@ -29,7 +33,7 @@ def _facts(process_id: int, today: date) -> sa.CTE:
     ).where(
         ContactEntry.process_id == process_id,
         ContactEntry.direction != Direction.SOMEONE_ELSE,
-        ContactEntry.on <= today,
+        ContactEntry.on <= today if today else sa.true(),
     )
     meeting_day = day_of(Meeting.starts_at)
     meetings = sa.select(
@@ -41,7 +45,7 @@ def _facts(process_id: int, today: date) -> sa.CTE:
         Meeting.process_id == process_id,
         Meeting.kind == MeetingKind.WITH_HIM,
         Meeting.state.in_([MeetingState.HELD, MeetingState.MISSED]),
-        meeting_day <= today,
+        meeting_day <= today if today else sa.true(),
     )
     return sa.union_all(messages, meetings).cte("facts")
 
@@ -76,6 +80,15 @@ def _gaps(facts: sa.CTE) -> sa.CTE:
         .select_from(starts.outerjoin(answers, answers.c.number == starts.c.seen + 1))
         .cte("gaps")
     )
+
+
+def facts(process: Process) -> list[Fact]:
+    """Every fact of the log, for counting a period in Python (the report-back)."""
+    rows = db.session.execute(sa.select(_facts(process.id, None))).all()
+    return [
+        Fact(day, his == 1, meeting=meeting == 1, real=real == 1)
+        for day, his, real, meeting in rows
+    ]
 
 
 def figures_in_db(

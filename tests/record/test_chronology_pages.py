@@ -64,9 +64,7 @@ def test_pages_hold_every_event_once_newest_first(app, story, size):
         # Back by the "newer" links: the same pages, in the other direction.
         back, page = [pages[-1].items], pages[-1]
         while page.newer:
-            page = newest_events(
-                process, today(), after=paging.parse_cursor(page.newer), size=size
-            )
+            page = newest_events(process, today(), after=paging.parse_cursor(page.newer), size=size)
             back.append(page.items)
         assert back == [p.items for p in reversed(pages)]
 

@@ -1,5 +1,6 @@
 """The figures the database counts are the figures of the pure rules, for any log."""
 
+from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -18,6 +19,7 @@ from intake.models import (
     Submission,
 )
 from intake.record import glance
+from intake.record.glance import facts_of
 from intake.record.silence import Fact, figures, gaps
 from intake.record.silence_db import figures_in_db, silences_longer_than
 from intake.submissions import service
@@ -120,6 +122,7 @@ def test_the_database_counts_what_the_rules_define(template, log, meets, as_of, 
     assert figures_in_db(process, as_of, steps_missed=2, steps_overdue=1) == figures(
         facts, as_of, steps_missed=2, steps_overdue=1
     )
+    assert Counter(facts_of(process)) == Counter(facts)  # what the report-back counts
     assert silences_longer_than(process, as_of, limit) == [
         g for g in gaps(facts, as_of) if g.days > limit
     ]
