@@ -111,11 +111,7 @@ def glance(process: Process, today: date) -> Glance:
         demands=demand_list,
         silence=silence_of(process, today),
         cadence=meetings.cadence(process, meeting_views, today),
-        open_steps=[
-            s
-            for s in steps.steps_of(process, today)
-            if s.status in (StepStatus.OPEN, StepStatus.MISSED)
-        ],
+        open_steps=steps.steps_of(process, today, (StepStatus.OPEN, StepStatus.MISSED)),
         timeline=timeline(process, start, today, meeting_views),
         pending_amendments=sum(
             1 for d in demand_list for a in d.amendments if a.state.value == "proposed"
