@@ -48,6 +48,8 @@ PAGES = {
     "steps": "/p/old/steps/",
     "meetings": "/p/old/meetings/",
     "audit": "/p/old/audit",
+    "search, a common word": "/p/old/search?q=demands",
+    "search, no hit": "/p/old/search?q=nowhere",
 }
 USERS = 20
 

@@ -23,6 +23,7 @@ from intake.models import (
 from intake.people import confirmations
 from intake.people.member_forms import ROLE_LABELS
 from intake.record.silence import DEFINITIONS as SILENCE_DEFINITIONS
+from intake.record.silence import shown as silence_figures
 from intake.security import quick_exit
 
 STATE_ENUMS = (
@@ -59,6 +60,7 @@ def register(app: Flask) -> None:
             "retention_notice": lambda process: retention.notice(process, today()),
             "act_requests": confirmations.requests_for,
             "silence_definitions": SILENCE_DEFINITIONS,
+            "silence_figures": silence_figures,
             "form_key": form_keys.hidden_field,
             "quick_exit_url": quick_exit.exit_url,
             "default_exit_url": quick_exit.DEFAULT_EXIT_URL,

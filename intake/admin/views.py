@@ -24,6 +24,7 @@ from intake.people.membership import (
     process_by_short_name,
     taken_over,
 )
+from intake.record import paging
 from intake.security import audit
 from intake.security.access import instance_admin_only
 
@@ -125,7 +126,11 @@ def audit_log() -> str:
     """Instance-level events: sign-ins, failed sign-ins, processes created."""
     return render_template(
         "admin/audit.html",
-        events=audit.events(None),
+        page=audit.events_page(
+            None,
+            before=paging.parse_cursor(request.args.get("before")),
+            after=paging.parse_cursor(request.args.get("after")),
+        ),
         action_label=audit.action_label,
         actor_label=audit.actor_label,
     )

@@ -17,17 +17,16 @@ from intake.extensions import db
 from intake.labels import format_day
 from intake.models import (
     AgreedStep,
-    ContactEntry,
     Direction,
-    Meeting,
     MeetingKind,
     MeetingState,
     Process,
     StepStatus,
 )
-from intake.record import demands, meetings, steps
+from intake.record import demands, meetings, silence_db, steps
 from intake.record.contact_log import entries_of
-from intake.record.silence import Fact, Silence, figures
+from intake.record.silence import Fact, Silence
+from intake.record.silence_db import figures_in_db
 from intake.record.timeline import Lane, draw
 
 TIMELINE_MONTHS = 12
@@ -67,37 +66,13 @@ def steps_not_kept(process: Process, today: date) -> tuple[int, int]:
 
 def facts_of(process: Process) -> list[Fact]:
     """The calls on him and his answers, from the contact log and the meetings with him."""
-    messages = db.session.execute(
-        sa.select(ContactEntry.on, ContactEntry.direction, ContactEntry.real_answer).where(
-            ContactEntry.process_id == process.id,
-            ContactEntry.direction != Direction.SOMEONE_ELSE,
-        )
-    ).all()
-    meetings_with_him = db.session.execute(
-        sa.select(Meeting.starts_at, Meeting.state).where(
-            Meeting.process_id == process.id,
-            Meeting.kind == MeetingKind.WITH_HIM,
-            Meeting.state.in_([MeetingState.HELD, MeetingState.MISSED]),
-        )
-    ).all()
-    return [
-        *(Fact(on, direction is Direction.HE_WROTE, real=real) for on, direction, real in messages),
-        *(
-            Fact(starts_at.date(), state is MeetingState.HELD, meeting=True)
-            for starts_at, state in meetings_with_him
-        ),
-    ]
+    return silence_db.facts(process)
 
 
-def silence_of(process: Process, today: date, facts: list[Fact] | None = None) -> Silence:
-    """The figures as of ``today``."""
+def silence_of(process: Process, today: date) -> Silence:
+    """The figures as of ``today``, counted in the database (``silence_db``)."""
     missed, overdue = steps_not_kept(process, today)
-    return figures(
-        facts if facts is not None else facts_of(process),
-        today,
-        steps_missed=missed,
-        steps_overdue=overdue,
-    )
+    return figures_in_db(process, today, steps_missed=missed, steps_overdue=overdue)
 
 
 def timeline(process: Process, start: date, end: date, meeting_views=None) -> Markup:
@@ -136,11 +111,7 @@ def glance(process: Process, today: date) -> Glance:
         demands=demand_list,
         silence=silence_of(process, today),
         cadence=meetings.cadence(process, meeting_views, today),
-        open_steps=[
-            s
-            for s in steps.steps_of(process, today)
-            if s.status in (StepStatus.OPEN, StepStatus.MISSED)
-        ],
+        open_steps=steps.steps_of(process, today, (StepStatus.OPEN, StepStatus.MISSED)),
         timeline=timeline(process, start, today, meeting_views),
         pending_amendments=sum(
             1 for d in demand_list for a in d.amendments if a.state.value == "proposed"

@@ -13,7 +13,7 @@ from intake.extensions import db
 from intake.formdef.submitted import required
 from intake.models import ContactEntry
 from intake.record import log_import, paging
-from intake.record.chronology import KINDS, chronology, kind_label
+from intake.record.chronology import KINDS, kind_label, newest_events
 from intake.record.forms import ChronologyFilter, ImportForm, SearchForm, SilenceAlarmForm
 from intake.record.glance import silence_of
 from intake.record.search import search
@@ -121,18 +121,22 @@ def import_log() -> ResponseReturnValue:
 @bp.get("/chronology")
 @allow(Act.READ_CHRONOLOGY)
 def chronology_page() -> str:
-    """One dated list of everything, filterable by kind and period."""
+    """One dated list of everything, newest first in pages, filterable by kind and period."""
     form = ChronologyFilter(request.args)
     form.kind.choices = [SelectChoice(k, kind_label(k)) for k in KINDS]
     valid = form.validate() if request.args else True
-    events = chronology(
+    page = newest_events(
         g.process,
         today(),
         kinds=set(form.kind.data or []) if valid else None,
         since=form.since.data if valid else None,
         until=form.until.data if valid else None,
+        before=paging.parse_cursor(request.args.get("before")),
+        after=paging.parse_cursor(request.args.get("after")),
     )
-    return render_template("log/chronology.html", form=form, events=events, kind_label=kind_label)
+    return render_template(
+        "log/chronology.html", form=form, events=page.items, page=page, kind_label=kind_label
+    )
 
 
 @bp.get("/search")
@@ -140,9 +144,16 @@ def chronology_page() -> str:
 def search_page() -> str:
     """Search the records this person's role may read."""
     form = SearchForm(request.args)
-    hits = None
+    page = None
     if request.args and form.validate():
-        hits = search(
-            g.process, g.membership, required(form.q.data), str(get_locale() or "en"), today()
+        page = search(
+            g.process,
+            g.membership,
+            required(form.q.data),
+            str(get_locale() or "en"),
+            today(),
+            before=paging.parse_cursor(request.args.get("before")),
         )
-    return render_template("log/search.html", form=form, hits=hits)
+    return render_template(
+        "log/search.html", form=form, hits=page.items if page else None, page=page
+    )

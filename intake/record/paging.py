@@ -8,6 +8,7 @@ process, and an item added meanwhile never shifts an item onto two pages.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -52,33 +53,66 @@ def newest_first(
     before: Cursor | None = None,
     after: Cursor | None = None,
     size: int = PAGE_SIZE,
+    key: Callable[[Any], Cursor] | None = None,
 ) -> Page:
     """One page of ``query``'s rows, newest first by (``day``, ``ident``).
+
+    ``key``: an item's (day, id) as the page links carry it; by default its ``on``
+    and ``id``.
 
     ``before``: the page of items older than that one (the "older" link);
     ``after``: the page of items newer than that one (the "newer" link);
     neither: the newest page.
     """
-    key = sa.tuple_(day, ident)
+    order = sa.tuple_(day, ident)
     if after is not None:
         rows = db.session.scalars(
-            query.where(key > sa.tuple_(sa.literal(after[0]), sa.literal(after[1])))
+            query.where(order > sa.tuple_(sa.literal(after[0]), sa.literal(after[1])))
             .order_by(day.asc(), ident.asc())
             .limit(size + 1)
         ).all()
         if rows:
             items = list(reversed(rows[:size]))
-            newer = _key(items[0]) if len(rows) > size else None
-            return Page(items, older=_key(items[-1]), newer=newer)
+            newer = _key(items[0], key) if len(rows) > size else None
+            return Page(items, older=_key(items[-1], key), newer=newer)
         before = None  # nothing newer (any longer): the newest page
     if before is not None:
-        query = query.where(key < sa.tuple_(sa.literal(before[0]), sa.literal(before[1])))
+        query = query.where(order < sa.tuple_(sa.literal(before[0]), sa.literal(before[1])))
     rows = db.session.scalars(query.order_by(day.desc(), ident.desc()).limit(size + 1)).all()
     items = list(rows[:size])
-    older = _key(items[-1]) if len(rows) > size else None
-    newer = _key(items[0]) if before is not None and items else None
+    older = _key(items[-1], key) if len(rows) > size else None
+    newer = _key(items[0], key) if before is not None and items else None
     return Page(items, older=older, newer=newer)
 
 
-def _key(item: Any) -> str:
-    return cursor_text((item.on, item.id))
+def _key(item: Any, key: Callable[[Any], Cursor] | None) -> str:
+    return cursor_text(key(item) if key else (item.on, item.id))
+
+
+def newest_page(
+    fetch: Callable[[Cursor | None, bool], list[Any]],
+    key: Callable[[Any], Cursor],
+    *,
+    before: Cursor | None = None,
+    after: Cursor | None = None,
+    size: int = PAGE_SIZE,
+) -> Page:
+    """One page, newest first, of items drawn from several places at once.
+
+    ``fetch(cursor, newer)`` gives, from each place, at least the first ``size + 1``
+    items beyond ``cursor`` (older ones, or newer ones when ``newer``), in any order;
+    ``key`` is an item's place in the order, unique over all items. As in
+    ``newest_first``, no place is read past one page, whatever the age of the process.
+    """
+    if after is not None:
+        found = sorted(fetch(after, True), key=key)
+        if found:
+            items = list(reversed(found[:size]))
+            newer = cursor_text(key(items[0])) if len(found) > size else None
+            return Page(items, older=cursor_text(key(items[-1])), newer=newer)
+        before = None  # nothing newer (any longer): the newest page
+    found = sorted(fetch(before, False), key=key, reverse=True)
+    items = found[:size]
+    older = cursor_text(key(items[-1])) if len(found) > size else None
+    newer = cursor_text(key(items[0])) if before is not None and items else None
+    return Page(items, older=older, newer=newer)

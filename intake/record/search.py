@@ -1,4 +1,4 @@
-"""Search within one process, over what the searching person's role may read."""
+"""Search within one process, over what the searching member's group may read (the policy)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,18 @@ from typing import Any
 import sqlalchemy as sa
 
 from intake.extensions import db
+from intake.formdef import FormDefinition
 from intake.formdef.model import localised
 from intake.models import Membership, Process, Submission, SubmissionStatus
-from intake.record import demands, steps
+from intake.record import demands, paging, steps
 from intake.security import policy
 from intake.security.policy import Act
 from intake.submissions import service
 
 SNIPPET = 80
+HITS_PER_PAGE = 50
+READS_PER_PAGE = 600  # records unsealed and matched for one page, at most
+BATCH = 100
 
 
 @dataclass(frozen=True)
@@ -48,40 +52,92 @@ def _snippet(text: str, needle: str) -> str | None:
 
 
 def search(
-    process: Process, membership: Membership, query: str, locale: str, today: date
-) -> list[Hit]:
-    """What this member's group may read, found by a few words; the policy decides what."""
+    process: Process,
+    membership: Membership,
+    query: str,
+    locale: str,
+    today: date,
+    *,
+    before: paging.Cursor | None = None,
+    hits_per_page: int = HITS_PER_PAGE,
+    reads_per_page: int = READS_PER_PAGE,
+) -> paging.Page:
+    """One page of hits: on the first, the demands and agreed steps; then the records,
+    newest first.
+
+    The words are sealed, so they are read and matched here, not in the database; a
+    page reads at most ``reads_per_page`` records, and the "older" link goes on
+    from the last record read.
+    """
     needle = query.strip().casefold()
     if len(needle) < 2:
-        return []
+        return paging.Page([], older=None, newer=None)
     hits: list[Hit] = []
     forms = service.definitions()
     readable_forms = [f.id for f in forms.values() if policy.may_read_form(membership, f)]
-    if policy.may(membership, Act.READ_DEMANDS):
-        for demand in demands.demand_views(process):
-            for text in (demand.current, demand.original):
-                found = _snippet(text, needle)
-                if found:
-                    hits.append(Hit(f"#{demand.number}", found, ("demands.index", {})))
-                    break
-    records = db.session.scalars(
-        sa.select(Submission).where(
-            Submission.process_id == process.id,
-            Submission.status == SubmissionStatus.SUBMITTED,
-            Submission.form_id.in_(readable_forms),
-        )
+    if before is None:
+        hits += _demand_hits(process, membership, needle)
+        if policy.may(membership, Act.KEEP_STEPS):
+            hits += _step_hits(process, today, needle)
+    records = sa.select(Submission).where(
+        Submission.process_id == process.id,
+        Submission.status == SubmissionStatus.SUBMITTED,
+        Submission.form_id.in_(readable_forms),
     )
-    for record in records:
-        for text in _texts(service.answers_of(record)):
+    if before is not None:
+        records = records.where(Submission.id < before[1])
+    # The demands and steps come on top of a page's hits among the records.
+    read, last, wanted = 0, None, len(hits) + hits_per_page
+    while len(hits) < wanted and read < reads_per_page:
+        limit = min(BATCH, reads_per_page - read)
+        beyond = records.where(Submission.id < last.id) if last else records
+        batch = db.session.scalars(beyond.order_by(Submission.id.desc()).limit(limit)).all()
+        for record in batch:
+            read, last = read + 1, record
+            found = _record_hit(record, needle, forms, locale)
+            if found:
+                hits.append(found)
+                if len(hits) >= wanted:
+                    break
+        if len(batch) < limit:
+            break  # no record left
+    older = None
+    if last is not None and db.session.scalar(
+        sa.select(records.where(Submission.id < last.id).exists())
+    ):
+        older = paging.cursor_text((last.updated_at.date(), last.id))
+    return paging.Page(hits, older=older, newer=None)
+
+
+def _demand_hits(process: Process, membership: Membership, needle: str) -> list[Hit]:
+    if not policy.may(membership, Act.READ_DEMANDS):
+        return []
+    hits = []
+    for demand in demands.demand_views(process):
+        for text in (demand.current, demand.original):
             found = _snippet(text, needle)
             if found:
-                form = forms.get(record.form_id)
-                title = localised(form.title, locale) if form else record.form_id
-                hits.append(Hit(title, found, ("submissions.show", {"submission_id": record.id})))
+                hits.append(Hit(f"#{demand.number}", found, ("demands.index", {})))
                 break
-    if policy.may(membership, Act.KEEP_STEPS):
-        for step in steps.steps_of(process, today):
-            found = _snippet(step.what, needle)
-            if found:
-                hits.append(Hit(step.what[:60], found, ("steps.show", {"step_id": step.id})))
     return hits
+
+
+def _step_hits(process: Process, today: date, needle: str) -> list[Hit]:
+    hits = []
+    for step in steps.steps_of(process, today):
+        found = _snippet(step.what, needle)
+        if found:
+            hits.append(Hit(step.what[:60], found, ("steps.show", {"step_id": step.id})))
+    return hits
+
+
+def _record_hit(
+    record: Submission, needle: str, forms: dict[str, FormDefinition], locale: str
+) -> Hit | None:
+    for text in _texts(service.answers_of(record)):
+        found = _snippet(text, needle)
+        if found:
+            form = forms.get(record.form_id)
+            title = localised(form.title, locale) if form else record.form_id
+            return Hit(title, found, ("submissions.show", {"submission_id": record.id}))
+    return None

@@ -11,8 +11,9 @@ What counts, so that a figure means the same thing every time:
 - Everything is counted by the day it happened, as of a chosen day: what
   happened after that day is left out, however late it was entered.
 
-The wording of each figure and of how it is counted lives in ``DEFINITIONS``,
-the one place the page and the report-back both read.
+The wording of each figure, when it is marked, and of how it is counted lives
+here (``shown`` and ``DEFINITIONS``), the one place the at-a-glance page, the
+contact log and the report-back all read.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 
@@ -194,3 +196,67 @@ DEFINITIONS = (
         _l("Steps marked as missed, and open steps past their deadline (overdue)."),
     ),
 )
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One figure as the page and the report-back show it."""
+
+    label: str
+    value: str
+    alarm: bool = False  # marked in red
+    note: str = ""  # what the figure is made of, when it is not obvious
+
+
+def shown(silence: Silence, alarm_days: int) -> list[Shown]:
+    """The figures in the order, words and marks both the page and the report-back use.
+
+    ``alarm_days``: the group's limit; a silence longer than it is marked.
+    """
+    s = silence
+
+    def days(value: int | None, missing: str) -> str:
+        return str(value) if value is not None else missing
+
+    return [
+        Shown(
+            _("Days since his last answer")
+            if s.ever_answered
+            else _("Days without any answer from him"),
+            days(s.days_since_last_answer, "–"),
+            alarm=bool(s.days_since_last_answer and s.days_since_last_answer > alarm_days),
+        ),
+        Shown(
+            _("Unanswered since then"),
+            str(s.unanswered_since_last_answer),
+            alarm=bool(s.unanswered_since_last_answer),
+        ),
+        Shown(
+            _("Longest silence, in days"),
+            str(s.longest_silence_days),
+            alarm=s.longest_silence_days > alarm_days,
+        ),
+        Shown(
+            _("Average days until he answered"),
+            str(s.average_days_to_answer) if s.average_days_to_answer is not None else "–",
+        ),
+        Shown(_("Days to his first real answer"), days(s.days_to_first_real_answer, _("none yet"))),
+        Shown(_("Days to the first meeting"), days(s.days_to_first_meeting, _("none yet"))),
+        Shown(
+            _("Meetings held / missed"),
+            f"{s.meetings_held} / {s.meetings_missed}",
+            alarm=bool(s.meetings_missed),
+        ),
+        Shown(
+            _("Agreed steps not kept"),
+            str(s.steps_not_kept),
+            alarm=bool(s.steps_not_kept),
+            note=_(
+                "%(missed)d missed, %(overdue)d overdue",
+                missed=s.steps_missed,
+                overdue=s.steps_overdue,
+            )
+            if s.steps_not_kept
+            else "",
+        ),
+    ]

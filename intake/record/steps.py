@@ -79,8 +79,14 @@ def _demand_numbers(process: Process) -> dict[int, int]:
     )
 
 
-def steps_of(process: Process, today: date) -> list[StepView]:
+def steps_of(
+    process: Process, today: date, statuses: tuple[StepStatus, ...] | None = None
+) -> list[StepView]:
+    """The agreed steps by deadline; only those of ``statuses`` when given (read and
+    unsealed only those: a five-year process has hundreds of kept steps)."""
     query = sa.select(AgreedStep).where(AgreedStep.process_id == process.id)
+    if statuses is not None:
+        query = query.where(AgreedStep.status.in_(statuses))
     numbers = _demand_numbers(process)
     rows = db.session.scalars(query.order_by(AgreedStep.deadline, AgreedStep.id))
     return [view(s, today, numbers) for s in rows]

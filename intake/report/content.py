@@ -179,7 +179,7 @@ def assemble(
     meetings = meeting_views(process)
     step_list = [s for s in steps_of(process, until) if s.agreed_on <= until]
     facts = glance.facts_of(process)
-    silence = glance.silence_of(process, until, facts)
+    silence = glance.silence_of(process, until)
     checkin_form = service.definition("checkin")
     answered, questions = (
         results(process, checkin_form, locale, since=since, until=until, for_report=True)

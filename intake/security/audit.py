@@ -5,9 +5,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from intake.extensions import db
 from intake.models import Account, AuditEvent, Process
+from intake.record import paging
+from intake.record.sqldays import day_of
 
 ACTIONS = {
     "signin": lambda: _("signed in"),
@@ -86,13 +89,28 @@ def record(
     )
 
 
-def events(process: Process | None, limit: int = 500) -> list[AuditEvent]:
-    query = sa.select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
+def events_page(
+    process: Process | None,
+    *,
+    before: paging.Cursor | None = None,
+    after: paging.Cursor | None = None,
+    size: int = paging.PAGE_SIZE,
+) -> paging.Page:
+    """One page of the log, newest first; ids follow the order events were written."""
+    query = sa.select(AuditEvent).options(selectinload(AuditEvent.actor))
     if process is None:
         query = query.where(AuditEvent.process_id.is_(None))
     else:
         query = query.where(AuditEvent.process_id == process.id)
-    return list(db.session.scalars(query))
+    return paging.newest_first(
+        query,
+        day_of(AuditEvent.at),
+        AuditEvent.id,
+        before=before,
+        after=after,
+        size=size,
+        key=lambda event: (event.at.date(), event.id),
+    )
 
 
 def action_label(action: str) -> str:

@@ -26,7 +26,10 @@ a thing's state (a draft, a shared record, a released report-back) are the
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+import sqlalchemy as sa
 
 from intake.formdef.model import FormDefinition
 from intake.models import Membership, ReportBack, ReportState, Role, Submission, SubmissionStatus
@@ -137,6 +140,23 @@ def may_read_submission(
     if may_read_form(membership, form):
         return True
     return membership.role is SUPPORT and submission.shared_with_support
+
+
+def readable_submissions(
+    membership: Membership, forms: Iterable[FormDefinition]
+) -> sa.ColumnElement[bool]:
+    """``may_read_submission`` as a query condition, for lists of many submissions."""
+    forms = list(forms)
+    fillable = [f.id for f in forms if may_fill(membership, f)]
+    reads = [f.id for f in forms if may_read_form(membership, f)]
+    draft = Submission.status == SubmissionStatus.DRAFT
+    rules = [
+        sa.and_(draft, Submission.form_id.in_(fillable)),
+        sa.and_(sa.not_(draft), Submission.form_id.in_(reads)),
+    ]
+    if membership.role is SUPPORT:
+        rules.append(sa.and_(sa.not_(draft), Submission.shared_with_support.is_(True)))
+    return sa.and_(Submission.form_id.in_([f.id for f in forms]), sa.or_(*rules))
 
 
 def may_read_version(

@@ -1,7 +1,7 @@
 """A process's safety settings and its audit log, for coordinators: a second factor for
 every member, where "Exit this page" leads, and who did what when."""
 
-from flask import flash, g, redirect, render_template, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,6 +10,7 @@ from intake.extensions import db
 from intake.models import ActKind
 from intake.people import confirmations
 from intake.people.views import members_page
+from intake.record import paging
 from intake.security import audit, quick_exit
 from intake.security.access import allow, process_blueprint
 from intake.security.forms import ExitSiteForm
@@ -37,7 +38,11 @@ def audit_log() -> str:
     """Who did what and when in this process, newest first; never what anyone wrote."""
     return render_template(
         "process/audit.html",
-        events=audit.events(g.process),
+        page=audit.events_page(
+            g.process,
+            before=paging.parse_cursor(request.args.get("before")),
+            after=paging.parse_cursor(request.args.get("after")),
+        ),
         action_label=audit.action_label,
         actor_label=audit.actor_label,
     )

@@ -27,12 +27,13 @@ from intake.models import (
     Submission,
     SubmissionRevision,
 )
+from intake.record import paging
 from intake.record.demands import demands_of
 from intake.report import single
 from intake.security import audit, policy
 from intake.security.access import allow, of_this_process, process_blueprint
 from intake.security.policy import Act
-from intake.submissions import quota, roundtrip, rules, service, typed
+from intake.submissions import listing, quota, roundtrip, rules, service, typed
 
 bp = process_blueprint("submissions", __name__, "/submissions")
 
@@ -194,16 +195,20 @@ def _handle_post(
 def index() -> str:
     """The forms this person may fill in, and the records their role may read."""
     forms = service.definitions().values()
-    records = [
-        r for r in service.submissions_of(g.process, [f.id for f in forms]) if _may_read_record(r)
-    ]
+    page = listing.records_page(
+        g.process,
+        g.membership,
+        before=paging.parse_cursor(request.args.get("before")),
+        after=paging.parse_cursor(request.args.get("after")),
+    )
     anonymous = anonymity.anonymous_ids(g.process.id)
-    records.sort(key=lambda r: anonymity.list_order(r, anonymous), reverse=True)
+    records = sorted(page.items, key=lambda r: anonymity.list_order(r, anonymous), reverse=True)
     fillable = [f for f in forms if _may_fill(f)]
     return render_template(
         "submissions/index.html",
         fillable=fillable,
         records=records,
+        page=page,
         anonymous=anonymous,
         definitions=service.definitions(),
         locale=_locale(),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -151,3 +151,23 @@ def test_a_step_counts_as_it_stood_on_the_day_counted(app, entered):
         assert steps_not_kept(process, today() - timedelta(days=895)) == (0, 1)
         # Before its deadline it was neither.
         assert steps_not_kept(process, today() - timedelta(days=950)) == (0, 0)
+
+
+def test_the_page_and_the_report_show_the_same_figures_in_the_same_words(app, entered):
+    from html import unescape
+
+    from intake.models import Process
+    from intake.report.content import assemble
+    from intake.report.render import report_html
+
+    page = entered.get("/p/alpha/").get_data(as_text=True)
+    figures = page.split('<dl class="figures">')[1].split("</dl>")[0]
+    on_page = re.findall(r"<dt>([^<]+)</dt><dd>([^<]*)</dd>", figures)
+    with app.app_context(), app.test_request_context():
+        process = db.session.query(Process).filter_by(short_name="alpha").one()
+        html = report_html(assemble(process, date(2000, 1, 1), today(), whole=True))
+    part = html.split("Since the start, as of", 1)[1].split('<div class="timeline">')[0]
+    in_report = re.findall(r'<span class="value">([^<]*)</span><span class="label">([^<:]+)', part)
+    assert on_page and [(unescape(k), v) for k, v in on_page] == [
+        (unescape(k), v) for v, k in in_report
+    ]

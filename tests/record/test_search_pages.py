@@ -1,0 +1,84 @@
+"""Search in pages, newest first: each hit once, a bounded number of records read for
+each page, and the query kept by the "older" links."""
+
+import re
+
+import pytest
+
+from intake.clock import today
+from intake.extensions import db
+from intake.models import Process, Role
+from intake.record import paging
+from intake.record.search import search
+from intake.submissions import service
+from tests import factories
+from tests.conftest import submit
+
+LINK = re.compile(r'<a href="([^"]+)" rel="(prev|next)">')
+HIT = re.compile(r'<a href="/p/alpha/submissions/(\d+)">')
+
+
+@pytest.fixture
+def log(app):
+    """A handover, a demand and a step naming the word, and 130 messages, every third
+    naming it."""
+    with app.app_context():
+        alpha = factories.process("alpha", "X")
+        kim = factories.member(alpha, "kim", Role.CONTACT, coordinator=True).account
+        factories.process_record(alpha, kim, marker="Lantern")
+        ids = []
+        for n in range(130):
+            summary = f"message {n}" + (" about the lantern" if n % 3 == 0 else "")
+            answers = {"date": "2026-01-05", "direction": "we_wrote", "summary": summary}
+            ids.append(factories.record(alpha, "contact", kim, answers).id)
+        handover = service.first_of(alpha, "handover").id  # its demand names the word
+        return alpha.id, [handover] + [i for n, i in enumerate(ids) if n % 3 == 0]
+
+
+def _walk(process, word, **limits):
+    pages, cursor = [], None
+    while True:
+        page = search(process, "contact", word, "en", today(), before=cursor, **limits)
+        pages.append(page)
+        if page.older is None:
+            return pages
+        cursor = paging.parse_cursor(page.older)
+        assert len(pages) < 100
+
+
+@pytest.mark.parametrize(("hits", "reads"), [(7, 600), (50, 20), (1, 3)])
+def test_each_hit_once_newest_first(app, log, hits, reads):
+    process_id, matching = log
+    with app.app_context():
+        process = db.session.get(Process, process_id)
+        pages = _walk(process, "LANTERN", hits_per_page=hits, reads_per_page=reads)
+        found = [h for p in pages for h in p.items]
+        records = [h.link[1]["record_id"] for h in found if h.link[0] == "submissions.show"]
+        assert records == sorted(matching, reverse=True)
+        assert [h.link[0] for h in found[:2]] == ["demands.index", "steps.show"]
+        assert [h.link[0] for h in found].count("demands.index") == 1
+        assert all(len(p.items) <= hits for p in pages[1:]) and len(pages[0].items) <= hits + 2
+
+
+def test_a_page_reads_a_bounded_number_of_records(app, log):
+    process_id, _ = log
+    with app.app_context():
+        process = db.session.get(Process, process_id)
+        pages = _walk(process, "no such word", reads_per_page=20)
+        assert len(pages) == 7  # 131 records (the handover too), 20 at a time
+        assert all(p.items == [] for p in pages)
+
+
+def test_the_older_links_keep_the_query(app, client, log):
+    _, matching = log
+    submit(client, "/login", {"username": "kim", "password": factories.PASSWORD})
+    html = client.get("/p/alpha/search?q=lantern").get_data(as_text=True)
+    seen = []
+    while True:
+        seen += [int(n) for n in HIT.findall(html)]
+        links = {rel: href.replace("&amp;", "&") for href, rel in LINK.findall(html)}
+        if "next" not in links:
+            break
+        assert "q=lantern" in links["next"]
+        html = client.get(links["next"]).get_data(as_text=True)
+    assert [i for i in seen if i in matching] == sorted(matching, reverse=True)
