@@ -49,7 +49,7 @@ def search(process: Process, role: str, query: str, locale: str, today) -> list[
     if len(needle) < 2:
         return []
     hits: list[Hit] = []
-    forms = service.definitions()
+    forms = service.definitions(process)
     readable_forms = [f.id for f in forms.values() if role in f.read]
     if role in ("contact", "support"):
         for demand in demands.demand_views(process):

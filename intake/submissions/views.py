@@ -82,7 +82,7 @@ def _as_read(version: Submission | SubmissionRevision) -> tuple[FormDefinition, 
     answers = service.answers_of(version)
     if _may_read(form):
         return form, answers
-    return shared_view(form, answers, service.definition(form.id))
+    return shared_view(form, answers, service.definition(form.id, g.process))
 
 
 def _record(record_id: int) -> Submission:
@@ -226,7 +226,7 @@ def _his_links(record: Submission) -> list[tuple[PrivateLink, str]]:
 @allow()
 def index() -> str:
     """The forms this person may fill in, and the records their role may read."""
-    forms = service.definitions().values()
+    forms = service.definitions(g.process).values()
     records = [
         r for r in service.submissions_of(g.process, [f.id for f in forms]) if _may_read_record(r)
     ]
@@ -238,7 +238,7 @@ def index() -> str:
         fillable=fillable,
         records=records,
         anonymous=anonymous,
-        definitions=service.definitions(),
+        definitions=service.definitions(g.process),
         locale=_locale(),
     )
 
@@ -247,7 +247,7 @@ def index() -> str:
 @allow()
 def new(form_id: str) -> ResponseReturnValue:
     """Start filling in a form; nothing is stored until a draft is saved or it is submitted."""
-    form = service.definition(form_id)
+    form = service.definition(form_id, g.process)
     if form is None or not _may_fill(form):
         abort(404)
     if form.once:
@@ -285,7 +285,7 @@ def edit(record_id: int) -> ResponseReturnValue:
         abort(404)
     if record.is_draft:
         # A draft moves on to the current definition when resumed.
-        form = service.definition(record.form_id) or form
+        form = service.definition(record.form_id, g.process) or form
     if request.method == "POST":
         return _handle_post(form, record)
     return _editor(
