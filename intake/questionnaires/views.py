@@ -12,6 +12,7 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from intake.extensions import db
 from intake.formdef import DefinitionError, parse_definition
@@ -33,6 +34,13 @@ from intake.security import audit
 from intake.security.access import allow, of_this_process, process_blueprint
 
 bp = process_blueprint("questionnaires", __name__, "/questionnaires")
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(_error: RequestEntityTooLarge) -> ResponseReturnValue:
+    """An upload over the limit is refused before any role is checked: say what to do,
+    and show nothing of the process."""
+    return render_template("questionnaires/too_large.html"), 413
 
 
 def _locale() -> str:

@@ -222,6 +222,15 @@ def read_xlsform(stream: IO[bytes]) -> tuple[dict[str, Any], list[tuple[str, str
             words[0] == "end_group" or words[1:2] == ["group"]
         ):
             depth = max(0, depth - 1)
+            if depth == 0 and current["fields"]:
+                # Questions after a group belong to no group: a section of their own.
+                sections.append(current)
+                taken = {section["id"] for section in sections}
+                current = {
+                    "id": "questions" if "questions" not in taken else f"questions_{len(sections)}",
+                    "title": {"en": "Questions", "de": "Fragen"},
+                    "fields": [],
+                }
             continue
         if words[0] in ("begin_repeat", "begin") and (
             words[0] == "begin_repeat" or words[1:2] == ["repeat"]
