@@ -205,3 +205,23 @@ def test_nobody_outside_the_contact_group_sees_or_changes_them(app, client, peop
         assert client.post(f"{page}{path}", data={"csrf_token": token}).status_code == 404
     assert client.get("/p/alpha/questionnaires/").status_code == 404
     assert len(_draft(app)["sections"]) == 1
+
+
+def test_starters_are_offered_copied_and_ready_to_publish(app, client, builder) -> None:
+    index = _text(client.get("/p/alpha/questionnaires/"))
+    for name in (
+        "Check-in",
+        "Check-in for his political group",
+        "Reflection before a meeting",
+        "How she wants to be updated (for the support group)",
+    ):
+        assert name in index, name
+    # A starter is not a form of its own: no process fills it in or sends it as it is.
+    assert "political group" not in _text(client.get("/p/alpha/checkins/"))
+    assert "political group" not in _text(client.get("/p/alpha/records/"))
+    page = builder.start("form:starter_political_group")
+    draft = _draft(app)
+    assert "template" not in draft and draft["fill"] == ["link"]
+    assert draft["sections"][0]["fields"][0]["id"] == "group_told"
+    assert builder.publish(page).status_code == 302
+    assert "Version 1 is published" in _text(client.get(page))
