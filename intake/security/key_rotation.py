@@ -14,8 +14,10 @@ from intake.models import (
     CheckinRound,
     Demand,
     DemandAmendment,
+    FormSnapshot,
     Meeting,
     PrivateLink,
+    Questionnaire,
     ReportBack,
     StepChange,
     Submission,
@@ -54,6 +56,9 @@ SEALED_COLUMNS: tuple[Sealed, ...] = (
     Sealed(PrivateLink, "email", lambda row: row.encryption_context),
     Sealed(ReportBack, "pdf", lambda row: row.encryption_context),
     Sealed(ReportBack, "withdraw_reason", lambda row: row.encryption_context),
+    Sealed(Questionnaire, "draft", lambda row: row.encryption_context),
+    # Only a process's own questionnaires are sealed; built-in snapshots leave it empty.
+    Sealed(FormSnapshot, "sealed", lambda row: row.encryption_context),
     Sealed(Account, "totp_secret", lambda row: f"account:{row.id}:totp"),
     Sealed(Account, "totp_pending", lambda row: f"account:{row.id}:totp"),
 )

@@ -125,3 +125,35 @@ def test_erasing_the_process_takes_its_questionnaires(app, people) -> None:
         assert (
             db.session.query(FormSnapshot).filter(FormSnapshot.process_id.is_not(None)).count() == 0
         )
+
+
+def test_key_rotation_reseals_questionnaires(app, runner, people, tmp_path) -> None:
+    app.config["ANSWER_KEYS_DIR"] = str(tmp_path / "keys")
+    assert runner.invoke(args=["keys", "init"]).exit_code == 0
+    with app.app_context():
+        made = factories.questionnaire(_alpha(), None, marker=MARKER)
+        made_id = made.id
+    result = runner.invoke(args=["keys", "rotate", "--retire"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        app.extensions.pop("intake.keyring", None)
+        made = db.session.get(Questionnaire, made_id)
+        assert MARKER in store.latest(made).title["en"]
+        assert MARKER in store.working_copy(made)["title"]["en"]
+
+
+def test_the_process_export_carries_its_questionnaires(app, people) -> None:
+    with app.app_context():
+        alpha = _alpha()
+        made = factories.questionnaire(alpha, None, marker=MARKER)
+        service.save(
+            alpha,
+            service.definition(made.form_id, alpha),
+            None,
+            {"quote_consent": "yes"},
+            submit=True,
+        )
+        exported = archive.records_of(alpha, "contact")
+        (own,) = exported["questionnaires"]
+        assert own["form_id"] == made.form_id and MARKER in own["versions"][0]["title"]["en"]
+        assert any(MARKER in str(d.get("title")) for d in exported["form_definitions"].values())
