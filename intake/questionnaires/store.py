@@ -154,7 +154,23 @@ def save_draft(questionnaire: Questionnaire, raw: dict[str, Any], started_from: 
 def problems_of(questionnaire: Questionnaire, raw: dict[str, Any]) -> list[str]:
     """Every place to fix, named by section and question as the loader names them."""
     found = all_problems(_normalised(questionnaire, raw), source="questionnaire")
+    found += _link_problems(raw)
     return [p.removeprefix("questionnaire: ") for p in found]
+
+
+def _link_problems(raw: dict[str, Any]) -> list[str]:
+    """A questionnaire answered by link goes to people without an account: it may not
+    ask them to review the demands, which only the process's members may read."""
+    if "link" not in (raw.get("fill") or []):
+        return []
+    return [
+        f"section '{section.get('id')}' field '{item.get('id')}': a review of each demand "
+        "is for questionnaires filled in by members, not by private link"
+        for section in raw.get("sections") or []
+        if isinstance(section, dict)
+        for item in section.get("fields") or []
+        if isinstance(item, dict) and item.get("type") == "demand_review"
+    ]
 
 
 def publish(questionnaire: Questionnaire, by: Account | None) -> QuestionnaireVersion:

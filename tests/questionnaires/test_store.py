@@ -157,3 +157,23 @@ def test_the_process_export_carries_its_questionnaires(app, people) -> None:
         (own,) = exported["questionnaires"]
         assert own["form_id"] == made.form_id and MARKER in own["versions"][0]["title"]["en"]
         assert any(MARKER in str(d.get("title")) for d in exported["form_definitions"].values())
+
+
+def test_a_link_questionnaire_cannot_ask_for_a_review_of_the_demands(app, people) -> None:
+    with app.app_context():
+        raw = store.blank("link")
+        raw["sections"][0]["fields"].append(
+            {
+                "id": "review",
+                "type": "demand_review",
+                "label": "Each demand",
+                "fields": [{"id": "kept", "type": "yes_no_unsure", "label": "Kept?"}],
+            }
+        )
+        made = store.create(_alpha(), None, raw)
+        assert store.problems_of(made, raw) == [
+            "section 'questions' field 'review': a review of each demand is for "
+            "questionnaires filled in by members, not by private link"
+        ]
+        raw["fill"] = ["contact"]
+        assert store.problems_of(made, raw) == []
