@@ -16,6 +16,7 @@ from flask_babel import get_locale
 
 from intake.checkins import anonymity, private_links
 from intake.extensions import db
+from intake.formdef import FormDefinition
 from intake.formdef.locking import version_from
 from intake.formdef.present import annotate, problems, readable, travel_label
 from intake.formdef.wtf import (
@@ -106,7 +107,7 @@ def _build(definition, formdata):
     return form
 
 
-def _definition_of(link: PrivateLink):
+def _definition_of(link: PrivateLink) -> FormDefinition | None:
     """The link's form: built in, or the current version of its process's own questionnaire."""
     return service.definition(link.form_id, db.session.get(Process, link.process_id))
 
