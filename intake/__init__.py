@@ -78,7 +78,9 @@ def load_forms(app: Flask) -> None:
     from intake.formdef import load_directory
 
     directory = Path(app.config.get("FORMS_DIR") or ROOT / "forms")
-    app.extensions["intake.forms"] = load_directory(directory)
+    found = load_directory(directory)
+    app.extensions["intake.forms"] = {k: v for k, v in found.items() if not v.template}
+    app.extensions["intake.templates"] = {k: v for k, v in found.items() if v.template}
 
 
 def register_extensions(app: Flask) -> None:
@@ -119,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
     from intake.lifecycle import views as lifecycle_views
     from intake.people import home
     from intake.people import views as member_views
+    from intake.questionnaires import views as questionnaire_views
     from intake.record import demand_views, log_views, meeting_views, step_views, views
     from intake.report import views as report_views
     from intake.security import views as safety_views
@@ -137,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
         log_views,
         checkin_views,
         report_views,
+        questionnaire_views,
     ):
         app.register_blueprint(module.bp)
 

@@ -130,3 +130,17 @@ def process_record(
         "step_id": step.id,
         "meeting_id": meeting.id,
     }
+
+
+def questionnaire(process: Process, author: Account, marker: str = "", *, publish: bool = True):
+    """A process's own questionnaire, published once and with a draft of version 2 open."""
+    from intake.questionnaires import store
+
+    raw = store.blank("link")
+    raw["title"] = {"en": f"Own {marker}", "de": f"Eigen {marker}"}
+    made = store.create(process, author, raw)
+    if publish:
+        store.publish(made, author)
+        store.save_draft(made, store.working_copy(made), made.lock_version)
+    db.session.commit()
+    return made

@@ -16,6 +16,7 @@ from flask_babel import get_locale
 
 from intake.checkins import anonymity, private_links
 from intake.extensions import db
+from intake.formdef import FormDefinition
 from intake.formdef.locking import version_from
 from intake.formdef.present import annotate, problems, readable
 from intake.formdef.travel import travel_label
@@ -107,13 +108,18 @@ def _build(definition, formdata):
     return form
 
 
+def _definition_of(link: PrivateLink) -> FormDefinition | None:
+    """The link's form: built in, or the current version of its process's own questionnaire."""
+    return service.definition(link.form_id, db.session.get(Process, link.process_id))
+
+
 @bp.route("", methods=["GET", "POST"])
 def page() -> ResponseReturnValue:
     """The questionnaire (and, on his link, the agreed steps) for this link."""
     link = _current()
     if link is None:
         return _already_sent() if request.method == "POST" else _gone()
-    definition = service.definition(link.form_id)
+    definition = _definition_of(link)
     if definition is None:
         return _not_found()
     record = db.session.get(Submission, link.submission_id) if link.submission_id else None
@@ -191,7 +197,7 @@ def _already_sent() -> ResponseReturnValue:
     words just sent back once, so they can be copied; they are not stored."""
     token = session.pop(SESSION_KEY, None)
     link = private_links.answered_by_token(token) if token else None
-    definition = service.definition(link.form_id) if link else None
+    definition = _definition_of(link) if link else None
     if definition is None:
         return _not_found()
     locale = str(get_locale() or "en")

@@ -38,7 +38,13 @@ class QuestionResult:
     texts: list[Answer] = field(default_factory=list)
 
 
-def _responses(process: Process, round_id: int | None, since: date | None, until: date | None):
+def _responses(
+    process: Process,
+    form_id: str,
+    round_id: int | None,
+    since: date | None,
+    until: date | None,
+):
     query = (
         sa.select(Submission, PrivateLink)
         .join(PrivateLink, PrivateLink.submission_id == Submission.id)
@@ -46,6 +52,7 @@ def _responses(process: Process, round_id: int | None, since: date | None, until
             Submission.process_id == process.id,
             Submission.status == SubmissionStatus.SUBMITTED,
             PrivateLink.kind == LinkKind.CHECKIN,
+            Submission.form_id == form_id,
         )
     )
     if round_id is not None:
@@ -74,7 +81,7 @@ def results(
     for_report: bool = False,
 ) -> tuple[int, list[QuestionResult]]:
     """Counts per answer and the words given; for a report, only what may travel and be quoted."""
-    responses = _responses(process, round_id, since, until)
+    responses = _responses(process, form.id, round_id, since, until)
     answers = [(service.answers_of(s), i) for s, i in responses]
     out = []
     for spec in form.fields():

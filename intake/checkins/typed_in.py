@@ -41,7 +41,7 @@ def type_in(
     """Store the answer as this person's, dated ``day``; their link stops working."""
     if not may_type_in(link):
         raise TypedInError(_l("This person has answered already."))
-    definition = service.known_definition(link.form_id)
+    definition = service.known_definition(link.form_id, process)
     if link.submission_id is not None:
         unsent = db.session.get(Submission, link.submission_id)
         link.submission_id = None

@@ -29,7 +29,9 @@ bp = process_blueprint("checkins", __name__, "/checkins")
 
 
 def _link_forms():
-    return [f for f in service.definitions().values() if "link" in f.fill and f.id != "reflection"]
+    """The built-in check-in and this process's own published questionnaires filled by link."""
+    forms = service.definitions(g.process).values()
+    return [f for f in forms if "link" in f.fill and f.id != "reflection"]
 
 
 def _locale() -> str:
@@ -92,7 +94,7 @@ def round_page(round_id: int) -> str:
         (i, private_links.label_of(i), i.state(now), link_mail.view(i, now))
         for i in checkin_round.links
     ]
-    definition = service.known_definition(checkin_round.form_id)
+    definition = service.known_definition(checkin_round.form_id, g.process)
     answered, questions = results(g.process, definition, _locale(), round_id=round_id)
     return render_template(
         "checkins/round.html",
@@ -185,7 +187,7 @@ def type_in(link_id: int) -> ResponseReturnValue:
     if not typed_in.may_type_in(link):
         flash(_("This person has answered already."), "error")
         return redirect(url_for("checkins.round_page", round_id=link.round_id))
-    definition = service.known_definition(link.form_id)
+    definition = service.known_definition(link.form_id, g.process)
     form = _typed_form(definition, request.form if request.method == "POST" else None)
     day_form = TypedInForm()
     if request.method == "GET":

@@ -27,6 +27,7 @@ from intake.formdef.model import (
 from intake.i18n import LANGUAGES
 
 ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+LANGUAGE_NAMES = {"en": "English", "de": "German"}
 FORM_KEYS = {
     "id",
     "version",
@@ -37,6 +38,7 @@ FORM_KEYS = {
     "once",
     "dated_by",
     "sections",
+    "template",  # true: a starter offered in the builder, not a form of its own
 }
 SECTION_KEYS = {"id", "title", "help", "fields"}
 FIELD_KEYS = {
@@ -58,6 +60,23 @@ FIELD_KEYS = {
     "min_entries",
     "max_entries",
 }
+# Names the service's own pages post beside the answers: a question with one of
+# these ids would be overwritten by, or overwrite, the page's own control.
+RESERVED_IDS = frozenset(
+    {
+        "csrf_token",
+        "lock_version",
+        "anonymous",
+        "action",
+        "confirm",
+        "next",
+        "lang",
+        "form_key",
+        "submit",
+    }
+)
+# Ids of a process's own questionnaires start with this; files in forms/ may not.
+OWN_PREFIX = "own_"
 TEXT_TYPES = ("text", "long_text", "email")
 CHOICE_TYPES = ("single_choice", "multiple_choice")
 MAX_TEXT_LIMIT = 100_000
@@ -83,8 +102,10 @@ class _Reader:
             unknown = set(value) - set(LANGUAGES)
             if unknown:
                 raise self.fail(where, f"unknown language(s) {sorted(unknown)}; use en and de")
-            if not all(isinstance(v, str) and v.strip() for v in value.values()):
-                raise self.fail(where, "every language needs a non-empty text")
+            empty = [k for k, v in value.items() if not (isinstance(v, str) and v.strip())]
+            if empty:
+                names = ", ".join(LANGUAGE_NAMES[k] for k in sorted(empty))
+                raise self.fail(where, f"every language needs a non-empty text; write the {names}")
             return dict(value)
         raise self.fail(where, "needs a text, or a mapping like {en: ..., de: ...}")
 
@@ -122,6 +143,8 @@ def _field(r: _Reader, data: Any, where: str, seen: dict[str, Field], *, nested:
     data = r.keys(data, FIELD_KEYS, where)
     if field_id in seen:
         raise r.fail(where, "id is used twice in this form")
+    if field_id in RESERVED_IDS:
+        raise r.fail(where, f"id {field_id!r} is a name the service uses itself; choose another")
     kind = data.get("type")
     if kind not in FIELD_TYPES:
         raise r.fail(where, f"type {kind!r} is not one of {list(FIELD_TYPES)}")
@@ -297,6 +320,7 @@ def parse_definition(data: Any, source: str) -> FormDefinition:
         fill=r.roles(data.get("fill", ["contact"]), "form fill", extra=("link",)),
         read=r.roles(data.get("read", ["contact"]), "form read"),
         once=_flag(r, data.get("once", False), "form once"),
+        template=_flag(r, data.get("template", False), "form template"),
         sections=tuple(sections),
         source=source,
         raw=data,
@@ -310,6 +334,8 @@ def load_file(path: Path) -> FormDefinition:
     except yaml.YAMLError as exc:
         raise DefinitionError(f"{path.name}: not valid YAML: {exc}") from exc
     definition = parse_definition(data, path.name)
+    if definition.id.startswith(OWN_PREFIX):
+        raise DefinitionError(f"{path.name}: ids starting with {OWN_PREFIX!r} are for processes")
     if definition.id != path.stem:
         raise DefinitionError(f"{path.name}: form id {definition.id!r} must match the file name")
     return definition
@@ -322,3 +348,69 @@ def load_directory(directory: Path) -> dict[str, FormDefinition]:
         definition = load_file(path)
         found[definition.id] = definition
     return found
+
+
+def all_problems(data: Any, source: str) -> list[str]:
+    """Every problem of a definition, not only the first: for a builder or an upload,
+    where a group fixes them all in one go. Empty when the definition can be used."""
+    try:
+        parse_definition(data, source)
+    except DefinitionError as first:
+        problems = [str(first)]
+    else:
+        return []
+    if not isinstance(data, dict) or not isinstance(data.get("sections"), list):
+        return problems
+    r = _Reader(source)
+    found: list[str] = []
+
+    def attempt(check: Any) -> Any:
+        try:
+            return check()
+        except DefinitionError as exc:
+            found.append(str(exc))
+            return None
+
+    attempt(lambda: r.keys(data, FORM_KEYS, "form"))
+    attempt(lambda: r.identifier(data.get("id"), "form id"))
+    attempt(lambda: r.integer(data.get("version"), "form version", 1, 10_000))
+    attempt(lambda: r.text(data.get("title"), "form title"))
+    attempt(lambda: r.text(data.get("description"), "form description", required=False))
+    attempt(lambda: r.roles(data.get("fill", ["contact"]), "form fill", extra=("link",)))
+    seen: dict[str, Field] = {}
+    broken: set[str] = set()
+    section_ids: set[str] = set()
+    if not data["sections"]:
+        found.append(f"{source}: form: needs sections: a list with at least one section")
+    for i, section in enumerate(data["sections"], 1):
+        if not isinstance(section, dict):
+            found.append(f"{source}: section {i}: must be a mapping of keys to values")
+            continue
+        where = f"section {i}"
+        attempt(lambda s=section, w=where: r.keys(s, SECTION_KEYS, w))
+        section_id = attempt(lambda s=section, w=where: r.identifier(s.get("id"), w))
+        name = f"section '{section_id}'" if section_id else f"section {i}"
+        if section_id in section_ids:
+            found.append(f"{source}: {name}: id is used twice")
+        section_ids.add(section_id or "")
+        attempt(lambda s=section, w=f"{name} title": r.text(s.get("title"), w))
+        fields_data = section.get("fields")
+        if not isinstance(fields_data, list) or not fields_data:
+            found.append(f"{source}: {name}: needs fields: a list of questions")
+            continue
+        for j, item in enumerate(fields_data, 1):
+            try:
+                made = _field(r, item, f"{name} field {j}", seen, nested=False)
+            except DefinitionError as exc:
+                field_id = item.get("id") if isinstance(item, dict) else None
+                condition = item.get("show_if") if isinstance(item, dict) else None
+                target = condition.get("field") if isinstance(condition, dict) else None
+                # A condition on a question that is itself wrong is not a second problem.
+                if not ("show_if" in str(exc) and target in broken):
+                    found.append(str(exc))
+                if isinstance(field_id, str):
+                    broken.add(field_id)
+            else:
+                seen[made.id] = made
+    # Keep the order a reader meets them in; the first problem is among them.
+    return list(dict.fromkeys(found)) or problems

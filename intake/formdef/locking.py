@@ -10,7 +10,7 @@ from intake.converters import MAX_ID
 from intake.extensions import db, rows_changed
 
 if TYPE_CHECKING:
-    from intake.models import AgreedStep, Meeting, Submission
+    from intake.models import AgreedStep, Meeting, Questionnaire, Submission
 
 
 def version_from(text: str | None) -> int | None:
@@ -28,7 +28,7 @@ def version_from(text: str | None) -> int | None:
 
 
 def claim(
-    model: type[Submission | AgreedStep | Meeting],
+    model: type[Submission | AgreedStep | Meeting | Questionnaire],
     row_id: int,
     started_from: int | None,
     **values: Any,

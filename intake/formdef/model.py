@@ -102,6 +102,8 @@ class FormDefinition:
     # A date question giving the day the record is about; it dates the record in the
     # chronology and the figures instead of the day it was sent.
     dated_by: str | None = None
+    # A starter for a process's own questionnaires, offered in the builder only.
+    template: bool = False
 
     def fields(self) -> Iterator[Field]:
         for section in self.sections:

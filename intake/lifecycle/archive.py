@@ -35,6 +35,7 @@ from intake.models import (
     Submission,
     SubmissionStatus,
 )
+from intake.questionnaires import store
 from intake.record import demands, meetings, steps
 from intake.report.service import pdf_of
 from intake.security.encryption import open_text
@@ -146,7 +147,15 @@ def records_of(process: Process, role: Role | None = None) -> dict[str, Any]:
             }
             for m in members
         ],
-        "form_definitions": {str(s.id): json.loads(s.definition) for s in snapshots},
+        "form_definitions": {str(s.id): store.raw_of_snapshot(s) for s in snapshots},
+        "questionnaires": [
+            {
+                "form_id": q.form_id,
+                "versions": [store.raw_of_snapshot(v.snapshot) for v in q.versions],
+                "draft": store.draft_of(q),
+            }
+            for q in store.of_process(process)
+        ],
         "demands": [
             {
                 "number": d.number,

@@ -17,6 +17,7 @@ from intake.models.meeting import Meeting, MeetingKind, MeetingState
 from intake.models.observation import Observation
 from intake.models.private_link import CheckinRound, LinkKind, MailState, PrivateLink
 from intake.models.process import Membership, Process, Role
+from intake.models.questionnaire import Questionnaire, QuestionnaireVersion
 from intake.models.report import ReportBack, ReportDownload, ReportState
 from intake.models.step import AgreedStep, StepChange, StepOwner, StepStatus
 from intake.models.submission import FormSnapshot, Submission, SubmissionRevision, SubmissionStatus
@@ -49,6 +50,8 @@ __all__ = [
     "Observation",
     "PrivateLink",
     "Process",
+    "Questionnaire",
+    "QuestionnaireVersion",
     "RecoveryCode",
     "ReportBack",
     "ReportDownload",

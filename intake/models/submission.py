@@ -28,7 +28,17 @@ class FormSnapshot(Base):
     version: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
     definition: Mapped[str] = mapped_column(Text)  # JSON of the YAML as written
+    # A process's own questionnaire is that process's words: its definition is kept
+    # sealed here instead of in ``definition`` (left empty), and goes with the process.
+    process_id: Mapped[int | None] = mapped_column(
+        ForeignKey("process.id", ondelete="CASCADE"), index=True
+    )
+    sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     first_used_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def encryption_context(self) -> str:
+        return f"process:{self.process_id}:questionnaire"
 
 
 class SubmissionStatus(enum.StrEnum):

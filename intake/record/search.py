@@ -73,7 +73,7 @@ def search(
     if len(needle) < 2:
         return paging.Page([], older=None, newer=None)
     hits: list[Hit] = []
-    forms = service.definitions()
+    forms = service.definitions(process)
     readable_forms = [f.id for f in forms.values() if policy.may_read_form(membership, f)]
     if before is None:
         hits += _demand_hits(process, membership, needle)

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from intake.checkins.results import QuestionResult, results
 from intake.clock import today
 from intake.extensions import db
+from intake.formdef.loader import OWN_PREFIX
 from intake.formdef.model import localised
 from intake.models import (
     ContactEntry,
@@ -76,6 +77,9 @@ class ReportContent:
     # The words that may travel, printed under one event of the record they come from.
     notes: dict[int, list[str]] = field(default_factory=dict)  # by index in ``events``
     assessment: list[tuple[str, str]] = field(default_factory=list)
+    # The process's own questionnaires sent by link: (title, answers, results), like the
+    # built-in check-in's, with only what may travel and words only with consent.
+    own_checkins: list[tuple[str, int, list[QuestionResult]]] = field(default_factory=list)
 
 
 def _record_of(event: Event) -> int | None:
@@ -186,6 +190,7 @@ def assemble(
         if checkin_form
         else (0, [])
     )
+    own_checkins = _own_checkins(process, locale, since, until)
     span_start = max(since, until - timedelta(days=365 * 5))
     events = [e for e in chronology(process, until, since=since, until=until) if e.kind != "report"]
     record_ids = {r for r in map(_record_of, events) if r is not None}
@@ -218,7 +223,24 @@ def assemble(
         checkins_sent=_checkins_sent(process, since, until),
         notes=_place_notes(events, story.travel_notes(record_ids, locale, numbers)),
         assessment=_assessment(assessment, locale),
+        own_checkins=own_checkins,
     )
+
+
+def _own_checkins(
+    process: Process, locale: str, since: date, until: date
+) -> list[tuple[str, int, list[QuestionResult]]]:
+    found = []
+    for definition in service.definitions(process).values():
+        if not definition.id.startswith(OWN_PREFIX) or "link" not in definition.fill:
+            continue
+        answered, questions = results(
+            process, definition, locale, since=since, until=until, for_report=True
+        )
+        if answered:
+            kept = [q for q in questions if q.counts or q.texts]
+            found.append((localised(definition.title, locale), answered, kept))
+    return found
 
 
 def _checkins_sent(process: Process, since: date, until: date) -> int:

@@ -57,6 +57,9 @@ ACTIONS = {
     "act-confirmed": lambda: _("confirmed what another coordinator asked"),
     "act-declined": lambda: _("declined what another coordinator asked"),
     "access-refused": lambda: _("was refused a page or record that is not theirs"),
+    "questionnaire-created": lambda: _("started a questionnaire"),
+    "questionnaire-imported": lambda: _("imported a questionnaire as a draft"),
+    "questionnaire-published": lambda: _("published a questionnaire"),
 }
 
 

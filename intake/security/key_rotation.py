@@ -22,8 +22,10 @@ from intake.models import (
     Demand,
     DemandAmendment,
     DemandStatusChange,
+    FormSnapshot,
     Meeting,
     PrivateLink,
+    Questionnaire,
     ReportBack,
     StepChange,
     Submission,
@@ -72,6 +74,9 @@ SEALED_COLUMNS: tuple[Sealed[Any], ...] = (
     Sealed(PrivateLink, "mail_link", lambda row: row.encryption_context),
     Sealed(ReportBack, "pdf", lambda row: row.encryption_context),
     Sealed(ReportBack, "withdraw_reason", lambda row: row.encryption_context),
+    Sealed(Questionnaire, "draft", lambda row: row.encryption_context),
+    # Only a process's own questionnaires are sealed; built-in snapshots leave it empty.
+    Sealed(FormSnapshot, "sealed", lambda row: row.encryption_context),
     Sealed(Account, "totp_secret", lambda row: f"account:{row.id}:totp"),
     Sealed(Account, "totp_pending", lambda row: f"account:{row.id}:totp"),
 )

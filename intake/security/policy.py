@@ -8,8 +8,9 @@ reads and does only what its part in the process needs:
   what the contact group chose to share with it (single minutes) and the
   report-backs, if the survivor asked to be kept informed;
 - the **contact group** does the work of staying in touch with him: it keeps
-  meetings, agreed steps, the contact log and check-ins, searches and exports
-  the process, and asks for, releases and withdraws report-backs;
+  meetings, agreed steps, the contact log and check-ins, writes the process's
+  own questionnaires (its coordinators publish them), searches and exports the
+  process, and asks for, releases and withdraws report-backs;
 - the **central group** reads released report-backs, nothing else of the record;
 - **coordinators** of each group manage their own group's members and the
   process's safety settings, and read the audit log; what the whole process
@@ -57,6 +58,8 @@ class Act(enum.StrEnum):
     READ_CHRONOLOGY = "chronology.read"
     SEARCH = "search"
     SEND_CHECKINS = "checkins.send"
+    BUILD_QUESTIONNAIRES = "questionnaires.build"  # the process's own: write, preview, import
+    PUBLISH_QUESTIONNAIRES = "questionnaires.publish"
     USE_FORMS = "forms.use"  # which forms and records: see may_fill / may_read below
     SHARE_MINUTES = "minutes.share"
     SEE_REPORTS = "reports.see"  # which ones: see may_download_report below
@@ -93,6 +96,8 @@ RULES: dict[Act, Rule] = {
     Act.READ_CHRONOLOGY: _rule(CONTACT),
     Act.SEARCH: _rule(SUPPORT, CONTACT),
     Act.SEND_CHECKINS: _rule(CONTACT),
+    Act.BUILD_QUESTIONNAIRES: _rule(CONTACT),
+    Act.PUBLISH_QUESTIONNAIRES: _rule(CONTACT, coordinators_only=True),
     Act.USE_FORMS: _rule(),
     Act.SHARE_MINUTES: _rule(CONTACT),
     Act.SEE_REPORTS: _rule(),

@@ -47,7 +47,7 @@ def records_page(
         .options(selectinload(Submission.updated_by))
         .where(
             Submission.process_id == process.id,
-            policy.readable_submissions(membership, service.definitions().values()),
+            policy.readable_submissions(membership, service.definitions(process).values()),
         )
     )
     if after is not None:

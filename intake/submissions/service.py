@@ -19,6 +19,7 @@ from flask import current_app
 
 from intake.extensions import db
 from intake.formdef import FormDefinition, parse_definition
+from intake.formdef.loader import OWN_PREFIX
 from intake.formdef.locking import claim
 from intake.models import (
     Account,
@@ -29,6 +30,7 @@ from intake.models import (
     SubmissionStatus,
     utcnow,
 )
+from intake.questionnaires import store
 from intake.security.encryption import open_json, seal_json
 from intake.submissions import rules
 
@@ -49,17 +51,29 @@ class Saved:
     revision: SubmissionRevision
 
 
-def definitions() -> dict[str, FormDefinition]:
-    return current_app.extensions["intake.forms"]
+def definitions(process: Process | None = None) -> dict[str, FormDefinition]:
+    """The built-in forms, and with a process, that process's own published questionnaires."""
+    built_in: dict[str, FormDefinition] = current_app.extensions["intake.forms"]
+    if process is None:
+        return built_in
+    return {**built_in, **store.published(process)}
 
 
-def definition(form_id: str) -> FormDefinition | None:
-    return definitions().get(form_id)
+def definition(form_id: str, process: Process | None = None) -> FormDefinition | None:
+    """A built-in form, or the current version of one of this process's own questionnaires."""
+    found = current_app.extensions["intake.forms"].get(form_id)
+    if found is not None or process is None or not form_id.startswith(OWN_PREFIX):
+        return found
+    questionnaire = store.by_form_id(process, form_id)
+    return store.latest(questionnaire) if questionnaire else None
 
 
-def known_definition(form_id: str) -> FormDefinition:
-    """A form that is loaded for sure: a built-in one, or one that a stored row names."""
-    return definitions()[form_id]
+def known_definition(form_id: str, process: Process | None = None) -> FormDefinition:
+    """A form that is there for sure: a built-in one, or one that a stored row names."""
+    found = definition(form_id, process)
+    if found is None:
+        raise KeyError(form_id)
+    return found
 
 
 @lru_cache(maxsize=256)
@@ -70,10 +84,16 @@ def _parse_snapshot(snapshot_id: int, text: str) -> FormDefinition:
 def definition_of(submission: Submission | SubmissionRevision) -> FormDefinition:
     """The definition a record was made with, even if forms/ has moved on since."""
     snapshot = submission.snapshot
+    if snapshot.sealed is not None:
+        text = json.dumps(open_json(snapshot.sealed, snapshot.encryption_context))
+        return _parse_snapshot(snapshot.id, text)
     return _parse_snapshot(snapshot.id, snapshot.definition)
 
 
-def snapshot_for(form: FormDefinition) -> FormSnapshot:
+def snapshot_for(form: FormDefinition, process: Process | None = None) -> FormSnapshot:
+    if form.id.startswith(OWN_PREFIX) and process is not None:
+        # A process's own questionnaire was sealed into its snapshot when published.
+        return store.snapshot_of(process.id, form.id, form.version)
     text = json.dumps(form.raw, sort_keys=True, ensure_ascii=False, default=str)
     digest = hashlib.sha256(text.encode()).hexdigest()
     found = db.session.scalar(
@@ -118,7 +138,7 @@ def save(
     now = utcnow()
     if submit:
         rules.check(process, form, answers, now, submission=submission, meeting_id=meeting_id)
-    snapshot = snapshot_for(form)
+    snapshot = snapshot_for(form, process)
     status = SubmissionStatus.SUBMITTED if submit else SubmissionStatus.DRAFT
     if submission is None:
         submission = Submission(

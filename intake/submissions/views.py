@@ -61,7 +61,7 @@ def _as_read(version: Submission | SubmissionRevision) -> tuple[FormDefinition, 
     answers = service.answers_of(version)
     if policy.reads_in_full(g.membership, form):
         return form, answers
-    return shared_view(form, answers, service.definition(form.id))
+    return shared_view(form, answers, service.definition(form.id, g.process))
 
 
 def _record(submission_id: int) -> Submission:
@@ -194,7 +194,7 @@ def _handle_post(
 @allow(Act.USE_FORMS)
 def index() -> str:
     """The forms this person may fill in, and the records their role may read."""
-    forms = service.definitions().values()
+    forms = service.definitions(g.process).values()
     page = listing.records_page(
         g.process,
         g.membership,
@@ -210,7 +210,7 @@ def index() -> str:
         records=records,
         page=page,
         anonymous=anonymous,
-        definitions=service.definitions(),
+        definitions=service.definitions(g.process),
         locale=_locale(),
     )
 
@@ -219,7 +219,7 @@ def index() -> str:
 @allow(Act.USE_FORMS)
 def new(form_id: str) -> ResponseReturnValue:
     """Start filling in a form; nothing is stored until a draft is saved or it is submitted."""
-    form = service.definition(form_id)
+    form = service.definition(form_id, g.process)
     if form is None or not _may_fill(form):
         abort(404)
     if form.once:
@@ -257,7 +257,7 @@ def edit(submission_id: int) -> ResponseReturnValue:
         abort(404)
     if record.is_draft:
         # A draft moves on to the current definition when resumed.
-        form = service.definition(record.form_id) or form
+        form = service.definition(record.form_id, g.process) or form
     if request.method == "POST":
         return _handle_post(form, record)
     return _editor(

@@ -170,6 +170,9 @@ def test_no_route_changes_a_demand_without_an_approved_amendment(app, client, au
             "number": 1,
             "form_id": "handover",
             "token": "x",
+            "questionnaire_id": 1,
+            "section": 1,
+            "place": "1.1",
         }
         posts = [
             url_for(rule.endpoint, **{k: values[k] for k in rule.arguments})

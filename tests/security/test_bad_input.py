@@ -64,6 +64,8 @@ def id_routes(app: Flask, ident: int) -> Iterator[tuple[str, str]]:
             values = {name: ident for name in ids}
             if "short_name" in rule.arguments:
                 values["short_name"] = "alpha"
+            if "place" in rule.arguments:  # a question's place in a questionnaire
+                values["place"] = "1.1"
             path = url_for(rule.endpoint, **values)
             for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
                 yield method, path

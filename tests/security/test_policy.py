@@ -40,6 +40,8 @@ PROMISE = {
     Act.READ_CHRONOLOGY: ({C}, set()),
     Act.SEARCH: ({S, C}, set()),
     Act.SEND_CHECKINS: ({C}, set()),
+    Act.BUILD_QUESTIONNAIRES: ({C}, set()),
+    Act.PUBLISH_QUESTIONNAIRES: (set(), {C}),
     Act.USE_FORMS: ({S, C, Z}, set()),
     Act.SHARE_MINUTES: ({C}, set()),
     Act.SEE_REPORTS: ({S, C, Z}, set()),

@@ -48,6 +48,7 @@ def world(app: Flask) -> dict[str, object]:
         other = factories.process_record(beta, bo.account, marker=MARKER)
         asked = ActRequest(process_id=beta.id, kind=ActKind.ERASE, requested_by_id=bo.account.id)
         factories.db.session.add(asked)
+        questionnaire = factories.questionnaire(beta, bo.account, marker=MARKER)
         factories.db.session.commit()
         return {
             **other,
@@ -58,6 +59,9 @@ def world(app: Flask) -> dict[str, object]:
             "form_id": "contact",
             "number": 1,
             "session_id": 1,
+            "questionnaire_id": questionnaire.id,
+            "section": 1,
+            "place": "1.1",
         }
 
 
@@ -154,6 +158,7 @@ OTHER_PROCESS_IDS = {
     "amendment_id",
     "step_id",
     "meeting_id",
+    "questionnaire_id",
 }
 
 
