@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from intake.extensions import db
 from intake.lifecycle import archive
+from intake.lifecycle.erase import erase_process
 from intake.models import FormSnapshot, Process, Questionnaire
 from intake.questionnaires import store
 from intake.submissions import service
@@ -120,7 +121,7 @@ def test_erasing_the_process_takes_its_questionnaires(app, people) -> None:
             submit=True,
         )
         db.session.commit()
-        archive.erase(alpha)
+        erase_process(alpha)
         assert db.session.query(Questionnaire).count() == 0
         assert (
             db.session.query(FormSnapshot).filter(FormSnapshot.process_id.is_not(None)).count() == 0
