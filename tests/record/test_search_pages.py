@@ -55,7 +55,7 @@ def test_each_hit_once_newest_first(app, log, hits, reads):
         process = db.session.get(Process, process_id)
         pages = _walk(process, "LANTERN", hits_per_page=hits, reads_per_page=reads)
         found = [h for p in pages for h in p.items]
-        records = [h.link[1]["record_id"] for h in found if h.link[0] == "submissions.show"]
+        records = [h.link[1]["submission_id"] for h in found if h.link[0] == "submissions.show"]
         assert records == sorted(matching, reverse=True)
         assert [h.link[0] for h in found[:2]] == ["demands.index", "steps.show"]
         assert [h.link[0] for h in found].count("demands.index") == 1
