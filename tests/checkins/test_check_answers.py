@@ -94,9 +94,7 @@ def test_check_shows_every_answer_with_change_and_sends_only_on_send(
     assert respondent.get("/c/check").status_code == 404
 
 
-def test_a_refused_check_keeps_what_was_typed_and_stores_nothing(
-    app, client, auth, process_ready
-):
+def test_a_refused_check_keeps_what_was_typed_and_stores_nothing(app, client, auth, process_ready):
     auth.login("kim")
     respondent = _opened(app, _round(client)[0])
     typed = {k: v for k, v in TYPED.items() if k != "quote_consent"}
@@ -109,9 +107,7 @@ def test_a_refused_check_keeps_what_was_typed_and_stores_nothing(
     assert respondent.get("/c/check").headers["Location"].endswith("/c")
 
 
-def test_answers_changed_in_another_tab_are_shown_again_not_sent(
-    app, client, auth, process_ready
-):
+def test_answers_changed_in_another_tab_are_shown_again_not_sent(app, client, auth, process_ready):
     auth.login("kim")
     link = _round(client)[0]
     tab_a = _opened(app, link)
