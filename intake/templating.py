@@ -13,7 +13,7 @@ from intake.lifecycle import retention
 from intake.people import confirmations
 from intake.people.member_forms import ROLE_LABELS
 from intake.record.silence import DEFINITIONS as SILENCE_DEFINITIONS
-from intake.security import quick_exit
+from intake.security import quick_exit, session_end
 
 
 def _date(value: datetime | None) -> str:
@@ -40,6 +40,7 @@ def register(app: Flask) -> None:
             "silence_definitions": SILENCE_DEFINITIONS,
             "form_key": form_keys.hidden_field,
             "quick_exit_url": quick_exit.exit_url,
+            "session_end_for_page": session_end.for_page,
             "default_exit_url": quick_exit.DEFAULT_EXIT_URL,
             **LABELS,
         }
