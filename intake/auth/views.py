@@ -251,7 +251,7 @@ def stay() -> ResponseReturnValue:
     if request.accept_mimetypes.best == "application/json":
         if end is None:
             return jsonify(signed_in=False), 401
-        return jsonify(signed_in=True, **session_end.words(end))
+        return jsonify(signed_in=True, **session_end.figures(end))
     return redirect(_safe_next(request.form.get("next")), 303)
 
 

@@ -10,12 +10,15 @@ any link; that is why a link stops working once it is answered.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 
 from intake.checkins import check_answers, private_links
 from intake.extensions import db
+from intake.formdef import FormDefinition
 from intake.formdef.locking import version_from
 from intake.formdef.present import annotate, problems, readable, travel_label
 from intake.formdef.wtf import (
@@ -200,7 +203,12 @@ def check() -> ResponseReturnValue:
 
 
 def _check_page(
-    link: PrivateLink, definition, answers, locale: str, status: int = 200, changed: bool = False
+    link: PrivateLink,
+    definition: FormDefinition,
+    answers: dict[str, Any],
+    locale: str,
+    status: int = 200,
+    changed: bool = False,
 ) -> ResponseReturnValue:
     record = db.session.get(Submission, link.submission_id)
     process = db.session.get(Process, link.process_id)
@@ -256,7 +264,7 @@ def send() -> ResponseReturnValue:
     return _sent_page(link, answers)
 
 
-def _sent_page(link: PrivateLink, answers) -> ResponseReturnValue:
+def _sent_page(link: PrivateLink, answers: dict[str, Any]) -> ResponseReturnValue:
     """What happens next: who reads it, whether it may be quoted, anonymity as chosen."""
     session.pop(SESSION_KEY, None)
     process = db.session.get(Process, link.process_id)
