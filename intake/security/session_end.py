@@ -10,7 +10,12 @@ answer, which must carry no time finer than its day.
 
 from __future__ import annotations
 
-from intake.security.sessions import SessionEnd, current_end
+from dataclasses import replace
+from datetime import timedelta
+
+from flask import current_app
+
+from intake.security.sessions import LAST_SEEN_RESOLUTION, SessionEnd, current_end
 
 
 def figures(end: SessionEnd) -> dict[str, object]:
@@ -27,4 +32,10 @@ def for_page() -> dict[str, object] | None:
     end = current_end()
     if end is None:
         return None
+    idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+    if not end.final:
+        # This very request counted as activity, written down to the minute: the
+        # session lasts at least this long, the same figure on every page.
+        end = replace(end, seconds_left=int((idle - LAST_SEEN_RESOLUTION).total_seconds()))
+        return {"minutes": int(idle.total_seconds() // 60), **figures(end)}
     return {"minutes": max(1, -(-end.seconds_left // 60)), **figures(end)}

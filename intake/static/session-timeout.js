@@ -19,6 +19,11 @@
     var returnFocus = null;
     box.querySelector("[data-session-note]").hidden = true;
 
+    function csrfToken() {
+      // Every signed-in page has one (the sign-out button's form, at least).
+      var field = document.querySelector("input[name=csrf_token]");
+      return field ? field.value : "";
+    }
     function schedule(secondsLeft, warnSeconds, final) {
       endsAt = Date.now() + secondsLeft * 1000;
       warnAt = endsAt - warnSeconds * 1000;
@@ -65,7 +70,7 @@
       fetch(box.getAttribute("data-stay-url"), {
         method: "POST",
         credentials: "same-origin",
-        headers: { "Accept": "application/json", "X-CSRFToken": box.getAttribute("data-csrf") }
+        headers: { "Accept": "application/json", "X-CSRFToken": csrfToken() }
       }).then(function (response) {
         if (!response.ok) throw new Error("signed out");
         return response.json();

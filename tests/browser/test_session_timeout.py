@@ -62,7 +62,7 @@ def test_with_scripts_the_warning_comes_and_staying_keeps_the_typing(
         assert not page.locator("[data-session-note]").is_visible()
         page.fill("#group_notes", WORDS)
 
-        page.clock.run_for(24 * 60 * 1000)
+        page.clock.run_for(23 * 60 * 1000)
         assert not warning.is_visible()  # 30 minutes idle: no warning before the last 5
         page.clock.run_for(2 * 60 * 1000)
         assert warning.is_visible()
