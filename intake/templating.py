@@ -24,7 +24,7 @@ from intake.people import confirmations
 from intake.people.member_forms import ROLE_LABELS
 from intake.record.silence import DEFINITIONS as SILENCE_DEFINITIONS
 from intake.record.silence import shown as silence_figures
-from intake.security import quick_exit
+from intake.security import quick_exit, session_end
 
 STATE_ENUMS = (
     ActKind,
@@ -63,6 +63,7 @@ def register(app: Flask) -> None:
             "silence_figures": silence_figures,
             "form_key": form_keys.hidden_field,
             "quick_exit_url": quick_exit.exit_url,
+            "session_end_for_page": session_end.for_page,
             "default_exit_url": quick_exit.DEFAULT_EXIT_URL,
             # States are compared as enums, never as strings a typo could miss.
             **{kind.__name__: kind for kind in STATE_ENUMS},

@@ -1,6 +1,16 @@
 """Sign-in, sign-out, set-up links, password change, devices and the second factor."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
@@ -25,7 +35,15 @@ from intake.people.accounts import (
     set_password,
     usable_setup_link,
 )
-from intake.security import audit, guesses, known_devices, second_factor, signing_in, throttle
+from intake.security import (
+    audit,
+    guesses,
+    known_devices,
+    second_factor,
+    session_end,
+    signing_in,
+    throttle,
+)
 from intake.security.passwords import verify_password
 from intake.security.sessions import (
     end_current_session,
@@ -34,6 +52,7 @@ from intake.security.sessions import (
     is_current,
     sessions_of,
     start_session,
+    stay_signed_in,
 )
 
 bp = Blueprint("auth", __name__)
@@ -219,6 +238,19 @@ def end_others() -> ResponseReturnValue:
     db.session.commit()
     flash(_("%(n)d other device(s) signed out.", n=ended), "info")
     return redirect(url_for("auth.sessions"))
+
+
+@bp.post("/account/stay-signed-in")
+def stay() -> ResponseReturnValue:
+    """Start the idle time again. Scripts ask in the background and get the new end;
+    without scripts the button comes back to the page it was pressed on."""
+    end = stay_signed_in()
+    db.session.commit()
+    if request.accept_mimetypes.best == "application/json":
+        if end is None:
+            return jsonify(signed_in=False), 401
+        return jsonify(signed_in=True, **session_end.figures(end))
+    return redirect(_safe_next(request.form.get("next")), 303)
 
 
 @bp.route("/login/code", methods=["GET", "POST"])

@@ -10,11 +10,13 @@ any link; that is why a link stops working once it is answered.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 
-from intake.checkins import anonymity, private_links
+from intake.checkins import check_answers, private_links
 from intake.extensions import db
 from intake.formdef import FormDefinition
 from intake.formdef.locking import version_from
@@ -115,7 +117,12 @@ def _definition_of(link: PrivateLink) -> FormDefinition | None:
 
 @bp.route("", methods=["GET", "POST"])
 def page() -> ResponseReturnValue:
-    """The questionnaire (and, on his link, the agreed steps) for this link."""
+    """The questionnaire (and, on his link, the agreed steps) for this link.
+
+    "Check your answers" keeps what was typed and leads to the summary; "Save and
+    continue later" keeps it too; a group's add/remove buttons and "Continue"
+    (which shows questions that depend on an answer) store nothing.
+    """
     link = _current()
     if link is None:
         return _already_sent() if request.method == "POST" else _gone()
@@ -130,60 +137,148 @@ def page() -> ResponseReturnValue:
         return _page(link, _build(definition, formdata), definition)
 
     action = request.form.get("_action", "submit")
+    checking = action == "check"
     formdata = request.form
     locale = str(get_locale() or "en")
     round_trip = roundtrip.entry_round_trip(
-        action, formdata, lambda data: _build(definition, data), definition, locale
+        "submit" if checking else action,
+        formdata,
+        lambda data: _build(definition, data),
+        definition,
+        locale,
     )
     if round_trip is not None:
         form, status = round_trip
         return _page(link, form, definition, status)
 
     form = _build(definition, formdata)
-    submitting = action == "submit"
-    if not roundtrip.accepted(form, submitting):
+    # Checking needs every answer valid, as sending does; what is kept is the draft as typed.
+    validating = action == "submit" or checking
+    if not roundtrip.accepted(form, validating):
         return _page(link, form, definition, 422)
-    answers = roundtrip.answers_from(definition, form, formdata, submitting)
+    answers = roundtrip.answers_from(definition, form, formdata, action == "submit")
     try:
         quota.check_link(link, answers)
     except quota.OverQuota as refusal:
         form.form_errors.append(str(refusal))
         return _page(link, form, definition, refusal.status)
-    if submitting and not private_links.spend(link):
+    store = private_links.send_answer if action == "submit" else private_links.keep_draft
+    try:
+        store(
+            link,
+            definition,
+            answers,
+            anonymous=request.form.get("anonymous") == "yes",
+            started_from=version_from(request.form.get("lock_version")),
+        )
+    except private_links.AlreadySent:
         db.session.rollback()
         return _already_sent()
-    link.anonymous = request.form.get("anonymous") == "yes"
-    process = db.session.get_one(Process, link.process_id)
-    try:
-        saved = service.save(
-            process,
-            definition,
-            None,
-            answers,
-            submission=record,
-            # Another tab of the same link may have saved since this page was opened.
-            started_from=version_from(request.form.get("lock_version")) if record else None,
-            submit=submitting,
-        )
-        if record is None and not private_links.attach(link, saved.submission.id):
-            raise service.Conflict(saved.submission)
     except service.Conflict:
         db.session.rollback()
         return _page(link, form, definition, 409, conflict=True)
     except rules.RecordRefused:
         db.session.rollback()
         return _page(link, form, definition, 409)
-    link.submission_id = saved.submission.id
-    if submitting:
-        _sent(link, saved.submission)
-        db.session.commit()
-        quota.count_link_save(link)
-        session.pop(SESSION_KEY, None)
-        return render_template("respond/thanks.html", exit_href=quick_exit.exit_url(process))
     db.session.commit()
     quota.count_link_save(link)
+    if action == "submit":
+        return _sent_page(link, answers)
+    if checking:
+        return redirect(url_for("respond.check"), 303)
     return _page(
         link, _build(definition, roundtrip.stored_formdata(definition, answers)), definition
+    )
+
+
+@bp.get("/check")
+def check() -> ResponseReturnValue:
+    """Check your answers: every question asked, with "Change", then Send."""
+    link = _current()
+    if link is None:
+        return _gone()
+    definition = _definition_of(link)
+    if definition is None:
+        return _not_found()
+    locale = str(get_locale() or "en")
+    answers = check_answers.kept_answers(link, definition, locale)
+    if answers is None:
+        # Nothing complete to check yet: the questions say what is missing.
+        return redirect(url_for("respond.page"))
+    return _check_page(link, definition, answers, locale)
+
+
+def _check_page(
+    link: PrivateLink,
+    definition: FormDefinition,
+    answers: dict[str, Any],
+    locale: str,
+    status: int = 200,
+    changed: bool = False,
+) -> ResponseReturnValue:
+    # The summary is only reached after a draft was kept: a draft without one is a gone page.
+    record = db.session.get(Submission, link.submission_id) if link.submission_id else None
+    process = db.session.get(Process, link.process_id)
+    return render_template(
+        "respond/check.html",
+        link=link,
+        definition=definition,
+        sections=check_answers.rows(definition, answers, locale),
+        anonymity=check_answers.anonymity_words(link),
+        lock_version=record.lock_version if record else None,
+        changed=changed,
+        locale=locale,
+        exit_href=quick_exit.exit_url(process),
+    ), status
+
+
+@bp.post("/send")
+def send() -> ResponseReturnValue:
+    """Send the answers just checked, exactly as the summary showed them."""
+    link = _current()
+    if link is None:
+        return _already_sent()
+    definition = _definition_of(link)
+    if definition is None:
+        return _not_found()
+    locale = str(get_locale() or "en")
+    answers = check_answers.kept_answers(link, definition, locale)
+    if answers is None:
+        return redirect(url_for("respond.page"), 303)
+    try:
+        quota.check_link(link, answers)
+        private_links.send_answer(
+            link,
+            definition,
+            answers,
+            anonymous=link.anonymous,
+            started_from=version_from(request.form.get("lock_version")),
+        )
+    except quota.OverQuota as refusal:
+        return render_template("errors/429.html", code=refusal.status), refusal.status
+    except private_links.AlreadySent:
+        db.session.rollback()
+        return _already_sent()
+    except (service.Conflict, rules.RecordRefused):
+        # Changed from another page since this summary was shown: show what is kept now.
+        db.session.rollback()
+        answers = check_answers.kept_answers(link, definition, locale)
+        if answers is None:
+            return redirect(url_for("respond.page"), 303)
+        return _check_page(link, definition, answers, locale, 409, changed=True)
+    db.session.commit()
+    quota.count_link_save(link)
+    return _sent_page(link, answers)
+
+
+def _sent_page(link: PrivateLink, answers: dict[str, Any]) -> ResponseReturnValue:
+    """What happens next: who reads it, whether it may be quoted, anonymity as chosen."""
+    session.pop(SESSION_KEY, None)
+    process = db.session.get(Process, link.process_id)
+    return render_template(
+        "respond/thanks.html",
+        next_steps=check_answers.what_happens_next(link, answers),
+        exit_href=quick_exit.exit_url(process),
     )
 
 
@@ -207,21 +302,12 @@ def _already_sent() -> ResponseReturnValue:
     ), 409
 
 
-def _sent(link: PrivateLink, record: Submission) -> None:
-    """An answer exists for the contact group from the moment it is sent, not before."""
-    record.created_at = record.submitted_at or utcnow()
-    link.answered_at = record.created_at
-    if link.anonymous:
-        anonymity.blur_answer(record)
-        link.answered_at = anonymity.start_of_day(link.answered_at)
-
-
 @bp.post("/confirm")
 def confirm() -> ResponseReturnValue:
     """He confirms that he received the written record of what was agreed."""
     link = _current()
     if link is None or link.kind is not LinkKind.HIM:
         return _not_found()
-    link.confirmed_at = link.confirmed_at or utcnow()
+    private_links.confirm_receipt(link)
     db.session.commit()
     return redirect(url_for("respond.page"))

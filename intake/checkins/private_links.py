@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from intake.checkins import anonymity
 from intake.extensions import db, rows_changed
+from intake.formdef import FormDefinition
 from intake.formdef.email_address import is_one_address
 from intake.models import (
     Account,
@@ -21,6 +24,7 @@ from intake.models import (
 )
 from intake.security.encryption import open_text, seal_text
 from intake.security.tokens import hash_token, new_token
+from intake.submissions import service
 
 MAX_PEOPLE = 60
 
@@ -220,3 +224,83 @@ def answered_by_token(token: str) -> PrivateLink | None:
         sa.select(PrivateLink).where(PrivateLink.token_hash == hash_token(token))
     )
     return link if link is not None and link.answered_at else None
+
+
+# ---------------------------------------------------------------- what a person does with a link
+
+
+class AlreadySent(Exception):
+    """The link was answered meanwhile (another device or tab); nothing was stored."""
+
+
+def _store(
+    link: PrivateLink,
+    definition: FormDefinition,
+    answers: dict[str, Any],
+    *,
+    anonymous: bool,
+    started_from: int | None,
+    submit: bool,
+) -> Submission:
+    process = db.session.get_one(Process, link.process_id)
+    record = db.session.get(Submission, link.submission_id) if link.submission_id else None
+    link.anonymous = anonymous
+    saved = service.save(
+        process,
+        definition,
+        None,
+        answers,
+        submission=record,
+        # Another tab of the same link may have saved since its page was opened.
+        started_from=started_from if record else None,
+        submit=submit,
+    )
+    if record is None and not attach(link, saved.submission.id):
+        raise service.Conflict(saved.submission)
+    link.submission_id = saved.submission.id
+    return saved.submission
+
+
+def keep_draft(
+    link: PrivateLink,
+    definition: FormDefinition,
+    answers: dict[str, Any],
+    *,
+    anonymous: bool,
+    started_from: int | None,
+) -> Submission:
+    """Keep what was typed so far, to continue or check later; raises Conflict."""
+    return _store(
+        link, definition, answers, anonymous=anonymous, started_from=started_from, submit=False
+    )
+
+
+def send_answer(
+    link: PrivateLink,
+    definition: FormDefinition,
+    answers: dict[str, Any],
+    *,
+    anonymous: bool,
+    started_from: int | None,
+) -> Submission:
+    """Send the answer; the link is spent. Raises AlreadySent, Conflict or RecordRefused.
+
+    An answer exists for the contact group from the moment it is sent, not
+    before, and an anonymous one carries no time finer than its day.
+    """
+    if not spend(link):
+        raise AlreadySent()
+    record = _store(
+        link, definition, answers, anonymous=anonymous, started_from=started_from, submit=True
+    )
+    record.created_at = record.submitted_at or utcnow()
+    link.answered_at = record.created_at
+    if link.anonymous:
+        anonymity.blur_answer(record)
+        link.answered_at = anonymity.start_of_day(link.answered_at)
+    return record
+
+
+def confirm_receipt(link: PrivateLink) -> None:
+    """He confirms that he received the written record of what was agreed (once)."""
+    link.confirmed_at = link.confirmed_at or utcnow()

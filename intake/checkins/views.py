@@ -193,7 +193,9 @@ def type_in(link_id: int) -> ResponseReturnValue:
     if request.method == "GET":
         day_form.day.data = today()
     status = 200
-    if request.method == "POST":
+    # "Continue" only shows the questions that depend on an answer: nothing to check yet.
+    revealing = request.form.get("_action") == roundtrip.CONTINUE
+    if request.method == "POST" and not revealing:
         submitting = request.form.get("_action") == "submit"
         day_ok = day_form.validate_on_submit()
         if day_ok:

@@ -24,13 +24,19 @@ class FieldMeta:
     note: str = ""
     show_if_name: str = ""
     show_if_values: str = ""
+    # Whether the question is asked with the answers as they stand: a question whose
+    # condition does not hold is sent hidden, so the page is right without scripts.
+    shown: bool = True
+    # Other questions depend on this one: without scripts, "Continue" shows them.
+    controls: bool = False
 
 
 def _meta(
     spec: Field, form: Form, siblings: dict[str, Field], locale: str, prefix: str
 ) -> FieldMeta:
+    controls = any(f.show_if is not None and f.show_if.field == spec.id for f in siblings.values())
     if spec.show_if is None:
-        return FieldMeta(travel=spec.travel)
+        return FieldMeta(travel=spec.travel, controls=controls)
     target = siblings[spec.show_if.field]
     options = form[target.id]
     if not isinstance(options, SelectFieldBase):  # the loader lets a condition name only a choice
@@ -47,6 +53,8 @@ def _meta(
         note=note,
         show_if_name=prefix + target.id,
         show_if_values=" ".join(spec.show_if.values),
+        shown=spec.show_if.holds(form[target.id].data),
+        controls=controls,
     )
 
 

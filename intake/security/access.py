@@ -39,6 +39,8 @@ PUBLIC_ENDPOINTS = frozenset(
         "respond.open_link",
         "respond.page",
         "respond.confirm",
+        "respond.check",
+        "respond.send",
     }
 )
 

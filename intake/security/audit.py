@@ -56,6 +56,7 @@ ACTIONS = {
     "act-requested": lambda: _("asked a second coordinator to confirm"),
     "act-confirmed": lambda: _("confirmed what another coordinator asked"),
     "act-declined": lambda: _("declined what another coordinator asked"),
+    "exit-site-changed": lambda: _("changed where “Exit this page” leads"),
     "access-refused": lambda: _("was refused a page or record that is not theirs"),
     "questionnaire-created": lambda: _("started a questionnaire"),
     "questionnaire-imported": lambda: _("imported a questionnaire as a draft"),

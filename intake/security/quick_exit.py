@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from flask_babel import lazy_gettext as _l
 
 from intake.models import Process
+from intake.security import audit
 
 DEFAULT_EXIT_URL = "https://www.bbc.com/weather"
 MAX_LENGTH = 300
@@ -47,5 +48,13 @@ def checked_exit_url(text: str) -> str | None:
 
 
 def set_exit_url(process: Process, text: str) -> None:
-    """Store the coordinators' choice (raises BadExitAddress, leaving the old one)."""
-    process.exit_url = checked_exit_url(text)
+    """Store the coordinators' choice (raises BadExitAddress, leaving the old one).
+
+    A change is audited: where the button leads decides where a person in danger
+    lands, so the coordinators can see who changed it and when.
+    """
+    chosen = checked_exit_url(text)
+    if chosen == process.exit_url:
+        return
+    process.exit_url = chosen
+    audit.record("exit-site-changed", process=process, subject=f"process:{process.id}")

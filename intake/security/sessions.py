@@ -6,6 +6,7 @@ change, deactivation), and sessions end by themselves when idle or too old.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
@@ -21,6 +22,9 @@ SESSION_KEY = "sid"
 ENDS_KEY = "ends"  # when the server-side session ends at the latest, as a Unix time
 # Writing last_seen on every request would turn every page view into a write.
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
+# How long before the idle timeout a page warns, with a button to stay signed in
+# (never more than half the idle time, so a short timeout still leaves time to work).
+WARN_BEFORE = timedelta(minutes=5)
 
 
 def start_session(account: Account) -> AccountSession:
@@ -141,6 +145,56 @@ def account_for_request(account_id: str) -> Account | None:
         row.last_seen_at = now
         db.session.commit()
     return account
+
+
+@dataclass(frozen=True)
+class SessionEnd:
+    """When this browser's session ends if nothing more is sent, and when to warn."""
+
+    at: datetime
+    seconds_left: int
+    warn_seconds: int
+    # The session's last hour is near: staying signed in cannot move the end.
+    final: bool
+
+
+def _current_row() -> AccountSession | None:
+    token = session.get(SESSION_KEY)
+    if not token:
+        return None
+    row = db.session.scalar(
+        sa.select(AccountSession).where(AccountSession.token_hash == hash_token(token))
+    )
+    return row if row is not None and row.ended_at is None else None
+
+
+def _end_of(row: AccountSession, now: datetime) -> SessionEnd:
+    idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+    absolute = timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"])
+    idle_end, last_hour = row.last_seen_at + idle, row.created_at + absolute
+    at = min(idle_end, last_hour)
+    return SessionEnd(
+        at=at,
+        seconds_left=max(0, int((at - now).total_seconds())),
+        warn_seconds=int(min(WARN_BEFORE, idle / 2).total_seconds()),
+        final=last_hour <= now + idle,
+    )
+
+
+def current_end(now: datetime | None = None) -> SessionEnd | None:
+    """When the signed-in session of this browser ends, or None if there is none."""
+    row = _current_row()
+    return _end_of(row, now or utcnow()) if row is not None else None
+
+
+def stay_signed_in(now: datetime | None = None) -> SessionEnd | None:
+    """Count now as activity, so the idle timeout starts again; None if signed out."""
+    now = now or utcnow()
+    row = _current_row()
+    if row is None or _expired(row, now):
+        return None
+    row.last_seen_at = now
+    return _end_of(row, now)
 
 
 class BoundedCookies(SecureCookieSessionInterface):

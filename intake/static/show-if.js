@@ -1,5 +1,6 @@
-// Progressive enhancement: hide questions whose condition does not hold.
-// Without JavaScript they stay visible with a note, and the server checks them.
+// Progressive enhancement: show and hide questions in place as answers change.
+// Without JavaScript the server sends them hidden or shown, "Continue" asks it
+// again, and it ignores the answers of questions left out.
 (function () {
   "use strict";
   function answersOf(form, name) {
@@ -22,6 +23,9 @@
   }
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form.record-form").forEach(function (form) {
+      form.querySelectorAll("[data-reveal-continue]").forEach(function (button) {
+        button.hidden = true;
+      });
       update(form);
       form.addEventListener("change", function () { update(form); });
     });

@@ -1,7 +1,8 @@
 """The steps every filled-in form goes through, for members and for people with a link.
 
-Stored answers become form data again; adding or removing an entry of a group
-is a round trip that saves nothing (so it works without JavaScript); a draft is
+Stored answers become form data again; adding or removing an entry of a group,
+and "Continue" to show the questions that depend on an answer, are round trips
+that save nothing (so they work without JavaScript); a draft is
 kept as typed but within the same length limits as a submission (and only the
 form's own fields); a submission is validated and stored as structured answers.
 """
@@ -31,6 +32,10 @@ def stored_formdata(definition: FormDefinition, answers: dict[str, Any]) -> Mult
     return answers_to_formdata(definition, answers)
 
 
+# "Continue" shows the questions that depend on the answers given, without scripts.
+CONTINUE = "continue"
+
+
 class Action(NamedTuple):
     """What the button pressed asks for: submit, draft, or add/remove an entry of a group."""
 
@@ -41,7 +46,7 @@ class Action(NamedTuple):
 
 def parse_action(value: str, definition: FormDefinition) -> Action | None:
     """The button's value as an Action, or None if this form has no such button."""
-    if value in ("submit", "draft"):
+    if value in ("submit", "draft", CONTINUE):
         return Action(value)
     verb, _sep, rest = value.partition(":")
     group, _sep, index = rest.partition(":")
@@ -73,6 +78,8 @@ def entry_round_trip(
         return bound, 400
     if action.verb in ("submit", "draft"):
         return None
+    if action.verb == CONTINUE:
+        return build(formdata), 200
     if action.verb == "remove":
         return build(without_entry(formdata, action.group, action.entry)), 200
     bound = build(formdata)
@@ -90,17 +97,42 @@ def entry_round_trip(
 MAX_OTHER_VALUE = 200
 
 
+def _is_asked(field: Field) -> bool:
+    meta = getattr(field, "intake", None)
+    return meta is None or meta.shown
+
+
 def _leaves(fields: Any) -> list[Field]:
-    """Every question of a bound form, inside groups and demand reviews too."""
+    """The questions of a bound form that are asked with the answers as they stand,
+    inside groups and demand reviews too."""
     found = []
     for field in fields:
-        if field.type == "CSRFTokenField":
+        if field.type == "CSRFTokenField" or not _is_asked(field):
             continue
         if field.type in ("FieldList", "FormField"):
             found += _leaves(field)
         else:
             found.append(field)
     return found
+
+
+def _every_leaf(field: Any) -> list[Field]:
+    if field.type in ("FieldList", "FormField"):
+        return [leaf for sub in field for leaf in _every_leaf(sub)]
+    return [field]
+
+
+def _unasked_names(fields: Any) -> set[str]:
+    """The names of the questions a condition leaves out, with everything inside them."""
+    names: set[str] = set()
+    for field in fields:
+        if field.type == "CSRFTokenField":
+            continue
+        if not _is_asked(field):
+            names |= {leaf.name for leaf in _every_leaf(field)}
+        elif field.type in ("FieldList", "FormField"):
+            names |= _unasked_names(field)
+    return names
 
 
 def _add_error(field: Field, message: str) -> None:
@@ -147,13 +179,15 @@ def _draft_of(bound: Any, formdata: MultiDict) -> list[list[str]]:
     per choice), in as many entries as the group allows, so a draft is no larger
     than a submission could be.
     """
+    # A question its condition leaves out keeps nothing, not even in a draft.
+    unasked = _unasked_names(bound)
     room: dict[str, int] = {}
     for leaf in _leaves(bound):
         values = len(getattr(leaf, "choices", None) or []) if leaf.type == "CheckboxesField" else 1
         room[_slot(leaf.name)] = room.get(_slot(leaf.name), 0) + values
     kept: list[list[str]] = []
     for key, value in draft_pairs(formdata):
-        if room.get(_slot(key), 0) > 0:
+        if key not in unasked and room.get(_slot(key), 0) > 0:
             room[_slot(key)] -= 1
             kept.append([key, value])
     return kept

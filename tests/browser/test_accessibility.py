@@ -184,6 +184,18 @@ def _links_to_answer(app) -> dict[str, str]:
         return {"checkin": issued[0].token, "him": his.token}
 
 
+def _answer(page, kind: str, setting: Setting) -> None:
+    """Answer enough to be sent; on a check-in, open a question that depends on an answer."""
+    if kind == "him":
+        page.fill("#reflection", "I have read the agreed steps.")
+        return
+    page.check("input[name=quote_consent][value=no]")
+    page.check("input[name=told][value=yes]")
+    if not setting.javascript:
+        page.click("button[name=_action][value=continue] >> nth=0")
+    assert page.locator("#told_by").is_visible()
+
+
 LINK_SETTINGS = [EN_DESKTOP_JS, DE_PHONE_NOJS, DE_DESKTOP_JS, EN_PHONE_NOJS]
 
 
@@ -197,8 +209,16 @@ def test_link_pages_meet_wcag_22_aa(app, live_server, browser, setting):
         try:
             page.goto(f"/c/{token}")
             _check(page, f"{kind} link", failures)
-            page.click("button[name=_action][value=submit]")
+            page.click("button[name=_action][value=check]")
             _check(page, f"{kind} link, refused", failures)
+            _answer(page, kind, setting)
+            _check(page, f"{kind} link, with the questions an answer opens", failures)
+            page.click("button[name=_action][value=check]")
+            assert page.url.endswith("/c/check"), page.url
+            _check(page, f"{kind} link, check your answers", failures)
+            page.click("button.primary")
+            assert page.locator(".confirmation").count() == 1
+            _check(page, f"{kind} link, sent", failures)
         finally:
             context.close()
     # Last: a wrong link counts as a guess, and guesses from this address are throttled.

@@ -22,6 +22,7 @@ def test_headers_on_every_response(client, path) -> None:
     for directive in (
         "default-src 'none'",
         "script-src 'self'",
+        "connect-src 'self'",
         "object-src 'none'",
         "base-uri 'none'",
         "frame-ancestors 'none'",

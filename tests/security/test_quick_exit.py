@@ -4,7 +4,7 @@ import pytest
 
 from intake.models import Role
 from intake.people.membership import process_by_short_name
-from intake.security import quick_exit
+from intake.security import audit, quick_exit
 from tests import factories
 from tests.conftest import submit
 
@@ -84,3 +84,26 @@ def test_support_pages_have_the_button_and_contact_pages_not(app, client):
     submit(client, "/logout", page="/")
     submit(client, "/login", {"username": "kim", "password": factories.PASSWORD})
     assert "data-quick-exit" not in client.get("/p/alpha/").get_data(as_text=True)
+
+
+def test_a_change_of_the_site_is_audited_and_a_refusal_or_no_change_is_not(app, client):
+    with app.app_context():
+        alpha = factories.process("alpha", "X")
+        factories.member(alpha, "kim", Role.CONTACT, coordinator=True)
+    submit(client, "/login", {"username": "kim", "password": factories.PASSWORD})
+
+    def changes() -> list[tuple[str, str]]:
+        with app.app_context():
+            events = audit.events(process_by_short_name("alpha"))
+            return [(e.action, e.actor.username) for e in events if e.action == "exit-site-changed"]
+
+    submit(client, "/p/alpha/exit-site", {"exit_url": "http://news.example"}, page=MEMBERS)
+    assert changes() == []
+    submit(client, "/p/alpha/exit-site", {"exit_url": "https://news.example/"}, page=MEMBERS)
+    assert changes() == [("exit-site-changed", "kim")]
+    submit(client, "/p/alpha/exit-site", {"exit_url": "https://news.example/"}, page=MEMBERS)
+    assert len(changes()) == 1
+    submit(client, "/p/alpha/exit-site", {"exit_url": ""}, page=MEMBERS)
+    assert len(changes()) == 2
+    coordinators_log = client.get("/p/alpha/audit").get_data(as_text=True)
+    assert "changed where “Exit this page” leads" in coordinators_log

@@ -96,6 +96,9 @@ def test_public_endpoints_are_few_and_known() -> None:
                 "respond.open_link",
                 "respond.page",
                 "respond.confirm",
+                # Check your answers and Send: only for the link held in this browser's session.
+                "respond.check",
+                "respond.send",
             }
         )
         == PUBLIC_ENDPOINTS
