@@ -151,7 +151,7 @@ def test_every_page_of_a_role_meets_wcag_22_aa(app, live_server, browser, role, 
         _check(page, "/login", failures)
         page.fill("#username", username)
         page.fill("#password", password)
-        page.click("button.primary")
+        page.click("main button.primary")
         with_forms = _walk(page, base, "/", failures)
         refused = _refuse(page, base, with_forms, failures)
     finally:
@@ -216,7 +216,7 @@ def test_link_pages_meet_wcag_22_aa(app, live_server, browser, setting):
             page.click("button[name=_action][value=check]")
             assert page.url.endswith("/c/check"), page.url
             _check(page, f"{kind} link, check your answers", failures)
-            page.click("button.primary")
+            page.click("main button.primary")
             assert page.locator(".confirmation").count() == 1
             _check(page, f"{kind} link, sent", failures)
         finally:

@@ -27,7 +27,7 @@ def _sign_in(page, username: str) -> None:
     page.goto("/login")
     page.fill("#username", username)
     page.fill("#password", factories.PASSWORD)
-    page.click("button.primary")
+    page.click("main button.primary")
 
 
 def _question(page, place: str, **values) -> None:
@@ -145,7 +145,7 @@ def test_a_coordinator_builds_publishes_sends_and_edits_a_questionnaire(
 
     phone.click("text=Preview in German")
     assert "Wurdest du informiert?" in phone.content() and "Nicht sicher" in phone.content()
-    phone.click("button.primary")  # the consent answer is missing, as it would be for them
+    phone.click("main button.primary")  # the consent answer is missing, as it would be for them
     assert phone.locator("#error-summary").is_visible()
     screenshot(phone, "builder-preview-de-phone")
     phone.goto(builder_url)
@@ -156,7 +156,7 @@ def test_a_coordinator_builds_publishes_sends_and_edits_a_questionnaire(
     phone.fill("#title", "Friends, spring")
     phone.check("text=Friends check")
     phone.fill("#people", "friend")
-    phone.click("button.primary")
+    phone.click("main button.primary")
     link = re.search(r"https?://[^/\s\"]+(/c/[A-Za-z0-9_-]{40,})", phone.content()).group(1)
 
     respondent = browser.new_context(
@@ -168,11 +168,15 @@ def test_a_coordinator_builds_publishes_sends_and_edits_a_questionnaire(
     respondent.check("input[name=told][value=yes]")
     respondent.check("input[name=how_often][value=weekly]")
     respondent.check("input[name=where][value=group]")
+    # Without scripts "What did he say?" shows after Continue, once "told" is yes.
+    respondent.click("button[name=_action][value=continue][formaction='#told']")
     respondent.fill("#said", QUOTED)
     respondent.fill("#reach", NEVER)
     respondent.check("input[name=safe][value='1']")
     respondent.check("input[name=quote_consent][value=yes]")
-    respondent.click("button.primary")
+    respondent.click("main button.primary")  # check your answers
+    assert respondent.url.endswith("/c/check") and QUOTED in respondent.inner_text("main")
+    respondent.click("main button.primary")  # send
     assert "Thank you" in respondent.content()
 
     phone.goto("/p/alpha/checkins/")
@@ -260,11 +264,11 @@ def test_the_builder_pages_meet_wcag_22_aa_on_a_phone(app, live_server, browser,
         failures.extend(f"{path}: {line}" for line in violations(page))
     # A refused question and a refused preview, with their error summaries.
     page.goto(f"{base}/preview")
-    page.locator("button.primary").click()
+    page.locator("main button.primary").click()
     failures.extend(f"refused preview: {line}" for line in violations(page))
     page.goto(f"{base}/questions/1.1")
     page.fill("#label_de", "")
-    page.locator("button.primary").click()
+    page.locator("main button.primary").click()
     failures.extend(f"refused question: {line}" for line in violations(page))
     context.close()
     assert failures == []
