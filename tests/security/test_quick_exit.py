@@ -94,7 +94,7 @@ def test_a_change_of_the_site_is_audited_and_a_refusal_or_no_change_is_not(app, 
 
     def changes() -> list[tuple[str, str]]:
         with app.app_context():
-            events = audit.events(process_by_short_name("alpha"))
+            events = audit.events_page(process_by_short_name("alpha")).items
             return [(e.action, e.actor.username) for e in events if e.action == "exit-site-changed"]
 
     submit(client, "/p/alpha/exit-site", {"exit_url": "http://news.example"}, page=MEMBERS)
