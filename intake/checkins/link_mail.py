@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, render_template
+from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -23,10 +23,12 @@ from intake import jobs
 from intake.checkins import private_links
 from intake.checkins.private_links import IssuedLink, LinkError, email_of
 from intake.extensions import db, rows_changed
+from intake.formdef import form_keys
 from intake.mail import MailError, mail_configured, send
 from intake.models import (
     Account,
     CheckinRound,
+    FormKey,
     LinkKind,
     MailState,
     PrivateLink,
@@ -139,11 +141,17 @@ def start_round(
     days: int,
     by: Account,
     mail: bool,
+    claim: FormKey | None = None,
 ) -> tuple[CheckinRound, list[HandedOut]]:
-    """A new round: its links committed, then a mail queued for each person with an address."""
+    """A new round: its links committed, then a mail queued for each person with an address.
+
+    ``claim`` is the spent key of the form that asked for the round: it learns the
+    round's page in the same commit, so a second post of that form goes there.
+    """
     checkin_round, issued = private_links.start_round(
         process, title=title, form_id=form_id, intro=intro, people=people, days=days, by=by
     )
+    form_keys.settle(claim, url_for("checkins.round_page", round_id=checkin_round.id))
     audit.record("invitations-created", process=process, subject=f"round:{checkin_round.id}")
     return checkin_round, hand_out(issued, mail=mail)
 

@@ -12,6 +12,7 @@ from intake.checkins import link_mail, private_links, typed_in
 from intake.checkins.results import results
 from intake.clock import today
 from intake.extensions import db
+from intake.formdef import form_keys
 from intake.formdef.model import localised
 from intake.formdef.present import annotate, problems
 from intake.formdef.submitted import add_error, required
@@ -62,6 +63,10 @@ def index() -> ResponseReturnValue:
         except private_links.LinkError as exc:
             add_error(form.people, str(exc))
         else:
+            try:
+                claim = form_keys.spend_posted(current_user.id)
+            except form_keys.AlreadyStored as earlier:
+                return redirect(earlier.path or url_for("checkins.index"))
             checkin_round, rows = link_mail.start_round(
                 g.process,
                 title=required(form.title.data),
@@ -71,6 +76,7 @@ def index() -> ResponseReturnValue:
                 days=required(form.days.data),
                 by=current_user,
                 mail=form.send_email.data == "yes",
+                claim=claim,
             )
             return _links_page(rows, url_for("checkins.round_page", round_id=checkin_round.id))
     rounds = db.session.scalars(
@@ -166,6 +172,12 @@ def him(submission_id: int) -> ResponseReturnValue:
         abort(404)
     form = HisLinkForm()
     if form.validate_on_submit():
+        back = url_for("submissions.show", submission_id=minutes.id)
+        try:
+            claim = form_keys.spend_posted(current_user.id)
+        except form_keys.AlreadyStored as earlier:
+            return redirect(earlier.path or back)
+        form_keys.settle(claim, back)
         rows = link_mail.invite_him(
             g.process,
             minutes,
@@ -173,7 +185,7 @@ def him(submission_id: int) -> ResponseReturnValue:
             days=required(form.days.data),
             by=current_user,
         )
-        return _links_page(rows, url_for("submissions.show", submission_id=minutes.id))
+        return _links_page(rows, back)
     return render_template("checkins/him.html", form=form, minutes=minutes), (
         422 if form.is_submitted() else 200
     )

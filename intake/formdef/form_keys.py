@@ -69,6 +69,11 @@ def spend(key: str | None, account_id: int | None) -> FormKey | None:
     return claim
 
 
+def spend_posted(account_id: int | None) -> FormKey | None:
+    """Spend the key the current post carries; raises AlreadyStored if it was spent."""
+    return spend(key_from(request.form), account_id)
+
+
 def settle(claim: FormKey | None, path: str) -> None:
     """Say where the post that spent the key led; committed with the record."""
     if claim is not None:

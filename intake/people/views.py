@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from intake.clock import today
 from intake.extensions import db
+from intake.formdef import form_keys
 from intake.lifecycle import retention
 from intake.lifecycle.views import erase_now, flash_erase_date, signed_out_if_erased
 from intake.models import ActKind, ActRequest, Membership, Process
@@ -83,9 +84,17 @@ def invite() -> ResponseReturnValue:
     """Add a person to this process's own group of the coordinator."""
     form = invite_form(g.process, current_user)
     if form.validate_on_submit():
+        back = url_for("members.index")
+        try:
+            claim = form_keys.spend_posted(current_user.id)
+        except form_keys.AlreadyStored as earlier:
+            return redirect(earlier.path or back)
+        form_keys.settle(claim, back)
         addition = invite_from(form, g.process, current_user)
         if addition is not None:
-            return invited_page(addition, url_for("members.index"))
+            return invited_page(addition, back)
+        # Refused: the key stays unspent so the corrected form can still be stored.
+        db.session.rollback()
     return render_template("process/invite.html", form=form)
 
 

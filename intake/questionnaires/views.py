@@ -15,7 +15,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from intake.extensions import db
-from intake.formdef import DefinitionError, parse_definition
+from intake.formdef import DefinitionError, form_keys, parse_definition
 from intake.formdef.locking import version_from
 from intake.formdef.present import annotate, problems
 from intake.formdef.travel import travel_label
@@ -107,10 +107,15 @@ def create() -> ResponseReturnValue:
     raw = imports.starter(start)
     if raw is None:
         abort(400)
+    try:
+        claim = form_keys.spend_posted(current_user.id)
+    except form_keys.AlreadyStored as earlier:
+        return redirect(earlier.path or url_for("questionnaires.index"))
     questionnaire = store.create(g.process, current_user, raw)
     audit.record(
         "questionnaire-created", process=g.process, subject=f"questionnaire:{questionnaire.id}"
     )
+    form_keys.settle(claim, url_for("questionnaires.build", questionnaire_id=questionnaire.id))
     db.session.commit()
     return _builder(questionnaire)
 

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from intake.clock import today
 from intake.extensions import db
+from intake.formdef import form_keys
 from intake.formdef.model import localised
 from intake.formdef.submitted import add_error, required
 from intake.models import Demand, DemandAmendment, DemandStatus, Submission
@@ -59,10 +60,15 @@ def amend(demand_id: int) -> ResponseReturnValue:
         if required(form.text.data).strip() == current.current.strip():
             add_error(form.text, _("This is the current wording. Change it, or cancel."))
         else:
+            try:
+                claim = form_keys.spend_posted(current_user.id)
+            except form_keys.AlreadyStored as earlier:
+                return redirect(earlier.path or url_for("demands.index"))
             demands.propose_amendment(
                 demand, required(form.text.data), required(form.reason.data), current_user
             )
             audit.record("amendment-proposed", process=g.process, subject=f"demand:{demand.number}")
+            form_keys.settle(claim, url_for("demands.index"))
             db.session.commit()
             flash(
                 _("Amendment proposed. It takes effect once the support group approves it."), "info"
@@ -90,6 +96,10 @@ def status(demand_id: int) -> ResponseReturnValue:
             of_this_process(Submission, int(form.evidence.data)) if form.evidence.data else None
         )
         try:
+            claim = form_keys.spend_posted(current_user.id)
+        except form_keys.AlreadyStored as earlier:
+            return redirect(earlier.path or url_for("demands.index"))
+        try:
             demands.record_status_change(
                 demand,
                 DemandStatus(form.status.data),
@@ -101,14 +111,18 @@ def status(demand_id: int) -> ResponseReturnValue:
                 reason=form.reason.data or "",
             )
         except demands.StatusError as exc:
+            # The key stays unspent so the corrected form can still be stored.
+            db.session.rollback()
             add_error(form.on, str(exc))
         else:
             audit.record(
                 "demand-status-recorded", process=g.process, subject=f"demand:{demand.number}"
             )
+            target = url_for("demands.index", _anchor=f"demand-{demand.number}")
+            form_keys.settle(claim, target)
             db.session.commit()
             flash(_("The status of demand %(n)d is recorded.", n=demand.number), "info")
-            return redirect(url_for("demands.index", _anchor=f"demand-{demand.number}"))
+            return redirect(target)
     status_code = 422 if form.is_submitted() else 200
     return render_template("demands/status.html", demand=current, form=form), status_code
 

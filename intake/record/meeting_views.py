@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from intake.clock import today
 from intake.extensions import db
+from intake.formdef import form_keys
 from intake.formdef.locking import version_from
 from intake.formdef.submitted import required
 from intake.labels import meeting_kind_label
@@ -47,6 +48,10 @@ def index() -> ResponseReturnValue:
         starts = datetime.combine(
             required(form.day.data), form.time.data or time(12, 0), tzinfo=UTC
         )
+        try:
+            claim = form_keys.spend_posted(current_user.id)
+        except form_keys.AlreadyStored as earlier:
+            return redirect(earlier.path or url_for("meetings.index"))
         meetings.plan(
             g.process,
             kind=MeetingKind(form.kind.data),
@@ -55,6 +60,7 @@ def index() -> ResponseReturnValue:
             expected=form.expected.data or "",
             by=current_user,
         )
+        form_keys.settle(claim, url_for("meetings.index"))
         db.session.commit()
         flash(_("Meeting planned."), "info")
         return redirect(url_for("meetings.index"))

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from intake.clock import today
 from intake.extensions import db
+from intake.formdef import form_keys
 from intake.formdef.locking import version_from
 from intake.formdef.submitted import add_error, required
 from intake.models import AgreedStep, StepOwner, StepStatus
@@ -42,6 +43,10 @@ def new() -> ResponseReturnValue:
         form.agreed_on.data = today()
     if form.validate_on_submit():
         try:
+            claim = form_keys.spend_posted(current_user.id)
+        except form_keys.AlreadyStored as earlier:
+            return redirect(earlier.path or url_for("steps.index"))
+        try:
             step = steps.add_step(
                 g.process,
                 what=required(form.what.data),
@@ -52,11 +57,15 @@ def new() -> ResponseReturnValue:
                 by=current_user,
             )
         except steps.StepError as exc:
+            # The key stays unspent so the corrected form can still be stored.
+            db.session.rollback()
             add_error(form.deadline, str(exc))
         else:
+            target = url_for("steps.show", step_id=step.id)
+            form_keys.settle(claim, target)
             db.session.commit()
             flash(_("Step added."), "info")
-            return redirect(url_for("steps.show", step_id=step.id))
+            return redirect(target)
     return render_template("steps/new.html", form=form)
 
 

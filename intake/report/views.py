@@ -19,6 +19,7 @@ from flask_login import current_user
 
 from intake import jobs
 from intake.extensions import db
+from intake.formdef import form_keys
 from intake.formdef.submitted import add_error, required
 from intake.models import ReportBack, ReportState, Submission
 from intake.report import service, worker
@@ -63,6 +64,10 @@ def index() -> ResponseReturnValue:
             of_this_process(Submission, int(form.assessment.data)) if form.assessment.data else None
         )
         try:
+            claim = form_keys.spend_posted(current_user.id)
+        except form_keys.AlreadyStored as earlier:
+            return redirect(earlier.path or url_for("reports.index"))
+        try:
             report = service.request_report(
                 g.process,
                 since=form.since.data or required(form.until.data),
@@ -73,13 +78,17 @@ def index() -> ResponseReturnValue:
                 assessment=assessment,
             )
         except service.ReportError as exc:
+            # The key stays unspent so the corrected form can still be stored.
+            db.session.rollback()
             add_error(form.until, str(exc))
             status = 422
         else:
             audit.record("report-requested", process=g.process, subject=f"report:{report.id}")
+            target = url_for("reports.show", report_id=report.id)
+            form_keys.settle(claim, target)
             db.session.commit()
             _make(report)
-            return redirect(url_for("reports.show", report_id=report.id))
+            return redirect(target)
     elif form.is_submitted():
         status = 422
     return render_template("reports/index.html", reports=reports, form=form), status

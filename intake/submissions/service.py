@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
 
 from intake.extensions import db
 from intake.formdef import FormDefinition, parse_definition
@@ -96,18 +97,27 @@ def snapshot_for(form: FormDefinition, process: Process | None = None) -> FormSn
         return store.snapshot_of(process.id, form.id, form.version)
     text = json.dumps(form.raw, sort_keys=True, ensure_ascii=False, default=str)
     digest = hashlib.sha256(text.encode()).hexdigest()
-    found = db.session.scalar(
-        sa.select(FormSnapshot).where(
-            FormSnapshot.form_id == form.id,
-            FormSnapshot.version == form.version,
-            FormSnapshot.sha256 == digest,
-        )
+    same = sa.select(FormSnapshot).where(
+        FormSnapshot.form_id == form.id,
+        FormSnapshot.version == form.version,
+        FormSnapshot.sha256 == digest,
     )
+    found = db.session.scalar(same)
     if found is None:
-        found = FormSnapshot(form_id=form.id, version=form.version, sha256=digest, definition=text)
-        db.session.add(found)
-        db.session.flush()
+        # Two first saves of a form at the same moment both find nothing: the insert that
+        # comes second does nothing (it waits for the first on the unique index), and
+        # both then read the one row instead of one of them failing.
+        values = {"form_id": form.id, "version": form.version, "sha256": digest, "definition": text}
+        db.session.execute(_insert(FormSnapshot).values(values).on_conflict_do_nothing())
+        found = db.session.scalars(same).one()
     return found
+
+
+def _insert(model: type[FormSnapshot]) -> Any:
+    """This database's INSERT that can skip a row already there (SQLite or PostgreSQL)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(model)
+    return sqlite.insert(model)
 
 
 def answers_of(record: Submission | SubmissionRevision) -> dict[str, Any]:
