@@ -216,7 +216,7 @@ def _check_page(
     status: int = 200,
     changed: bool = False,
 ) -> ResponseReturnValue:
-    # The summary is only reached after a draft was kept: a draft without one is a gone page.
+    # The summary follows a kept draft; its version goes with Send so another tab is caught.
     record = db.session.get(Submission, link.submission_id) if link.submission_id else None
     process = db.session.get(Process, link.process_id)
     return render_template(

@@ -174,11 +174,6 @@ def may_read_version(
     return status is not SubmissionStatus.DRAFT or may_fill(membership, form)
 
 
-def reads_in_full(membership: Membership, form: FormDefinition) -> bool:
-    """Every answer (True), or only what the form shares with the support group (False)."""
-    return may_read_form(membership, form)
-
-
 def may_share(membership: Membership, submission: Submission) -> bool:
     """The contact group shows single minutes to the support group, or stops showing them."""
     return (

@@ -59,7 +59,7 @@ def _as_read(version: Submission | SubmissionRevision) -> tuple[FormDefinition, 
     the contact group shared the record with the support group, what it shares."""
     form = service.definition_of(version)
     answers = service.answers_of(version)
-    if policy.reads_in_full(g.membership, form):
+    if policy.may_read_form(g.membership, form):
         return form, answers
     return shared_view(form, answers, service.definition(form.id, g.process))
 
