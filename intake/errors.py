@@ -1,13 +1,13 @@
 """Error pages: plain, translated, and never a stack trace or a secret."""
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale, get_locale
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from intake.extensions import db
+from intake.extensions import db, login_manager
 
 PAGES = {400, 403, 404, 405, 413, 429, 500}
 
@@ -47,4 +47,14 @@ def register(app: Flask) -> None:
         # Logged with the traceback for the operator; the person sees a calm page.
         app.logger.exception("Unhandled error")
         db.session.rollback()
-        return render_template("errors/500.html", code=500), 500
+        try:
+            return render_template("errors/500.html", code=500), 500
+        except Exception:
+            # What the page asks of the database may be what failed (a row deleted
+            # meanwhile): the plain page then, without the context processors.
+            # The page is then shown as to a visitor who is not signed in.
+            app.logger.exception("The error page could not ask who is signed in")
+            for name in ("membership", "process"):
+                g.pop(name, None)
+            g._login_user = login_manager.anonymous_user()
+            return render_template("errors/500.html", code=500), 500

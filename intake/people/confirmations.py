@@ -48,7 +48,11 @@ def confirmers(
     coordinators = [
         m
         for m in current_members(process)
-        if m.is_coordinator and m.account.has_password and not m.account.is_deactivated
+        # An account is None when an erase removed it while this request was reading.
+        if m.is_coordinator
+        and m.account is not None
+        and m.account.has_password
+        and not m.account.is_deactivated
     ]
     if kind in ERASING:
         return [m for m in coordinators if m.role is Role.CONTACT]

@@ -83,3 +83,33 @@ def test_errors_show_no_stack_trace(app, client) -> None:
     assert "secret detail" not in body
     assert "Traceback" not in body
     assert "Something went wrong on our side" in body
+
+
+def test_the_error_page_shows_when_the_signed_in_member_was_erased_meanwhile(
+    app, client, auth, alpha
+) -> None:
+    """A request whose membership an erase removed halfway still gets its calm page."""
+    import sqlalchemy as sa
+    from flask import g
+
+    from intake.extensions import db
+    from intake.models import Membership
+    from intake.security.access import allow, process_blueprint
+    from intake.security.policy import Act
+
+    bp = process_blueprint("gone", __name__, "/gone")
+
+    @bp.get("/")
+    @allow(Act.SEE_OVERVIEW)
+    def gone():
+        with db.engine.begin() as other:  # another request's erase, committed meanwhile
+            other.execute(sa.delete(Membership).where(Membership.id == g.membership.id))
+        db.session.expire_all()
+        raise RuntimeError("the record went away")
+
+    app.register_blueprint(bp)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    auth.login("kim")
+    response = client.get("/p/alpha/gone/")
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.get_data(as_text=True)
