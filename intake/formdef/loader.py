@@ -39,6 +39,7 @@ FORM_KEYS = {
     "dated_by",
     "sections",
     "template",  # true: a starter offered in the builder, not a form of its own
+    "task_list",  # true: members fill it in section by section from a task list
 }
 SECTION_KEYS = {"id", "title", "help", "fields"}
 FIELD_KEYS = {
@@ -274,6 +275,14 @@ def _flag(r: _Reader, value: Any, where: str) -> bool:
     return value
 
 
+def _task_list(r: _Reader, data: dict[str, Any]) -> bool:
+    wanted = _flag(r, data.get("task_list", False), "form task_list")
+    if wanted and "link" in data.get("fill", []):
+        # A person with a link has no account to come back with, so no sections to resume.
+        raise r.fail("form task_list", "only for forms filled in by members, not through a link")
+    return wanted
+
+
 def parse_definition(data: Any, source: str) -> FormDefinition:
     r = _Reader(source)
     data = r.keys(data, FORM_KEYS, "form")
@@ -321,6 +330,7 @@ def parse_definition(data: Any, source: str) -> FormDefinition:
         read=r.roles(data.get("read", ["contact"]), "form read"),
         once=_flag(r, data.get("once", False), "form once"),
         template=_flag(r, data.get("template", False), "form template"),
+        task_list=_task_list(r, data),
         sections=tuple(sections),
         source=source,
         raw=data,

@@ -104,6 +104,8 @@ class FormDefinition:
     dated_by: str | None = None
     # A starter for a process's own questionnaires, offered in the builder only.
     template: bool = False
+    # Filled in section by section from a task list, each section saved on its own.
+    task_list: bool = False
 
     def fields(self) -> Iterator[Field]:
         for section in self.sections:

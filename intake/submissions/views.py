@@ -33,7 +33,7 @@ from intake.report import single
 from intake.security import audit, policy
 from intake.security.access import allow, of_this_process, process_blueprint
 from intake.security.policy import Act
-from intake.submissions import listing, quota, roundtrip, rules, service, typed
+from intake.submissions import listing, quota, roundtrip, rules, service, tasks, typed
 
 bp = process_blueprint("submissions", __name__, "/submissions")
 
@@ -133,6 +133,9 @@ def _handle_post(
     if not roundtrip.accepted(bound, submitting):
         return _editor(form, bound, record=record, lock_version=lock_version), 422
     answers = roundtrip.answers_from(form, bound, formdata, submitting)
+    if not submitting and record is not None and tasks.SECTIONS_KEY in service.answers_of(record):
+        # Saving the whole draft on one page keeps what the task list knows of its sections.
+        answers[tasks.SECTIONS_KEY] = service.answers_of(record)[tasks.SECTIONS_KEY]
     try:
         quota.check_account(current_user, answers)
     except quota.OverQuota as refusal:
@@ -225,10 +228,13 @@ def new(form_id: str) -> ResponseReturnValue:
     if form.once:
         existing = service.first_of(g.process, form.id)
         if existing is not None:
-            return redirect(url_for("submissions.edit", submission_id=existing.id))
+            page = "task_list" if form.task_list and existing.is_draft else "edit"
+            return redirect(url_for(f"submissions.{page}", submission_id=existing.id))
     meeting = _meeting_for(form, request.args.get("meeting", type=int))
     if request.method == "POST":
         return _handle_post(form, None, meeting.id if meeting else None)
+    if form.task_list:
+        return _task_page(form, None)
     prefill = None
     if meeting is not None:
         prefill = MultiDict(
@@ -368,3 +374,220 @@ def revision(submission_id: int, number: int) -> str:
         locale=_locale(),
         travel_label=travel_label,
     )
+
+
+def _task_page(
+    form: FormDefinition, record: Submission | None, refusal: str | None = None
+) -> ResponseReturnValue:
+    answers = service.answers_of(record) if record is not None else None
+    page = render_template(
+        "submissions/tasks.html",
+        definition=form,
+        record=record,
+        statuses=tasks.statuses(form, answers),
+        missing=tasks.missing(form, answers),
+        is_required=tasks.is_required,
+        refusal=refusal,
+        locale=_locale(),
+    )
+    return (page, 422) if refusal else page
+
+
+def _draft_with_tasks(submission_id: int) -> tuple[Submission, FormDefinition]:
+    """A draft of a task-list form that this person may fill in, with its current form."""
+    record = _record(submission_id)
+    form = service.definition(record.form_id, g.process) or service.definition_of(record)
+    if not form.task_list or not _may_fill(form):
+        abort(404)
+    return record, form
+
+
+@bp.get("/<int:submission_id>/tasks")
+@allow(Act.USE_FORMS)
+def task_list(submission_id: int) -> ResponseReturnValue:
+    """Each section of a long form with its status, and sending once the required are done."""
+    record, form = _draft_with_tasks(submission_id)
+    if not record.is_draft:
+        return redirect(url_for("submissions.show", submission_id=record.id))
+    return _task_page(form, record)
+
+
+def _section_editor(
+    form: FormDefinition,
+    section: tasks.Section,
+    bound: Any,
+    record: Submission | None,
+    lock_version: int | None,
+    conflict: Submission | None = None,
+) -> str:
+    return render_template(
+        "submissions/section.html",
+        definition=form,
+        section=section,
+        form=bound,
+        record=record,
+        lock_version=lock_version,
+        problems=problems(bound),
+        conflict=conflict,
+        locale=_locale(),
+    )
+
+
+@bp.route("/new/<form_id>/sections/<section_id>", methods=["GET", "POST"])
+@allow(Act.USE_FORMS)
+def new_section(form_id: str, section_id: str) -> ResponseReturnValue:
+    """The first section saved starts the draft; until then nothing is stored."""
+    form = service.definition(form_id, g.process)
+    if form is None or not form.task_list or not _may_fill(form):
+        abort(404)
+    section = tasks.section_of(form, section_id)
+    if section is None:
+        abort(404)
+    if form.once and (existing := service.first_of(g.process, form.id)) is not None:
+        return redirect(
+            url_for("submissions.section", submission_id=existing.id, section_id=section.id)
+        )
+    if request.method == "POST":
+        return _handle_section(form, section, None)
+    return _section_editor(form, section, _build(form, None), None, None)
+
+
+@bp.route("/<int:submission_id>/sections/<section_id>", methods=["GET", "POST"])
+@allow(Act.USE_FORMS)
+def section(submission_id: int, section_id: str) -> ResponseReturnValue:
+    """One section of a draft, filled in and saved on its own."""
+    record, form = _draft_with_tasks(submission_id)
+    found = tasks.section_of(form, section_id)
+    if found is None:
+        abort(404)
+    if not record.is_draft:
+        return redirect(url_for("submissions.show", submission_id=record.id))
+    if request.method == "POST":
+        return _handle_section(form, found, record)
+    bound = _build(form, _stored_formdata(record))
+    return _section_editor(form, found, bound, record, record.lock_version)
+
+
+def _handle_section(
+    form: FormDefinition, section: tasks.Section, record: Submission | None
+) -> ResponseReturnValue:
+    """Save one section into the draft: for later as typed, or checked and on to the next."""
+    posted = request.form
+    action = posted.get("_action", tasks.SAVE_LATER)
+    lock_version = version_from(posted.get("lock_version"))
+    previous = service.answers_of(record) if record is not None else None
+    merged = tasks.merged_formdata(form, section, tasks.stored_draft(previous), posted)
+    if action not in (tasks.SAVE_LATER, tasks.SAVE_CONTINUE):
+        round_trip = roundtrip.entry_round_trip(
+            action, merged, lambda data: _build(form, data), form, _locale()
+        )
+        if round_trip is not None:
+            bound, status = round_trip
+            return _section_editor(form, section, bound, record, lock_version), status
+        action = tasks.SAVE_LATER
+    bound = _build(form, merged)
+    completing = action == tasks.SAVE_CONTINUE
+    fine = tasks.section_valid(section, bound) if completing else roundtrip.accepted(bound, False)
+    if not fine:
+        return _section_editor(form, section, bound, record, lock_version), 422
+    status = tasks.Status.COMPLETED if completing else tasks.Status.IN_PROGRESS
+    draft = roundtrip.answers_from(form, bound, merged, False)
+    answers = tasks.with_status(draft, previous, section, status)
+    try:
+        quota.check_account(current_user, answers)
+    except quota.OverQuota as refusal:
+        bound.form_errors.append(str(refusal))
+        page = _section_editor(form, section, bound, record, lock_version)
+        return page, refusal.status
+    claim = None
+    if record is None:
+        try:
+            claim = form_keys.spend(form_keys.key_from(posted), current_user.id)
+        except form_keys.AlreadyStored as earlier:
+            return redirect(earlier.path or url_for("submissions.index"))
+    try:
+        saved = service.save(
+            g.process,
+            form,
+            current_user,
+            answers,
+            submission=record,
+            started_from=lock_version,
+            submit=False,
+        )
+    except service.Conflict as conflict:
+        flash(
+            _(
+                "Someone else saved this record while you were editing. Your text is kept "
+                "below; compare it with their version, then save again."
+            ),
+            "error",
+        )
+        theirs = conflict.submission
+        page = _section_editor(form, section, bound, theirs, theirs.lock_version, theirs)
+        return page, 409
+    following = tasks.next_section(form, section) if completing else None
+    if following is not None:
+        target = url_for(
+            "submissions.section", submission_id=saved.submission.id, section_id=following.id
+        )
+    else:
+        target = url_for("submissions.task_list", submission_id=saved.submission.id)
+    form_keys.settle(claim, target)
+    db.session.commit()
+    quota.count_account_save(current_user)
+    flash(
+        _("Section completed and saved.")
+        if completing
+        else _("Section saved. You can come back to it at any time."),
+        "info",
+    )
+    return redirect(target)
+
+
+@bp.post("/<int:submission_id>/send")
+@allow(Act.USE_FORMS)
+def send(submission_id: int) -> ResponseReturnValue:
+    """Send a form filled in from its task list, once every required section is complete."""
+    record, form = _draft_with_tasks(submission_id)
+    if not record.is_draft:
+        return redirect(url_for("submissions.show", submission_id=record.id))
+    answers = service.answers_of(record)
+    missing = tasks.missing(form, answers)
+    if missing:
+        names = ", ".join(s.title.get(_locale(), s.title["en"]) for s in missing)
+        return _task_page(
+            form, record, _("These sections still need answers: %(names)s.", names=names)
+        )
+    stored = tasks.stored_draft(answers)
+    stored.setlist("csrf_token", request.form.getlist("csrf_token"))
+    bound = _build(form, stored)
+    unchecked = [s for s in form.sections if not tasks.section_valid(s, bound)]
+    if unchecked:
+        names = ", ".join(s.title.get(_locale(), s.title["en"]) for s in unchecked)
+        return _task_page(
+            form, record, _("Please check the answers in these sections: %(names)s.", names=names)
+        )
+    try:
+        service.save(
+            g.process,
+            form,
+            current_user,
+            roundtrip.answers_from(form, bound, stored, True),
+            submission=record,
+            started_from=version_from(request.form.get("lock_version")),
+            submit=True,
+        )
+    except service.Conflict:
+        db.session.rollback()
+        return _task_page(
+            form,
+            record,
+            _("Someone else saved this form meanwhile. Check the sections, then send again."),
+        )
+    except rules.RecordRefused as refusal:
+        db.session.rollback()
+        return _task_page(form, record, str(refusal))
+    db.session.commit()
+    flash(_("Sent."), "info")
+    return redirect(url_for("submissions.show", submission_id=record.id))

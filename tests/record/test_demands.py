@@ -172,6 +172,7 @@ def test_no_route_changes_a_demand_without_an_approved_amendment(app, client, au
             "token": "x",
             "questionnaire_id": 1,
             "section": 1,
+            "section_id": "demands",
             "place": "1.1",
         }
         posts = [

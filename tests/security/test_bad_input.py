@@ -66,6 +66,8 @@ def id_routes(app: Flask, ident: int) -> Iterator[tuple[str, str]]:
                 values["short_name"] = "alpha"
             if "place" in rule.arguments:  # a question's place in a questionnaire
                 values["place"] = "1.1"
+            if "section_id" in rule.arguments:  # a section of a form filled in from a task list
+                values["section_id"] = "demands"
             path = url_for(rule.endpoint, **values)
             for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
                 yield method, path

@@ -61,6 +61,7 @@ def world(app: Flask) -> dict[str, object]:
             "session_id": 1,
             "questionnaire_id": questionnaire.id,
             "section": 1,
+            "section_id": "demands",
             "place": "1.1",
         }
 
