@@ -490,9 +490,9 @@ def _handle_section(
     fine = tasks.section_valid(section, bound) if completing else roundtrip.accepted(bound, False)
     if not fine:
         return _section_editor(form, section, bound, record, lock_version), 422
-    status = tasks.Status.COMPLETED if completing else tasks.Status.IN_PROGRESS
+    section_status = tasks.Status.COMPLETED if completing else tasks.Status.IN_PROGRESS
     draft = roundtrip.answers_from(form, bound, merged, False)
-    answers = tasks.with_status(draft, previous, section, status)
+    answers = tasks.with_status(draft, previous, section, section_status)
     try:
         quota.check_account(current_user, answers)
     except quota.OverQuota as refusal:
