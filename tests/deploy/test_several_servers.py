@@ -215,5 +215,9 @@ def test_a_journey_across_two_app_servers_behind_nginx(
         big = stranger.post("/login", {"username": "sam", "password": "x" * (2_200_000)})
         assert big.status == 413 and "Too much at once" in big.text
 
+        # The settings as installed pass `intake check`: no warning, after real traffic.
+        checked = _run([str(BIN / "intake"), "check"], env)
+        assert "WARN" not in checked and "FAIL" not in checked, checked
+
     retention = servers.unit_command("intake-retention.service", env)
     assert _run(retention, env) == ""
