@@ -148,6 +148,12 @@ def nginx_config(folder: Path, apps: list[int], http_port: int, https_port: int)
     return main
 
 
+def nginx_command(folder: Path, conf: Path) -> list[str]:
+    """Debian's nginx in the foreground, with its pid file and error log in ``folder``."""
+    command = [str(NGINX), "-p", str(folder), "-c", str(conf), "-e", str(folder / "error.log")]
+    return [*command, "-g", f"daemon off; pid {folder / 'nginx.pid'};"]
+
+
 def https_context(folder: Path) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=str(folder / "fullchain.pem"))
 

@@ -9,6 +9,7 @@ passwords sent to both servers pause the account as if sent to one.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -75,7 +76,10 @@ def test_a_journey_across_two_app_servers_behind_nginx(
     postgres_url: str, redis_url: str, tmp_path: Path
 ) -> None:
     if not servers.NGINX.exists():
-        pytest.fail("nginx is missing: `make test` installs it (scripts/system-deps.sh)")
+        message = "nginx is missing: `make test` installs it (scripts/system-deps.sh)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
     web_a, web_b, http_port, https_port = servers.free_ports(4)
     base = f"https://127.0.0.1:{https_port}"
     instance = tmp_path / "instance"
@@ -114,16 +118,7 @@ def test_a_journey_across_two_app_servers_behind_nginx(
                     command, env, tmp_path / f"web-{port}.log", lambda p=port: servers.answers(p)
                 )
             )
-        nginx = [
-            str(servers.NGINX),
-            "-p",
-            str(proxy),
-            "-c",
-            str(conf),
-            "-e",
-            str(proxy / "error.log"),
-        ]
-        nginx += ["-g", f"daemon off; pid {proxy / 'nginx.pid'};"]
+        nginx = servers.nginx_command(proxy, conf)
         stack.enter_context(
             servers.running(
                 nginx, plain, proxy / "stdout.log", lambda: servers.answers(https_port, context=tls)
