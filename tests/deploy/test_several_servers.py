@@ -13,8 +13,6 @@ import os
 import re
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -25,7 +23,7 @@ from intake import create_app
 from intake.extensions import db
 from intake.models import PrivateLink, Role
 from tests import factories
-from tests.conftest import TEMPLATE_DB, app_config
+from tests.conftest import app_config
 from tests.deploy import servers
 from tests.deploy.visitor import Visitor
 from tests.live import BIN, ROOT
@@ -34,18 +32,6 @@ pytestmark = pytest.mark.deploy
 
 LINK = re.compile(r'value="https://127\.0\.0\.1:\d+(/c/[A-Za-z0-9_-]{40,})"')
 REPORT = re.compile(r"/p/alpha/reports/(\d+)$")
-
-
-@pytest.fixture
-def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
-    """A database of its own on the suite's throw-away PostgreSQL, migrated."""
-    server: sa.Engine = request.getfixturevalue("postgres_server")
-    name = f"intake_deploy_{uuid.uuid4().hex[:12]}"
-    with server.connect() as conn:
-        conn.execute(sa.text(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE_DB}"))
-    yield server.url.set(database=name).render_as_string(False)
-    with server.connect() as conn:
-        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
 
 def _run(command: list[str], env: dict[str, str]) -> str:
