@@ -124,6 +124,10 @@ def test_a_journey_across_two_app_servers_behind_nginx(
         assert all(p.status == 200 and "Sign out" in p.text for p in pages)
         assert {p.upstream for p in pages} == upstreams
         assert set(kim.seen) == upstreams
+        # The app's own security headers pass through once; nginx adds none of its own.
+        for name in ("Content-Security-Policy", "X-Frame-Options", "Referrer-Policy"):
+            assert len(pages[0].headers.get_all(name) or []) == 1, name
+        assert pages[0].headers["Server"] == "nginx"  # no version told
 
         # A check-in round, and its link answered by a person without an account.
         started = kim.post(

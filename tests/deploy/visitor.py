@@ -9,6 +9,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+from email.message import Message
 
 from tests.live import FORM_KEY, TOKEN
 
@@ -18,7 +19,11 @@ class Answer:
     status: int
     body: bytes
     url: str
-    upstream: str
+    headers: Message
+
+    @property
+    def upstream(self) -> str:
+        return self.headers.get("X-Test-Upstream", "")
 
     @property
     def text(self) -> str:
@@ -38,15 +43,10 @@ class Visitor:
         try:
             with self.opener.open(request, timeout=60) as response:
                 answer = Answer(
-                    response.status,
-                    response.read(),
-                    response.geturl(),
-                    response.headers.get("X-Test-Upstream", ""),
+                    response.status, response.read(), response.geturl(), response.headers
                 )
         except urllib.error.HTTPError as error:
-            answer = Answer(
-                error.code, error.read(), error.geturl(), error.headers.get("X-Test-Upstream", "")
-            )
+            answer = Answer(error.code, error.read(), error.geturl(), error.headers)
         self.seen.append(answer.upstream)
         return answer
 
