@@ -3,12 +3,12 @@
 #   run:  pango (WeasyPrint), harfbuzz subsetting, fonts with German characters
 #   test: PostgreSQL and Redis servers, Chromium for browser tests, poppler for PDF pages,
 #         node (npm) to install axe-core for the accessibility tests, nginx for the test
-#         that runs several app servers behind it (tests/deploy/)
+#         that runs several app servers behind it, systemd-analyze to check the units (tests/deploy/)
 set -euo pipefail
 
 want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
 if [[ "${1:-}" == "--test" ]]; then
-  want+=(postgresql redis-server chromium poppler-utils nodejs nginx)
+  want+=(postgresql redis-server chromium poppler-utils nodejs nginx systemd)
 fi
 
 missing=()
