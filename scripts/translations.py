@@ -69,16 +69,16 @@ def missing() -> list[str]:
         pot = Path(folder) / "messages.pot"
         extract(pot)
         with pot.open("rb") as handle:
-            in_code = [m.id for m in read_po(handle) if m.id]
+            in_code = [(m.id, m.context) for m in read_po(handle) if m.id]
 
-    def untranslated(msgid) -> bool:
-        message = catalog.get(msgid)
+    def untranslated(msgid, context) -> bool:
+        message = catalog.get(msgid, context=context)
         if message is None:
             return True
         texts = message.string if isinstance(message.string, tuple) else (message.string,)
         return not all(texts) or message.fuzzy
 
-    return [msgid for msgid in in_code if untranslated(msgid)]
+    return [msgid for msgid, context in in_code if untranslated(msgid, context)]
 
 
 if __name__ == "__main__":

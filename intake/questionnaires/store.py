@@ -17,10 +17,11 @@ import secrets
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from intake.extensions import db
 from intake.formdef import FormDefinition, parse_definition
-from intake.formdef.loader import OWN_PREFIX, all_problems
+from intake.formdef.loader import OWN_PREFIX, all_problems, field_place, section_place
 from intake.formdef.locking import claim
 from intake.models import (
     Account,
@@ -164,8 +165,13 @@ def _link_problems(raw: dict[str, Any]) -> list[str]:
     if "link" not in (raw.get("fill") or []):
         return []
     return [
-        f"section '{section.get('id')}' field '{item.get('id')}': a review of each demand "
-        "is for questionnaires filled in by members, not by private link"
+        "{}: {}".format(
+            field_place(section_place(str(section.get("id"))), str(item.get("id"))),
+            _(
+                "a review of each demand is for questionnaires filled in by members, "
+                "not by private link"
+            ),
+        )
         for section in raw.get("sections") or []
         if isinstance(section, dict)
         for item in section.get("fields") or []
@@ -177,7 +183,7 @@ def publish(questionnaire: Questionnaire, by: Account | None) -> QuestionnaireVe
     """Freeze the draft as the next version; a draft with problems is refused with all of them."""
     raw = draft_of(questionnaire)
     if raw is None:
-        raise Unpublishable(["questionnaire: there is no draft to publish"])
+        raise Unpublishable([_("There is no draft to publish.")])
     raw = _normalised(questionnaire, raw)
     problems = problems_of(questionnaire, raw)
     if problems:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from intake.extensions import db
 from intake.models import Questionnaire
 from intake.questionnaires import store
-from tests.conftest import AuthActions, csrf_token
+from tests.conftest import AuthActions, csrf_token, submit
 
 
 def _draft(app) -> dict:
@@ -160,6 +160,41 @@ def test_a_wrong_question_is_kept_and_the_place_to_fix_is_named(
     stored = _draft(app)["sections"][0]["fields"][0]
     assert stored["label"]["en"] == "Typed words", "and kept in the draft"
     assert expected in _text(client.get(page)), "the questionnaire page lists it too"
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (
+            {"field_id": "csrf_token"},
+            "Abschnitt 'questions', Frage 'csrf_token': die ID 'csrf_token' verwendet der Dienst",
+        ),
+        (
+            {"label_de": ""},
+            "Beschriftung (label): jede Sprache braucht einen Text; es fehlt: Deutsch",
+        ),
+        (
+            {"kind": "single_choice", "choices": " | Yes | Ja\nno | No | Nein"},
+            "Frage 'mine', Auswahl 1: value muss ein nicht leerer Text sein",
+        ),
+        ({"show_if_field": "later"}, "die Frage 'later' muss vorher gestellt werden"),
+    ],
+)
+def test_the_place_to_fix_is_named_in_german_on_german_pages(
+    app, client, builder, values, expected
+) -> None:
+    submit(client, "/language", {"lang": "de", "next": "/"})
+    page = builder.start("blank:contact")
+    builder.press(page, "add_question:1")
+    builder.press(page, "add_question:1")
+    builder.question(
+        page, "1.2", field_id="later", kind="yes_no_unsure", label_en="L", label_de="L"
+    )
+    typed = {"field_id": "mine", "kind": "text", "label_en": "T", "label_de": "G", **values}
+    response = builder.question(page, "1.1", **typed)
+    assert response.status_code == 422
+    assert expected in _text(response)
+    assert "is a name the service" not in _text(response)
 
 
 def test_a_stale_page_does_not_overwrite_a_newer_save(app, client, builder) -> None:
