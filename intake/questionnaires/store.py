@@ -14,17 +14,21 @@ import copy
 import hashlib
 import json
 import secrets
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from intake.checkins.private_links import title_of
 from intake.extensions import db
 from intake.formdef import FormDefinition, parse_definition
 from intake.formdef.loader import OWN_PREFIX, all_problems, field_place, section_place
 from intake.formdef.locking import claim
 from intake.models import (
     Account,
+    CheckinRound,
     FormSnapshot,
     Process,
     Questionnaire,
@@ -266,10 +270,37 @@ def snapshot_of(process_id: int, form_id: str, version: int) -> FormSnapshot:
     return found
 
 
+@dataclass(frozen=True)
+class RoundSent:
+    """A check-in round as the builder lists it under the version it asked."""
+
+    id: int
+    title: str
+    sent_at: datetime
+
+
 def version_used(questionnaire: Questionnaire, at: Any) -> int | None:
     """The version that was current at a moment, such as when a round was sent."""
     used = None
     for version in questionnaire.versions:
         if version.published_at <= at:
             used = version.version
+    return used
+
+
+def rounds_by_version(questionnaire: Questionnaire) -> dict[int | None, list[RoundSent]]:
+    """Each version's check-in rounds, oldest first: which rounds asked which questions."""
+    rounds = db.session.scalars(
+        sa.select(CheckinRound)
+        .where(
+            CheckinRound.process_id == questionnaire.process_id,
+            CheckinRound.form_id == questionnaire.form_id,
+        )
+        .order_by(CheckinRound.created_at, CheckinRound.id)
+    ).all()
+    used: dict[int | None, list[RoundSent]] = {}
+    for checkin_round in rounds:
+        number = version_used(questionnaire, checkin_round.created_at)
+        sent = RoundSent(checkin_round.id, title_of(checkin_round), checkin_round.created_at)
+        used.setdefault(number, []).append(sent)
     return used

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 import yaml
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -20,7 +19,7 @@ from intake.formdef.locking import version_from
 from intake.formdef.present import annotate, problems
 from intake.formdef.travel import travel_label
 from intake.formdef.wtf import build_form_class
-from intake.models import CheckinRound, Questionnaire
+from intake.models import Questionnaire
 from intake.questionnaires import building, editing, imports, store
 from intake.questionnaires.forms import (
     HeadingForm,
@@ -172,18 +171,6 @@ def _heading_data(raw: dict[str, Any], questionnaire: Questionnaire) -> dict[str
 def _build_page(
     questionnaire: Questionnaire, raw: dict[str, Any], heading: HeadingForm, status: int = 200
 ) -> Any:
-    rounds = db.session.scalars(
-        sa.select(CheckinRound)
-        .where(
-            CheckinRound.process_id == g.process.id,
-            CheckinRound.form_id == questionnaire.form_id,
-        )
-        .order_by(CheckinRound.created_at)
-    ).all()
-    used: dict[int | None, int] = {}
-    for checkin_round in rounds:
-        number = store.version_used(questionnaire, checkin_round.created_at)
-        used[number] = used.get(number, 0) + 1
     return render_template(
         "questionnaires/build.html",
         questionnaire=questionnaire,
@@ -192,7 +179,7 @@ def _build_page(
         problems=store.problems_of(questionnaire, raw),
         has_draft=questionnaire.draft is not None,
         next_version=store.next_version(questionnaire),
-        used=used,
+        used=store.rounds_by_version(questionnaire),
         said=said,
         type_label=type_label,
         travel_label=travel_label,

@@ -58,9 +58,11 @@ def _questionnaire(app) -> tuple[str, int]:
 
 
 def _text(response) -> str:
-    return re.sub(
-        r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
-    )
+    return _text_of(response.get_data(as_text=True))
+
+
+def _text_of(page: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
 
 
 def _answer(app, link: str, answers: dict) -> None:
@@ -111,8 +113,10 @@ def test_a_published_questionnaire_goes_out_in_a_round_and_comes_back_counted(
     assert QUOTABLE in printed
     assert UNQUOTABLE not in printed and KEPT_HERE not in printed
     assert "How to reach you" not in printed
-    # The builder says which version the round used.
-    assert "used in 1 round" in _text(client.get(f"/p/alpha/questionnaires/{questionnaire_id}"))
+    # The builder says which round asked which version, and links to its results.
+    built = client.get(f"/p/alpha/questionnaires/{questionnaire_id}").get_data(as_text=True)
+    assert "Asked in 1 check-in round: Spring" in _text_of(built)
+    assert f'href="/p/alpha/checkins/{round_id}"' in built
 
 
 def test_version_one_answers_still_show_and_print_after_version_two(app, client, people) -> None:
@@ -140,4 +144,7 @@ def test_version_one_answers_still_show_and_print_after_version_two(app, client,
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(printed.data)).pages)
     assert "Were you told?" in text and QUOTABLE in text
     versions = _text(client.get(f"/p/alpha/questionnaires/{questionnaire_id}"))
-    assert "Version 2 is published" in versions and "used in 1 round" in versions
+    assert "Version 2 is published" in versions
+    second, first = versions.split("Version 2 ·", 1)[1].split("Version 1 ·", 1)
+    assert "not asked in any check-in round yet" in second
+    assert "Asked in 1 check-in round: R · sent" in first
