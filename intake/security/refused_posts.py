@@ -44,7 +44,7 @@ from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from intake.extensions import db
-from intake.models import Account, AccountSession, Process
+from intake.models import Account, AccountSession, PrivateLink, Process
 from intake.security import kept_words
 from intake.security.kept_words import EXPIRED, SIGNED_OUT, Owner
 from intake.security.sessions import ENDS_KEY, SESSION_KEY
@@ -114,8 +114,6 @@ def _owner_of_post() -> Owner | None:
 def _process_of(owner: Owner, path: str) -> int | None:
     """The process the words were typed for, so that erasing it takes them too."""
     if owner.link_id is not None:
-        from intake.models import PrivateLink
-
         return db.session.get_one(PrivateLink, owner.link_id).process_id
     parts = path.split("/")
     if len(parts) > 2 and parts[1] == "p":
@@ -245,7 +243,7 @@ def _form_data(meta: Any, form: Any, formdata: Any) -> Any:
 
 
 def register(app: Flask) -> None:
-    FlaskForm.Meta.wrap_formdata = _form_data  # type: ignore[method-assign]
+    FlaskForm.Meta.wrap_formdata = _form_data
     app.before_request(bring_back)
     app.after_request(settle)
     app.jinja_env.globals["kept_value"] = kept_value
