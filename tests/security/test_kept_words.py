@@ -218,7 +218,6 @@ def test_secrets_are_never_kept() -> None:
             ("form_key", "k"),
             ("password", "p"),
             ("p-password", "p"),
-            ("current", "x"),
             ("off_code", "123456"),
             ("c-code", "123456"),
             ("passphrase", "s"),
@@ -226,7 +225,7 @@ def test_secrets_are_never_kept() -> None:
             ("summary", WORDS),
         ]
     )
-    assert typed_words(posted) == [("current", "x"), ("never_pass_on", "kept"), ("summary", WORDS)]
+    assert typed_words(posted) == [("never_pass_on", "kept"), ("summary", WORDS)]
     assert typed_words(MultiDict([("csrf_token", "t"), ("lock_version", "3")])) == []
 
 
