@@ -249,4 +249,13 @@ def test_too_long_a_post_says_how_long_a_form_may_be(app, client, auth, kim) -> 
     page = response.get_data(as_text=True)
     assert "nothing of it was saved" in page
     assert "about 690,000 characters" in page and "95,000 words" in page
-    assert "A draft you saved earlier is kept as it was." in page
+    assert "If you saved a draft of it earlier, that draft is kept as it was." in page
+
+
+def test_too_long_a_post_on_a_form_without_drafts_promises_no_draft(app, client, auth, kim) -> None:
+    token = csrf_token(client, "/p/alpha/meetings/")
+    too_long = "x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
+    response = client.post("/p/alpha/meetings/", data={"csrf_token": token, "place": too_long})
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert "about 690,000 characters" in page and "draft" not in page
