@@ -146,12 +146,13 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_protections(app: Flask) -> None:
-    from intake.security import proxies
+    from intake.security import proxies, refused_posts
     from intake.security.access import require_sign_in
     from intake.security.headers import set_security_headers
 
     proxies.register(app)
     app.before_request(require_sign_in)
+    refused_posts.register(app)  # after the sign-in check: words come back to their owner
     app.after_request(set_security_headers)
 
 

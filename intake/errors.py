@@ -1,21 +1,42 @@
 """Error pages: plain, translated, and never a stack trace or a secret."""
 
-from flask import Flask, g, render_template
+from flask import Flask, g, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale, format_decimal, get_locale
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from intake.extensions import db, login_manager
+from intake.security import refused_posts
+from intake.security.request_data import form_size_in_words
 
 PAGES = {400, 403, 404, 405, 413, 429, 500}
+# Forms that keep drafts on the server: a refused post leaves the last draft as it was.
+DRAFT_PAGES = {"submissions.new", "submissions.edit", "respond.page", "checkins.typed"}
 
 
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> ResponseReturnValue:
+        # The form had expired: what was typed comes back in the form to send again (R6).
+        kept = refused_posts.keep_refused_post(refused_posts.EXPIRED)
+        if kept is not None:
+            return kept
         return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_long(error: RequestEntityTooLarge) -> ResponseReturnValue:
+        # Refused before it is read, so nothing of it can be kept: the page says how
+        # much a form holds, and that a draft saved before is untouched.
+        characters, words = form_size_in_words(app.config["MAX_CONTENT_LENGTH"])
+        return render_template(
+            "errors/413.html",
+            code=413,
+            characters=format_decimal(characters),
+            words=format_decimal(words),
+            has_drafts=request.endpoint in DRAFT_PAGES,
+        ), 413
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> ResponseReturnValue:

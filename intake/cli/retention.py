@@ -4,7 +4,9 @@ import click
 from flask.cli import with_appcontext
 
 from intake.clock import today
+from intake.extensions import db
 from intake.lifecycle import retention
+from intake.security import kept_words
 
 
 @click.command("retention")
@@ -12,6 +14,9 @@ from intake.lifecycle import retention
 @with_appcontext
 def retention_command(dry_run: bool) -> None:
     """Erase processes whose erase day has come, and list those due within 30 days.
+
+    Forms kept after a refused post (a session that ended while someone wrote) and
+    past their time are deleted too.
 
     Run it once a day, e.g. from cron: ``17 3 * * * cd /srv/intake && .venv/bin/intake retention``.
     """
@@ -22,6 +27,11 @@ def retention_command(dry_run: bool) -> None:
     else:
         for short_name in retention.erase_due(now):
             click.echo(f"Erased {short_name}: its day had come.")
+        # Words kept after a refused post are returned within hours or never.
+        purged = kept_words.purge_expired()
+        db.session.commit()
+        if purged:
+            click.echo(f"Deleted {purged} form(s) kept after a refused post: past their time.")
     for process in retention.coming(now):
         if process.erase_on is None:  # coming() lists only processes that have a day
             continue

@@ -13,6 +13,7 @@ from intake.models.demand import (
     DemandStatusChange,
 )
 from intake.models.form_key import FormKey
+from intake.models.kept_words import KeptWords
 from intake.models.meeting import Meeting, MeetingKind, MeetingState
 from intake.models.observation import Observation
 from intake.models.private_link import CheckinRound, LinkKind, MailState, PrivateLink
@@ -41,6 +42,7 @@ __all__ = [
     "Direction",
     "FormKey",
     "FormSnapshot",
+    "KeptWords",
     "LinkKind",
     "MailState",
     "Meeting",

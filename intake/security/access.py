@@ -24,7 +24,7 @@ from flask_login import current_user
 from intake.converters import is_id
 from intake.extensions import db, login_manager
 from intake.models import Account, Membership, Process
-from intake.security import audit
+from intake.security import audit, refused_posts
 from intake.security.policy import Act, may, offers_quick_exit
 
 PUBLIC_ENDPOINTS = frozenset(
@@ -56,7 +56,9 @@ def require_sign_in() -> Any:
         return None
     if request.method == "GET":
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    return login_manager.unauthorized()
+    # The session ended while the person wrote: what they typed waits for them (R6).
+    kept = refused_posts.keep_refused_post(refused_posts.SIGNED_OUT)
+    return kept if kept is not None else login_manager.unauthorized()
 
 
 def allow(act: Act) -> Callable[[F], F]:

@@ -23,6 +23,7 @@ from intake.models import (
     DemandAmendment,
     DemandStatusChange,
     FormSnapshot,
+    KeptWords,
     Meeting,
     PrivateLink,
     Questionnaire,
@@ -79,6 +80,7 @@ SEALED_COLUMNS: tuple[Sealed[Any], ...] = (
     Sealed(FormSnapshot, "sealed", lambda row: row.encryption_context),
     Sealed(Account, "totp_secret", lambda row: f"account:{row.id}:totp"),
     Sealed(Account, "totp_pending", lambda row: f"account:{row.id}:totp"),
+    Sealed(KeptWords, "words", lambda row: row.encryption_context),
 )
 
 

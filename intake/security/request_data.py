@@ -41,3 +41,23 @@ class CleanParameters(ImmutableMultiDict):
 
 class IntakeRequest(Request):
     parameter_storage_class = CleanParameters
+
+
+# Bytes a typed character takes in a posted form, allowing for the worst common case:
+# letters take one, punctuation three, umlauts and line breaks six (percent-encoded).
+_BYTES_PER_CHARACTER = 3
+# Characters per word in running text, with its space.
+_CHARACTERS_PER_WORD = 7
+
+
+def form_size_in_words(max_bytes: int) -> tuple[int, int]:
+    """How much a person may type into one form, in characters and words, rounded down.
+
+    A post over ``MAX_CONTENT_LENGTH`` is refused before it is read; a person
+    understands the limit in characters and words, not in bytes.
+    """
+    characters = max_bytes // _BYTES_PER_CHARACTER
+    step = 100_000 if characters >= 1_000_000 else 10_000 if characters >= 100_000 else 1_000
+    characters = max(step, characters // step * step)
+    words = characters // _CHARACTERS_PER_WORD // 5_000 * 5_000 or characters // 7
+    return characters, words

@@ -117,3 +117,28 @@ def test_without_scripts_the_time_is_shown_and_the_form_keeps_the_typing(app, li
         assert _last_seen(app) > utcnow() - timedelta(minutes=1)
     finally:
         context.close()
+
+
+def test_typing_past_the_idle_timeout_comes_back_after_signing_in(app, live_server, browser):
+    """Chromium drops the session cookie when the session idles out, so the post arrives
+    with no session: the words still come back to the same person, and only to her."""
+    _member(app)
+    context = browser.new_context(java_script_enabled=False, base_url=live_server.url())
+    page = context.new_page()
+    try:
+        _sign_in(page)
+        page.goto(NEW_MINUTES)
+        page.fill("#group_notes", WORDS)
+        _idle_for(app, 31)
+        context.clear_cookies(name="intake_session")  # as its expiry does after 30 minutes
+        page.click("button.primary")
+        assert "/login" in page.url
+        assert "Sign in again and what you typed comes back" in page.content()
+        page.fill("#username", "kim")  # on the sign-in page the post led to
+        page.fill("#password", factories.PASSWORD)
+        page.click("button.primary")
+        assert page.url.endswith(NEW_MINUTES)
+        assert page.input_value("#group_notes") == WORDS
+        assert "it is not saved yet" in page.content()
+    finally:
+        context.close()
