@@ -51,6 +51,7 @@ from intake.security.sessions import ENDS_KEY, SESSION_KEY
 from intake.security.tokens import hash_token
 
 WRITER_COOKIE = "intake_writer"
+TIMED_OUT = ("idle", "expired")
 _SALT = "intake.kept-words.writer"
 
 
@@ -94,7 +95,12 @@ def _account_of_ended_session() -> int | None:
         row = db.session.scalar(
             sa.select(AccountSession).where(AccountSession.token_hash == token_hash)
         )
-        if row is not None and not db.session.get_one(Account, row.account_id).is_deactivated:
+        if row is None or db.session.get_one(Account, row.account_id).is_deactivated:
+            continue
+        # Only a session that ran out of time: one ended on purpose (from the devices
+        # page, by a password change, by a coordinator) may not leave words for the
+        # account, or a browser shut out on purpose could slip text into its forms.
+        if row.ended_at is None or row.ended_reason in TIMED_OUT:
             return row.account_id
     return None
 

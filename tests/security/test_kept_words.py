@@ -103,6 +103,21 @@ def test_when_the_browser_dropped_the_session_cookie_the_words_still_come_back(
     assert WORDS in page and BACK in page
 
 
+def test_a_session_ended_on_purpose_leaves_no_words(app, client, auth, kim) -> None:
+    """A browser shut out from the devices page (or by a password change) is not signed
+    out "while writing": what it posts is not kept for the account."""
+    token = csrf_token(client, CONTACT)
+    with app.app_context():
+        db.session.execute(
+            sa.update(AccountSession).values(ended_at=utcnow(), ended_reason="ended-by-owner")
+        )
+        db.session.commit()
+    client.delete_cookie("intake_session")
+    refused = client.post(CONTACT, data={"csrf_token": token, "summary": WORDS})
+    assert refused.status_code == 400
+    assert _kept(app) == []
+
+
 def test_another_account_signing_in_does_not_get_the_words(app, client, auth, kim) -> None:
     with app.app_context():
         alpha = db.session.scalar(sa.select(Process).where(Process.short_name == "alpha"))
