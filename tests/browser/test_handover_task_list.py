@@ -67,7 +67,7 @@ def test_handover_section_by_section_over_two_sittings(app, live_server, browser
     assert page.locator("#error-summary").is_visible()
     _accessible(page, failures, "refused boundaries section")
     assert page.input_value("#never_pass_on") == "Where she lives now."
-    page.click("button:not(.visually-hidden):has-text(\"Save and come back later\")")
+    page.click('button:not(.visually-hidden):has-text("Save and come back later")')
     assert page.url.endswith("/tasks")
     assert _status(page, "boundaries") == "In progress"
     assert page.locator("#still-missing").is_visible()
