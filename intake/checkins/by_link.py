@@ -27,7 +27,8 @@ from intake.formdef.wtf import (
 )
 from intake.models import AgreedStep, LinkKind, PrivateLink, Process, Submission, utcnow
 from intake.record.steps import view as step_view
-from intake.security import quick_exit, throttle
+from intake.security import kept_words, quick_exit, throttle
+from intake.security.kept_words import RENEWED
 from intake.submissions import quota, roundtrip, rules, service, typed
 
 bp = Blueprint("respond", __name__, url_prefix="/c")
@@ -124,8 +125,10 @@ def page() -> ResponseReturnValue:
     (which shows questions that depend on an answer) store nothing.
     """
     link = _current()
+    if link is None and request.method == "POST":
+        return _renewed() or _already_sent()
     if link is None:
-        return _already_sent() if request.method == "POST" else _gone()
+        return _gone()
     definition = _definition_of(link)
     if definition is None:
         return _not_found()
@@ -285,6 +288,24 @@ def _sent_page(link: PrivateLink, answers: dict[str, Any]) -> ResponseReturnValu
 def _gone() -> ResponseReturnValue:
     session.pop(SESSION_KEY, None)
     return _not_found()
+
+
+def _renewed() -> ResponseReturnValue | None:
+    """A reminder renewed the link while this page was open with the old one: keep what
+    was typed for the link, to come back when the newest link is opened."""
+    token = session.get(SESSION_KEY)
+    link = private_links.renewed_from(token) if token else None
+    if link is None:
+        return None
+    session.pop(SESSION_KEY, None)
+    words = kept_words.typed_words(request.form)
+    if words:
+        owner = kept_words.Owner(link_id=link.id)
+        kept_words.keep(
+            owner, url_for("respond.page"), words, reason=RENEWED, process_id=link.process_id
+        )
+        db.session.commit()
+    return render_template("respond/renewed.html", kept=bool(words)), 409
 
 
 def _already_sent() -> ResponseReturnValue:

@@ -148,6 +148,7 @@ def renew(link: PrivateLink, days: int) -> IssuedLink:
     if link.answered_at:
         raise LinkError(_l("This person has already answered."))
     token = new_token()
+    link.replaced_token_hash = link.token_hash
     link.token_hash = hash_token(token)
     link.revoked_at = None
     link.expires_at = max(link.expires_at, utcnow() + timedelta(days=days))
@@ -163,6 +164,16 @@ def by_token(token: str, now: datetime | None = None) -> PrivateLink | None:
     """The private link for a token, only while it can still be used."""
     link = db.session.scalar(
         sa.select(PrivateLink).where(PrivateLink.token_hash == hash_token(token))
+    )
+    if link is None or not link.is_usable(now or utcnow()):
+        return None
+    return link
+
+
+def renewed_from(token: str, now: datetime | None = None) -> PrivateLink | None:
+    """The link a reminder renewed this (now dead) token into, while that link is usable."""
+    link = db.session.scalar(
+        sa.select(PrivateLink).where(PrivateLink.replaced_token_hash == hash_token(token))
     )
     if link is None or not link.is_usable(now or utcnow()):
         return None

@@ -70,6 +70,9 @@ class PrivateLink(Base):
     label: Mapped[bytes] = mapped_column(LargeBinary)  # encrypted, e.g. "partner"
     email: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The token a reminder replaced: it opens nothing, it only tells a page still open
+    # with it which link its typed words belong to (see checkins/by_link.py: renewed).
+    replaced_token_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]

@@ -21,7 +21,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from intake.checkins.private_links import title_of
 from intake.extensions import db
 from intake.formdef import FormDefinition, parse_definition
 from intake.formdef.loader import OWN_PREFIX, all_problems, field_place, section_place
@@ -35,7 +34,7 @@ from intake.models import (
     QuestionnaireVersion,
     utcnow,
 )
-from intake.security.encryption import open_json, seal_json
+from intake.security.encryption import open_json, open_text, seal_json
 
 CONSENT_QUESTION: dict[str, Any] = {
     "id": "quote_consent",
@@ -301,6 +300,7 @@ def rounds_by_version(questionnaire: Questionnaire) -> dict[int | None, list[Rou
     used: dict[int | None, list[RoundSent]] = {}
     for checkin_round in rounds:
         number = version_used(questionnaire, checkin_round.created_at)
-        sent = RoundSent(checkin_round.id, title_of(checkin_round), checkin_round.created_at)
+        title = open_text(checkin_round.title, checkin_round.encryption_context)
+        sent = RoundSent(checkin_round.id, title, checkin_round.created_at)
         used.setdefault(number, []).append(sent)
     return used

@@ -27,6 +27,7 @@ from intake.security.encryption import open_json, seal_json
 KEPT_FOR = timedelta(hours=2)
 SIGNED_OUT = "signed-out"
 EXPIRED = "expired"
+RENEWED = "renewed"  # a reminder replaced the private link the page was open with
 # Field names that carry a secret or a one-time value, whatever their prefix
 # ("p-password", "off_code"): never worth keeping, and dangerous to store.
 _SECRET = re.compile(

@@ -46,7 +46,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from intake.extensions import db
 from intake.models import Account, AccountSession, PrivateLink, Process
 from intake.security import kept_words
-from intake.security.kept_words import EXPIRED, SIGNED_OUT, Owner
+from intake.security.kept_words import EXPIRED, RENEWED, SIGNED_OUT, Owner
 from intake.security.sessions import ENDS_KEY, SESSION_KEY
 from intake.security.tokens import hash_token
 
@@ -173,7 +173,15 @@ def bring_back() -> None:
     if found is None:
         return
     g.kept_words = found
-    if found.reason == SIGNED_OUT:
+    if found.reason == RENEWED:
+        flash(
+            _(
+                "What you typed before the new link came is back in the form. It is not "
+                "sent yet: check it and send it."
+            ),
+            "info",
+        )
+    elif found.reason == SIGNED_OUT:
         flash(
             _(
                 "You were signed out while writing. What you typed is back in the form; "

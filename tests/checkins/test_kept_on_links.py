@@ -7,6 +7,7 @@ import time
 import sqlalchemy as sa
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
+from intake.checkins import private_links
 from intake.extensions import db
 from intake.models import KeptWords, PrivateLink
 from tests.checkins.test_links import _round
@@ -59,3 +60,37 @@ def test_a_link_page_that_had_expired_comes_back_with_the_words_for_that_link_on
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(KeptWords.id))) == 0
         assert db.session.get_one(PrivateLink, link.id).submission_id is None  # not saved
+
+
+def test_words_typed_while_a_reminder_renewed_the_link_come_back_with_the_new_link(
+    app, client, auth, process_ready
+) -> None:
+    auth.login("kim")
+    first = _round(client)[0]
+    respondent = app.test_client()
+    assert respondent.get(first).status_code == 302
+    token = csrf_token(respondent, "/c")
+    with app.app_context():  # a reminder goes out while the page is open
+        link = private_links.by_token(first.rsplit("/", 1)[1])
+        link_id = link.id
+        newest = f"/c/{private_links.renew(link, 28).token}"
+        db.session.commit()
+
+    refused = respondent.post(
+        "/c", data={"csrf_token": token, "what_he_said": WORDS, "told": "yes"}
+    )
+    assert refused.status_code == 409
+    said = refused.get_data(as_text=True)
+    assert "A newer link was sent to you" in said and "it is back in the form" in said
+    with app.app_context():
+        kept = db.session.scalar(sa.select(KeptWords))
+        assert kept.link_id == link_id and WORDS.encode() not in kept.words
+    # The old link still opens nothing.
+    assert app.test_client().get(first).status_code == 404
+
+    assert respondent.get(newest).status_code == 302
+    page = respondent.get("/c").get_data(as_text=True)
+    assert WORDS in page
+    assert "What you typed before the new link came is back in the form." in page
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(KeptWords.id))) == 0
