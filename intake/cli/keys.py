@@ -3,7 +3,7 @@
 import click
 from flask.cli import AppGroup
 
-from intake.security.encryption import keyring, keys_directory
+from intake.security.encryption import KeyringError, keyring, keys_directory
 from intake.security.key_rotation import describe, keys_in_use, rotate
 
 
@@ -23,11 +23,42 @@ def init() -> None:
     click.echo(f"Created key {key_id} in {keys_directory()}. Back it up apart from the database.")
 
 
+@keys.command("add")
+def add() -> None:
+    """Create a key without using it yet: copy it to every server, then `keys use` it."""
+    key_id = keyring().add_key()
+    click.echo(
+        f"Created key {key_id} in {keys_directory()}; nothing is sealed with it yet. Copy "
+        f"{key_id}.key to the keys folder of every server, run `intake keys use {key_id}` "
+        f"on each, then `intake keys rotate --to {key_id} --retire` on one."
+    )
+
+
+@keys.command("use")
+@click.argument("key_id")
+def use(key_id: str) -> None:
+    """Seal new answers with this key from now on (it must be in the keys folder)."""
+    try:
+        keyring().use(key_id)
+    except KeyringError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Key {key_id} is current here; running workers take it up on their next seal.")
+
+
 @keys.command("rotate")
 @click.option("--retire", is_flag=True, help="Delete old keys once nothing uses them.")
-def rotate_command(retire: bool) -> None:
+@click.option(
+    "--to",
+    "to",
+    metavar="KEY_ID",
+    help="Rotate to this key, already in the folder (several servers), not a new one.",
+)
+def rotate_command(retire: bool, to: str | None) -> None:
     """Make a new key current and re-encrypt everything with it (safe while the service runs)."""
-    done = rotate(retire=retire)
+    try:
+        done = rotate(retire=retire, to=to)
+    except KeyringError as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"New key {done.new_key}; {done.changed} value(s) re-encrypted.")
     if done.unreadable:
         click.echo(

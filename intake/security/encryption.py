@@ -82,6 +82,19 @@ class Keyring:
 
     def new_key(self) -> str:
         """Create a key, write it with owner-only permissions, and make it current."""
+        key_id = self.add_key()
+        self._set_current(key_id)
+        return key_id
+
+    def use(self, key_id: str) -> None:
+        """Make a key already in the folder current (one copied from another server)."""
+        if key_id not in self.keys:
+            raise KeyringError(f"There is no key {key_id} in {self.directory}.")
+        self._set_current(key_id)
+
+    def add_key(self) -> str:
+        """Create a key beside the others without making it current: to copy it to every
+        server before any of them seals with it."""
         self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         key_id = secrets.token_hex(KEY_ID_LENGTH // 2)
         key = AESGCM.generate_key(bit_length=256)
@@ -90,7 +103,6 @@ class Keyring:
         with os.fdopen(fd, "w") as handle:
             handle.write(base64.b64encode(key).decode())
         self.keys[key_id] = key
-        self._set_current(key_id)
         return key_id
 
     def _set_current(self, key_id: str) -> None:

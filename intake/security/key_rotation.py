@@ -184,12 +184,18 @@ class Rotation:
 PASSES = 3
 
 
-def rotate(retire: bool = False, ring: Keyring | None = None) -> Rotation:
-    """Make a new key current, re-encrypt everything under it, and retire the old keys
-    only if nothing sealed with them is left."""
+def rotate(retire: bool = False, ring: Keyring | None = None, to: str | None = None) -> Rotation:
+    """Make a new key current (or ``to``, a key already in the folder), re-encrypt
+    everything under it, and retire the old keys only if nothing sealed with them is left.
+
+    ``to`` is for several servers: the key was added on one, copied to all and made
+    current on each (``intake keys add``, ``intake keys use``) before this runs.
+    """
     ring = ring or keyring()
-    old = set(ring.keys)
-    done = Rotation(new_key=ring.new_key())
+    if to is not None:
+        ring.use(to)
+    old = set(ring.keys) - {to}
+    done = Rotation(new_key=to or ring.new_key())
     for _ in range(PASSES):
         result = reencrypt_all(ring)
         done.changed += result.changed

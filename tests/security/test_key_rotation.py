@@ -8,7 +8,15 @@ import pytest
 import sqlalchemy as sa
 
 from intake.extensions import db
-from intake.models import Demand, DemandStatus, DemandStatusChange, Role, Submission
+from intake.models import (
+    Account,
+    Demand,
+    DemandStatus,
+    DemandStatusChange,
+    Process,
+    Role,
+    Submission,
+)
 from intake.models.base import Base
 from intake.record.demands import reason_of, record_status_change
 from intake.security.encryption import Keyring, KeyringError
@@ -136,3 +144,46 @@ def test_a_value_saved_during_the_rotation_is_not_overwritten(app, tmp_path) -> 
         assert service.answers_of(db.session.get(Submission, record_id))["summary"] == (
             "Newer words"
         )
+
+
+def test_a_key_added_for_several_servers_is_used_only_when_told(app, runner, tmp_path) -> None:
+    """``keys add`` writes a key nobody seals with; ``keys use`` makes it current here;
+    ``keys rotate --to`` re-encrypts under it and retires the old one."""
+    folder = tmp_path / "keys"
+    app.config["ANSWER_KEYS_DIR"] = str(folder)
+    assert runner.invoke(args=["keys", "init"]).exit_code == 0
+    old_key = Keyring.load(folder).current
+    with app.app_context():
+        alpha = factories.process("alpha", "X")
+        kim = factories.member(alpha, "kim", Role.CONTACT, coordinator=True).account
+        factories.process_record(alpha, kim, marker="KEPT")
+        db.session.commit()
+        ids = (alpha.id, kim.id)
+
+    added = runner.invoke(args=["keys", "add"])
+    assert added.exit_code == 0, added.output
+    new_key = next(k for k in Keyring.load(folder).keys if k != old_key)
+    assert f"intake keys use {new_key}" in added.output
+    assert Keyring.load(folder).current == old_key, "added, not yet used"
+
+    refused = runner.invoke(args=["keys", "use", "0" * len(new_key)])
+    assert refused.exit_code != 0 and "There is no key" in refused.output
+    assert Keyring.load(folder).current == old_key
+
+    assert runner.invoke(args=["keys", "use", new_key]).exit_code == 0
+    with app.app_context():  # what is sealed from now on uses the new key
+        alpha, kim = db.session.get(Process, ids[0]), db.session.get(Account, ids[1])
+        later = {"date": "2026-02-03", "channel": "email", "direction": "we_wrote", "summary": "L"}
+        factories.record(alpha, "contact", kim, later)
+        db.session.commit()
+        sealed = {Keyring.key_id_of(a) for a in db.session.scalars(sa.select(Submission.answers))}
+    assert sealed == {old_key, new_key}
+
+    rotated = runner.invoke(args=["keys", "rotate", "--to", new_key, "--retire"])
+    assert rotated.exit_code == 0, rotated.output
+    assert f"Retired key {old_key}" in rotated.output
+    assert Keyring.load(folder).current == new_key
+    assert set(Keyring.load(folder).keys) == {new_key}
+    with app.app_context():
+        sealed = {Keyring.key_id_of(a) for a in db.session.scalars(sa.select(Submission.answers))}
+    assert sealed == {new_key}
