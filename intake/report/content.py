@@ -36,7 +36,7 @@ from intake.record.chronology import Event, chronology
 from intake.record.meetings import views as meeting_views
 from intake.record.silence import Period, Silence, period
 from intake.record.steps import StepView, steps_of
-from intake.report import story
+from intake.report import grouped, story
 from intake.submissions import service
 
 
@@ -80,6 +80,10 @@ class ReportContent:
     # The process's own questionnaires sent by link: (title, answers, results), like the
     # built-in check-in's, with only what may travel and words only with consent.
     own_checkins: list[tuple[str, int, list[QuestionResult]]] = field(default_factory=list)
+    # The chronology as printed: notable events, the contact log one line per month.
+    chronicle: list[grouped.Line] = field(default_factory=list)
+    # Every event one by one (``events`` with their ``notes``), after the report.
+    appendix: bool = False
 
 
 def _record_of(event: Event) -> int | None:
@@ -166,6 +170,7 @@ def assemble(
     closing: bool = False,
     assessment: Submission | None = None,
     made_on: date | None = None,
+    appendix: bool = False,
 ) -> ReportContent:
     locale = process.language
     views = demands.demand_views(process)
@@ -196,6 +201,8 @@ def assemble(
     record_ids = {r for r in map(_record_of, events) if r is not None}
     numbers = {str(d.id): d.number for d in views}
     within = period(facts, since, until)
+    notes = _place_notes(events, story.travel_notes(record_ids, locale, numbers))
+    months = grouped.months_of_contacts(process, since, until)
     return ReportContent(
         pseudonym=process.pseudonym,
         language=locale,
@@ -221,9 +228,11 @@ def assemble(
         checkins_answered=answered,
         checkins=[q for q in questions if q.counts or q.texts],
         checkins_sent=_checkins_sent(process, since, until),
-        notes=_place_notes(events, story.travel_notes(record_ids, locale, numbers)),
+        notes=notes,
         assessment=_assessment(assessment, locale),
         own_checkins=own_checkins,
+        chronicle=grouped.grouped(events, notes, months),
+        appendix=appendix,
     )
 
 
