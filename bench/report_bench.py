@@ -203,18 +203,25 @@ def _floor(html: str, css) -> None:
     HTML(string=html).write_pdf(stylesheets=[css])
 
 
+# Runs a command and says its wall time and the peak RSS of the largest process of its
+# tree. A small process of its own starts it: a child forked from this big one and
+# then exec'd would report this one's memory as its peak (Linux keeps the larger).
+LAUNCHER = (
+    "import resource, subprocess, sys, time; started = time.perf_counter();"
+    "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL);"
+    "print(time.perf_counter() - started,"
+    " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.returncode)"
+)
+
+
 def _waited(command: list[str]) -> tuple[float, float]:
     """Wall seconds and peak MiB (largest process of its tree) of one command."""
-    started = time.perf_counter()
-    child = subprocess.Popen(  # noqa: S603 - our own fixed commands
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    _pid, status, usage = os.wait4(child.pid, 0)
-    elapsed = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 0:
-        raise RuntimeError(f"{command[0]} failed: {child.returncode}")
-    return elapsed, usage.ru_maxrss / 1024
+    said = subprocess.run(  # noqa: S603 - our own fixed commands
+        [sys.executable, "-c", LAUNCHER, *command], capture_output=True, text=True, check=True
+    ).stdout.split()
+    if said[2] != "0":
+        raise RuntimeError(f"{command[0]} failed: {said[2]}")
+    return float(said[0]), int(said[1]) / 1024
 
 
 def peak_ours(instance: Path, short: str, since: date, until: date, label: str) -> float:

@@ -231,7 +231,7 @@ def assemble(
         notes=notes,
         assessment=_assessment(assessment, locale),
         own_checkins=own_checkins,
-        chronicle=grouped.grouped(events, notes, months),
+        chronicle=grouped.grouped(events, notes, months, step_list),
         appendix=appendix,
     )
 

@@ -10,13 +10,16 @@ it changes where the process stands or carries words for the reader:
 - a contact-log entry with a note that may travel (the group wrote it for the
   report-back), and a silence longer than the group's limit (R3);
 - meetings, held, missed or otherwise; demand statuses and amendments; the
-  handover, check-ins and his reflections; agreed steps and their outcomes;
-  his confirmations; a deadline still not kept (overdue, in red: R2).
+  handover, check-ins and his reflections; his confirmations;
+- each agreed step, once, on the day it was agreed, with its deadline and how it
+  stands (overdue and missed in red, R2). Its deadline and its outcome are not
+  repeated as lines of their own: three lines per step would bury the rest. Where
+  the step was agreed before the period, they stay on their own day (an outcome,
+  or a deadline still not kept).
 
-A deadline that passed for a step already done, missed or dropped adds nothing
-the step's own outcome does not say, so it is left to the full list (the
-optional appendix). Nothing here reads a record's words: the notes are those the
-report already took through the travel rules (``story.travel_notes``).
+Every event, one by one, is in the optional appendix. Nothing here reads a
+record's words: the notes are those the report already took through the travel
+rules (``story.travel_notes``).
 """
 
 from __future__ import annotations
@@ -33,7 +36,8 @@ from flask_babel import ngettext
 from intake.extensions import db
 from intake.labels import format_day
 from intake.models import ContactEntry, Direction, Process
-from intake.record.chronology import STEP_DEADLINE, Event, place_of
+from intake.record.chronology import STEP_AGREED, STEP_CLOSED, STEP_DEADLINE, Event, place_of
+from intake.record.steps import StepView
 
 Month = tuple[int, int]
 
@@ -60,6 +64,7 @@ class Line:
     event: Event | None = None
     notes: tuple[str, ...] = ()
     month: MonthOfContacts | None = None
+    step: StepView | None = None  # an agreed step's line: how it stands now
 
 
 def month_words(m: MonthOfContacts) -> str:
@@ -97,11 +102,23 @@ def month_name(m: MonthOfContacts) -> str:
     return format_day(m.first, "LLLL y")
 
 
-def is_notable(event: Event, has_notes: bool) -> bool:
-    """Whether the reader sees this event on its own line (see the module's words)."""
+def _step_id(event: Event) -> int | None:
+    if event.link and event.link[0] == "steps.show":
+        return event.link[1]["step_id"]
+    return None
+
+
+def is_notable(event: Event, has_notes: bool, agreed_here: set[int]) -> bool:
+    """Whether the reader sees this event on its own line (see the module's words).
+
+    ``agreed_here``: the steps whose agreement is a line of this chronology.
+    """
     if event.kind == "contact":
         return has_notes or event.flag == "silence"
-    if place_of(event) == STEP_DEADLINE:
+    place = place_of(event)
+    if place in (STEP_DEADLINE, STEP_CLOSED) and _step_id(event) in agreed_here:
+        return False
+    if place == STEP_DEADLINE:
         return event.flag == "overdue"
     return True
 
@@ -135,15 +152,28 @@ def months_of_contacts(process: Process, since: date, until: date) -> dict[Month
 
 
 def grouped(
-    events: Iterable[Event], notes: dict[int, list[str]], months: dict[Month, MonthOfContacts]
+    events: list[Event],
+    notes: dict[int, list[str]],
+    months: dict[Month, MonthOfContacts],
+    steps: Iterable[StepView] = (),
 ) -> list[Line]:
     """The chronology, oldest first: each month opens with its line of contacts, then
     the month's notable events. ``notes`` are by index in ``events``."""
+    by_id = {step.id: step for step in steps}
+    agreed_here = {
+        step_id
+        for event in events
+        if place_of(event) == STEP_AGREED and (step_id := _step_id(event)) in by_id
+    }
     by_month: dict[Month, list[Line]] = {month: [] for month in months}
     for n, event in enumerate(events):
-        has_notes = bool(notes.get(n))
-        if is_notable(event, has_notes):
-            line = Line(event=event, notes=tuple(notes.get(n, ())))
+        if is_notable(event, bool(notes.get(n)), agreed_here):
+            step_id = _step_id(event) if place_of(event) == STEP_AGREED else None
+            line = Line(
+                event=event,
+                notes=tuple(notes.get(n, ())),
+                step=by_id.get(step_id) if step_id is not None else None,
+            )
             by_month.setdefault((event.on.year, event.on.month), []).append(line)
     lines = []
     for month in sorted(by_month):

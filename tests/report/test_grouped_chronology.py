@@ -125,6 +125,14 @@ def test_the_notable_things_of_the_whole_process_stand_on_their_own_lines(app, s
         f"His reflections: {REPORTABLE}",  # minutes' words that may travel
     ):
         assert notable in chronology, notable
+    # Each step once, on the day it was agreed, with its deadline and how it stands.
+    assert re.search(
+        r"Step agreed: Find a perpetrator programme and write to it · by [A-Z][a-z]{2} "
+        r"\d{1,2}, \d{4} · (done|missed|dropped|open|overdue)",
+        chronology,
+    )
+    assert "Deadline of a step" not in chronology
+    assert "Step: done" not in chronology and "Step: missed" not in chronology
     # The many reminders of the demo story (none with a note) are counted, not listed.
     assert "Contacts We wrote to him once; he did not answer." in chronology
     assert not re.findall(r"[A-Z][a-z]{2} \d{1,2}, \d{4} Contacts We wrote", chronology)
