@@ -28,11 +28,12 @@ from intake.models import (
     Meeting,
     PrivateLink,
     Process,
+    StepStatus,
     Submission,
     SubmissionStatus,
 )
 from intake.record import demands, glance
-from intake.record.chronology import Event, chronology
+from intake.record.chronology import STEP_CLOSED, Event, chronology, place_of
 from intake.record.meetings import views as meeting_views
 from intake.record.silence import Period, Silence, period
 from intake.record.steps import StepView, steps_of
@@ -224,7 +225,7 @@ def assemble(
         silence_alarm_days=process.silence_alarm_days,
         timeline=glance.timeline(process, span_start, until, meetings),
         events=events,
-        steps=step_list,
+        steps=step_list if whole or closing else _steps_of_period(step_list, events, since),
         checkins_answered=answered,
         checkins=[q for q in questions if q.counts or q.texts],
         checkins_sent=_checkins_sent(process, since, until),
@@ -234,6 +235,25 @@ def assemble(
         chronicle=grouped.grouped(events, notes, months, step_list),
         appendix=appendix,
     )
+
+
+def _steps_of_period(steps: list[StepView], events: list[Event], since: date) -> list[StepView]:
+    """The steps a report-back of a period is about: agreed, due or closed in it, and
+    every step still open. One kept and closed before the period was in an earlier
+    report-back; in a process of years, listing them all again would bury the rest."""
+    closed = {
+        e.link[1]["step_id"]
+        for e in events
+        if place_of(e) == STEP_CLOSED and e.link and e.link[0] == "steps.show"
+    }
+    return [
+        s
+        for s in steps
+        if s.agreed_on >= since
+        or s.deadline >= since
+        or s.status is StepStatus.OPEN
+        or s.id in closed
+    ]
 
 
 def _own_checkins(

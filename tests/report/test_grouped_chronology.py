@@ -179,3 +179,30 @@ def test_the_month_line_in_german(app, story):
     assert "Kontakte Wir haben ihm 8-mal geschrieben; er hat 3-mal geantwortet" in flat
     assert "1 Kontakt mit jemand anderem." in flat
     assert "Anhang: jeder Eintrag" not in flat
+
+
+def test_the_command_line_adds_the_appendix_when_asked(app, runner, story, tmp_path):
+    out = tmp_path / "r.pdf"
+    plain = runner.invoke(args=["report", "alpha", "-o", str(out), "--whole"])
+    assert plain.exit_code == 0, plain.output
+    assert "Appendix: every entry" not in pdf_text(out.read_bytes())
+    asked = runner.invoke(args=["report", "alpha", "-o", str(out), "--whole", "--appendix"])
+    assert asked.exit_code == 0, asked.output
+    assert "Appendix: every entry of the chronology" in " ".join(pdf_text(out.read_bytes()).split())
+
+
+def test_a_period_lists_its_steps_and_every_open_one_not_those_closed_before(app, story):
+    kept_long_ago = "Send him the list of groups to inform"
+    with app.test_request_context():
+        process = db.session.get(Process, story["process_id"])
+        quarter = assemble(process, today() - timedelta(days=91), today())
+        whole = assemble(process, first_day(process), today(), whole=True)
+        done = next(s for s in whole.steps if s.what == kept_long_ago)
+        closing_day = assemble(process, done.agreed_on + timedelta(days=5), today())
+    listed = {s.what for s in quarter.steps}
+    assert kept_long_ago not in listed
+    assert {s.what for s in whole.steps if s.status.value == "open"} <= listed
+    assert kept_long_ago in {s.what for s in closing_day.steps}  # closed within it
+    flat = _flat(app, story, today() - timedelta(days=91), today())
+    steps_part = flat.split("Steps agreed, due or closed in this period", 1)[1]
+    assert kept_long_ago not in steps_part
