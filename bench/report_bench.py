@@ -2,26 +2,28 @@
 and against Chromium printing that HTML.
 
     .venv/bin/python bench/report_bench.py [--runs 5] [--instance DIR] [--only old]
+        [--no-chromium] [--no-extras]
 
 Builds, in a throw-away instance (or in ``--instance DIR``, kept and reused by the
 next run), the demo process, a synthetic process of 4.5 years (about 300 contact
-entries, 20 meetings with minutes, 40 check-ins) and a process five years old
-with 5,000 contact entries, 100 meetings and 300 agreed steps (the one of
-``bench/pages_bench.py``). For a quarter's report-back and the whole-process
-report of each it measures:
+entries, one in ten with a note for the report-back, 20 meetings with minutes, 40
+check-ins) and a process five years old with 5,000 contact entries, 100 meetings
+and 300 agreed steps (the one of ``bench/pages_bench.py``). For a quarter's
+report-back and the whole-process report of each it measures:
 - ours: assembling from the records, templating, and rendering the PDF;
 - floor: WeasyPrint alone rendering the final HTML our pipeline produced;
 each as the median wall time over the runs (ours and the floor taking turns, so
 that noise from a shared machine falls on both; the collector run before each
-timing, as timeit does), and the peak memory (max RSS, from ``os.wait4``) of a
-fresh process that builds the app and renders once, as the render worker does.
+timing, as timeit does), and the peak memory of a fresh process that builds the
+app and renders once, as the render worker does (max RSS, read by a small launcher
+process with ``getrusage(RUSAGE_CHILDREN)``).
 
 For the whole-process reports, Chromium prints the same HTML (the stylesheet
 inlined) too, taking turns with a fresh process rendering it with WeasyPrint:
 ``/usr/bin/chromium --headless --print-to-pdf`` started for each run (its wall
 time includes starting the browser), and a browser kept open by Playwright
 (``page.set_content`` and ``page.pdf`` only). Peak memory of the command line
-print is the largest process of its tree (max RSS from ``os.wait4``).
+print is that of the largest process of its tree, read the same way.
 Then a render as the worker does it (forked, with and without gc.freeze()) and
 the median time to download a released report.
 """
