@@ -34,6 +34,9 @@ from intake.security.private_files import write_private
     "--closing", is_flag=True, help="The closing report-back: the whole process, said so."
 )
 @click.option(
+    "--appendix", is_flag=True, help="Also list every entry of the chronology, one by one."
+)
+@click.option(
     "--assessment",
     metavar="RECORD",
     help="The contact group's assessment to include: its record number, or 'latest'.",
@@ -52,6 +55,7 @@ def report(
     until,
     whole: bool,
     closing: bool,
+    appendix: bool,
     assessment: str | None,
     html_out: Path | None,
 ) -> None:
@@ -68,7 +72,15 @@ def report(
         raise click.ClickException("--until is before --since.")
     chosen = _assessment(process, assessment) if assessment else None
     with current_app.test_request_context():
-        content = assemble(process, start, end, whole=whole, closing=closing, assessment=chosen)
+        content = assemble(
+            process,
+            start,
+            end,
+            whole=whole,
+            closing=closing,
+            assessment=chosen,
+            appendix=appendix,
+        )
         html = report_html(content)
         if html_out:
             write_private(html_out, html.encode("utf-8"))

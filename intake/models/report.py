@@ -32,6 +32,8 @@ class ReportBack(Base):
     whole: Mapped[bool] = mapped_column(default=False)
     # The last report-back of a process: it covers the whole process and says it closes it.
     closing: Mapped[bool] = mapped_column(default=False)
+    # Every entry of the chronology one by one, after the report (it groups the contact log).
+    appendix: Mapped[bool] = mapped_column(default=False)
     since: Mapped[date]
     until: Mapped[date]
     language: Mapped[str] = mapped_column(String(8))

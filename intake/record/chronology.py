@@ -92,6 +92,11 @@ def _seq(rank: int, ident: int) -> int:
     return rank * _ID_SPAN + ident
 
 
+def place_of(event: Event) -> int:
+    """The rank of the place an event came from (``STEP_DEADLINE``, ``CONTACT``, …)."""
+    return event.seq // _ID_SPAN
+
+
 @dataclass(frozen=True)
 class Window:
     """Which events to read: beyond ``cursor`` (older, or newer when ``newer``), at most

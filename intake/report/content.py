@@ -28,15 +28,16 @@ from intake.models import (
     Meeting,
     PrivateLink,
     Process,
+    StepStatus,
     Submission,
     SubmissionStatus,
 )
 from intake.record import demands, glance
-from intake.record.chronology import Event, chronology
+from intake.record.chronology import STEP_CLOSED, Event, chronology, place_of
 from intake.record.meetings import views as meeting_views
 from intake.record.silence import Period, Silence, period
 from intake.record.steps import StepView, steps_of
-from intake.report import story
+from intake.report import grouped, story
 from intake.submissions import service
 
 
@@ -80,6 +81,10 @@ class ReportContent:
     # The process's own questionnaires sent by link: (title, answers, results), like the
     # built-in check-in's, with only what may travel and words only with consent.
     own_checkins: list[tuple[str, int, list[QuestionResult]]] = field(default_factory=list)
+    # The chronology as printed: notable events, the contact log one line per month.
+    chronicle: list[grouped.Line] = field(default_factory=list)
+    # Every event one by one (``events`` with their ``notes``), after the report.
+    appendix: bool = False
 
 
 def _record_of(event: Event) -> int | None:
@@ -166,6 +171,7 @@ def assemble(
     closing: bool = False,
     assessment: Submission | None = None,
     made_on: date | None = None,
+    appendix: bool = False,
 ) -> ReportContent:
     locale = process.language
     views = demands.demand_views(process)
@@ -196,6 +202,8 @@ def assemble(
     record_ids = {r for r in map(_record_of, events) if r is not None}
     numbers = {str(d.id): d.number for d in views}
     within = period(facts, since, until)
+    notes = _place_notes(events, story.travel_notes(record_ids, locale, numbers))
+    months = grouped.months_of_contacts(process, since, until)
     return ReportContent(
         pseudonym=process.pseudonym,
         language=locale,
@@ -217,14 +225,35 @@ def assemble(
         silence_alarm_days=process.silence_alarm_days,
         timeline=glance.timeline(process, span_start, until, meetings),
         events=events,
-        steps=step_list,
+        steps=step_list if whole or closing else _steps_of_period(step_list, events, since),
         checkins_answered=answered,
         checkins=[q for q in questions if q.counts or q.texts],
         checkins_sent=_checkins_sent(process, since, until),
-        notes=_place_notes(events, story.travel_notes(record_ids, locale, numbers)),
+        notes=notes,
         assessment=_assessment(assessment, locale),
         own_checkins=own_checkins,
+        chronicle=grouped.grouped(events, notes, months, step_list),
+        appendix=appendix,
     )
+
+
+def _steps_of_period(steps: list[StepView], events: list[Event], since: date) -> list[StepView]:
+    """The steps a report-back of a period is about: agreed, due or closed in it, and
+    every step still open. One kept and closed before the period was in an earlier
+    report-back; in a process of years, listing them all again would bury the rest."""
+    closed = {
+        e.link[1]["step_id"]
+        for e in events
+        if place_of(e) == STEP_CLOSED and e.link and e.link[0] == "steps.show"
+    }
+    return [
+        s
+        for s in steps
+        if s.agreed_on >= since
+        or s.deadline >= since
+        or s.status is StepStatus.OPEN
+        or s.id in closed
+    ]
 
 
 def _own_checkins(

@@ -29,6 +29,14 @@ class RequestForm(FlaskForm):
         description=_l("It covers the whole process, and its cover says that it closes it."),
     )
     assessment = SelectField(_l("The contact group's assessment"), validators=[Optional()])
+    appendix = BooleanField(
+        _l("Add every entry of the chronology as an appendix"),
+        description=_l(
+            "The chronology counts the contact log month by month and lists the rest on "
+            "its day. The appendix lists every entry again, one by one: for a whole "
+            "process that can be hundreds of pages."
+        ),
+    )
 
 
 class WithdrawForm(FlaskForm):

@@ -11,6 +11,7 @@ from flask_babel import force_locale
 
 from intake.record.chronology import kind_label
 from intake.report.content import ReportContent
+from intake.report.grouped import month_name
 
 if TYPE_CHECKING:
     from weasyprint import CSS
@@ -39,7 +40,9 @@ def _stylesheet() -> CSS:
 
 def report_html(content: ReportContent) -> str:
     with force_locale(content.language):
-        return render_template("pdf/report.html", r=content, kind_label=kind_label)
+        return render_template(
+            "pdf/report.html", r=content, kind_label=kind_label, month_name=month_name
+        )
 
 
 def document_html(title: str, sections, language: str, pseudonym: str) -> str:

@@ -38,8 +38,10 @@ def request_report(
     by: Account | None,
     assessment: Submission | None = None,
     closing: bool = False,
+    appendix: bool = False,
 ) -> ReportBack:
-    """Queue a report-back; a closing one covers the whole process."""
+    """Queue a report-back; a closing one covers the whole process. With ``appendix``
+    it lists every entry of its chronology once more, one by one, at the end."""
     whole = whole or closing
     if whole:
         since = first_day(process)
@@ -49,6 +51,7 @@ def request_report(
         process_id=process.id,
         whole=whole,
         closing=closing,
+        appendix=appendix,
         since=since,
         until=until,
         language=process.language,
@@ -87,6 +90,7 @@ def html_for(report: ReportBack) -> str:
         closing=report.closing,
         assessment=assessment,
         made_on=report.created_at.date(),
+        appendix=report.appendix,
     )
     return report_html(content)
 

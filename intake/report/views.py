@@ -74,6 +74,7 @@ def index() -> ResponseReturnValue:
                 until=required(form.until.data),
                 whole=form.whole.data,
                 closing=form.closing.data,
+                appendix=form.appendix.data,
                 by=current_user,
                 assessment=assessment,
             )
