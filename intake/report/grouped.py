@@ -38,6 +38,7 @@ from intake.labels import format_day
 from intake.models import ContactEntry, Direction, Process
 from intake.record.chronology import STEP_AGREED, STEP_CLOSED, STEP_DEADLINE, Event, place_of
 from intake.record.steps import StepView
+from intake.report.story import answered_words
 
 Month = tuple[int, int]
 
@@ -79,14 +80,7 @@ def month_words(m: MonthOfContacts) -> str:
         if not m.he_wrote:
             parts.append(_("he did not answer"))
         else:
-            answered = ngettext("he answered once", "he answered %(num)d times", m.he_wrote)
-            if m.real_answers != m.he_wrote:
-                answered += " " + ngettext(
-                    "(%(num)d of them a real answer, the rest only acknowledgements)",
-                    "(%(num)d of them real answers, the rest only acknowledgements)",
-                    m.real_answers,
-                )
-            parts.append(answered)
+            parts.append(answered_words(m.he_wrote, m.real_answers))
     if m.someone_else:
         parts.append(
             ngettext(
@@ -99,7 +93,8 @@ def month_words(m: MonthOfContacts) -> str:
 
 
 def month_name(m: MonthOfContacts) -> str:
-    return format_day(m.first, "LLLL y")
+    # Abbreviated like the days around it ("Sep 2022"), so it fits the date column.
+    return format_day(m.first, "LLL y")
 
 
 def _step_id(event: Event) -> int | None:

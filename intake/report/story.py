@@ -30,6 +30,22 @@ NOTE_FORMS = ("contact", "minutes", "reflection")
 UNLABELLED = {"report_note"}
 
 
+def answered_words(answers: int, real: int) -> str:
+    """How often he answered, and how many of those answers said more than "received"."""
+    words = ngettext("he answered once", "he answered %(num)d times", answers)
+    if real == answers:
+        return words
+    if real == 0:
+        return f"{words} " + ngettext(
+            "(only an acknowledgement)", "(only acknowledgements)", answers
+        )
+    return f"{words} " + ngettext(
+        "(%(num)d of them a real answer, the rest only acknowledgements)",
+        "(%(num)d of them real answers, the rest only acknowledgements)",
+        real,
+    )
+
+
 def summary(
     period: Period,
     silence: Silence,
@@ -59,16 +75,7 @@ def summary(
     if period.answers == 0:
         answered = _("he did not answer")
     else:
-        answered = ngettext("he answered once", "he answered %(num)d times", period.answers) + (
-            ""
-            if period.real_answers == period.answers
-            else " "
-            + ngettext(
-                "(%(num)d of them a real answer, the rest only acknowledgements)",
-                "(%(num)d of them real answers, the rest only acknowledgements)",
-                period.real_answers,
-            )
-        )
+        answered = answered_words(period.answers, period.real_answers)
     if silence.ever_answered and silence.days_since_last_answer is not None:
         last = ngettext(
             "his last answer was %(num)d day ago",

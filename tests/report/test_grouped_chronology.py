@@ -16,6 +16,7 @@ from intake.models import Process, ReportBack
 from intake.report.content import assemble, first_day
 from intake.report.render import report_html, to_pdf
 from intake.report.service import pdf_of
+from intake.report.story import answered_words
 from tests import factories
 from tests.conftest import submit
 from tests.report.conftest import INTERNAL, NEVER, NO_CONSENT, REPORTABLE, pdf_text
@@ -71,7 +72,7 @@ def test_a_month_of_routine_entries_is_one_line_and_a_noted_one_stands_alone(app
     first, last = _a_month_of_contacts(app, story)
     flat = _flat(app, story, first, last)
     chronology = _chronology(flat)
-    month = first.strftime("%B %Y")
+    month = first.strftime("%b %Y")
     # Every entry of the month counted in its line, the noted one too.
     assert (
         f"{month} Contacts We wrote to him 8 times; he answered 3 times "
@@ -106,7 +107,7 @@ def test_a_month_without_an_answer_says_so(app, story):
                 },
             )
     flat = _flat(app, story, first, last)
-    assert f"{first.strftime('%B %Y')} Contacts We wrote to him 3 times; he did not answer." in flat
+    assert f"{first.strftime('%b %Y')} Contacts We wrote to him 3 times; he did not answer." in flat
 
 
 def test_the_notable_things_of_the_whole_process_stand_on_their_own_lines(app, story):
@@ -206,3 +207,12 @@ def test_a_period_lists_its_steps_and_every_open_one_not_those_closed_before(app
     flat = _flat(app, story, today() - timedelta(days=91), today())
     steps_part = flat.split("Steps agreed, due or closed in this period", 1)[1]
     assert kept_long_ago not in steps_part
+
+
+def test_answers_that_only_acknowledged_are_said_so_plainly() -> None:
+    assert answered_words(1, 0) == "he answered once (only an acknowledgement)"
+    assert answered_words(3, 0) == "he answered 3 times (only acknowledgements)"
+    assert answered_words(3, 3) == "he answered 3 times"
+    assert answered_words(3, 1) == (
+        "he answered 3 times (1 of them a real answer, the rest only acknowledgements)"
+    )
