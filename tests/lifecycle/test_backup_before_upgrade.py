@@ -43,6 +43,9 @@ def test_a_pending_upgrade_is_backed_up_first(app, runner, empty_database) -> No
         alpha = factories.process("alpha", "X")
         kim = factories.member(alpha, "kim", Role.CONTACT, coordinator=True).account
         factories.process_record(alpha, kim, marker="UPGRADED")
+        # End the transaction the factory's last reads opened: on PostgreSQL the
+        # downgrade's ALTER TABLE, on another connection, would wait for it forever.
+        db.session.commit()
         previous = _previous_revision(app)
         downgrade(revision=previous)
         accounts = db.session.scalar(sa.text("SELECT count(*) FROM account"))
