@@ -215,6 +215,8 @@ COMMANDS = {
     "check": ([], 0),
     "firstrun": ([], 0),
     "keys init": ([], 0),
+    "keys add": ([], 0),  # a key for other servers to receive, not used yet
+    "keys use": (["no-such-key"], 1),  # refused: no key of that name in the folder
     "keys rotate": ([], 0),  # re-encrypts every demand: the words must read the same
     "keys list": ([], 0),
     "report": (["alpha", "-o", "{tmp}/r.pdf", "--whole"], 0),
