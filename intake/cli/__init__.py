@@ -30,6 +30,9 @@ class Entry:
     # False: the command builds no link to a page, so the app is built without the pages
     # (their modules are a large part of building the app).
     needs_pages: bool = True
+    # A function ("module:name") called before the app is built, when the command is to
+    # run (not for its --help): to start work that goes on beside building the app.
+    before_app: str | None = None
 
 
 COMMANDS: dict[str, Entry] = {
@@ -79,6 +82,7 @@ COMMANDS: dict[str, Entry] = {
         "report",
         "Write the report-back of a process for a period, the same as the app makes.",
         needs_pages=False,
+        before_app="intake.report.ahead:start",
     ),
     "restore": Entry(
         "intake.cli.backup",

@@ -75,6 +75,16 @@ class IntakeGroup(FlaskGroup):
             with formatter.section(_("Commands")):
                 formatter.write_dl(rows)
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        entry = COMMANDS.get(args[0]) if args else None
+        asks_for_help = any(arg in ctx.help_option_names for arg in args[1:])
+        if entry and entry.before_app and not asks_for_help and not ctx.resilient_parsing:
+            module, function = entry.before_app.split(":")
+            getattr(import_module(module), function)()
+        return super().resolve_command(ctx, args)
+
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         entry = COMMANDS.get(name)
         if entry is not None and not entry.needs_pages:

@@ -54,10 +54,22 @@ def document_html(title: str, sections, language: str, pseudonym: str) -> str:
 
 def to_pdf(html: str) -> bytes:
     """Render with the locked-down fetcher; the base URL resolves nothing."""
+    pdf = pdf_of(html)
+    current_app.logger.debug("Rendered a PDF of %d bytes", len(pdf))
+    return pdf
+
+
+def prepare_renderer() -> None:
+    """Import WeasyPrint and parse the stylesheet now, before the first render."""
+    load_renderer()
+    _stylesheet()
+
+
+def pdf_of(html: str) -> bytes:
+    """The PDF of report HTML, as ``to_pdf`` makes it; needs no app (see ``ahead``)."""
     html_class, _css, fetcher = load_renderer()
     document = html_class(string=html, base_url="intake:", url_fetcher=fetcher)
-    pdf = document.write_pdf(stylesheets=[_stylesheet()])
-    current_app.logger.debug("Rendered a PDF of %d bytes", len(pdf))
+    pdf: bytes = document.write_pdf(stylesheets=[_stylesheet()])
     return pdf
 
 
