@@ -8,7 +8,7 @@ machine with two cores, then hands it the HTML and writes the PDF it sends back.
 
 The child is forked before the app is built: nothing but the command line has run
 in this process yet (no thread, no database connection) that a fork could copy in
-a bad state. It renders with the same code as the app (``render.pdf_of``).
+a bad state. It renders with the same code as the app (``intake.report.pdf``).
 Anything going wrong in the child only costs the time: the command then renders
 in its own process, as it does when nothing was started ahead.
 """
@@ -48,7 +48,7 @@ class Renderer:
 
 
 def _serve(connection: Connection) -> None:
-    from intake.report.render import pdf_of, prepare_renderer
+    from intake.report.pdf import pdf_of, prepare_renderer
 
     try:
         prepare_renderer()

@@ -170,12 +170,12 @@ def test_report_from_the_command_line_is_the_apps(
 
 @pytest.mark.sqlite_only
 def test_the_command_renders_itself_if_the_child_cannot(monkeypatch) -> None:
-    from intake.report import ahead, render
+    from intake.report import ahead, pdf
 
     def broken() -> None:
         raise RuntimeError("no fonts")
 
-    monkeypatch.setattr(render, "prepare_renderer", broken)
+    monkeypatch.setattr(pdf, "prepare_renderer", broken)
     ahead.start()
     renderer = ahead.take()
     assert renderer is not None and ahead.take() is None
