@@ -66,7 +66,10 @@ def _serve(connection: Connection) -> None:
 def start() -> None:
     """Start the child, for the next ``take`` in this process."""
     global _started  # one child per command, started before the app exists
-    _started = Renderer()
+    try:
+        _started = Renderer()
+    except (OSError, ValueError):  # no fork here, or no process to spare: render in ours
+        _started = None
 
 
 def take() -> Renderer | None:
