@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from gettext import gettext as _
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
@@ -42,15 +43,25 @@ class Deferred(click.Command):
 
 
 def _create_app() -> Flask:
-    from intake import create_app
-
-    return create_app()
+    return _built(pages=True)
 
 
 def _create_app_without_pages() -> Flask:
+    return _built(pages=False)
+
+
+def _built(*, pages: bool) -> Flask:
     from intake import create_app
 
-    return create_app(pages=False)
+    # Building the app makes a great many objects that live as long as the command;
+    # the collector would walk them again and again meanwhile, for nothing (about a
+    # tenth of `intake report`'s time). Afterwards they are left out of its walks.
+    gc.disable()
+    try:
+        return create_app(pages=pages)
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 class IntakeGroup(FlaskGroup):
