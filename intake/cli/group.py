@@ -41,6 +41,12 @@ class Deferred(click.Command):
     def invoke(self, ctx: click.Context) -> Any:
         return self.command().invoke(ctx)
 
+    def __getattr__(self, name: str) -> Any:
+        # What a stand-in lacks is the real command's: a group's ``commands``, for one.
+        if name == "entry" or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.command(), name)
+
 
 def _create_app() -> Flask:
     return _built(pages=True)

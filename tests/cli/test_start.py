@@ -91,6 +91,8 @@ def test_each_command_is_described_as_it_describes_itself(app) -> None:
         assert _first_paragraph(real) == entry.help, name
         for limit in (30, 45, 60, 80):
             assert stand_in.get_short_help_str(limit) == real.get_short_help_str(limit)
+        # Read like the real one, e.g. by code that walks a group's subcommands.
+        assert getattr(stand_in, "commands", None) == getattr(real, "commands", None)
     for name, text in OTHER_APP_COMMANDS.items():
         assert _first_paragraph(app.cli.get_command(None, name)) == text
 
