@@ -6,19 +6,25 @@ import os
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
+if TYPE_CHECKING:
+    from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+def create_app(test_config: Mapping[str, Any] | None = None, *, pages: bool = True) -> Flask:
     """Build the application: settings, extensions, blueprints, protections.
 
     ``INTAKE_INSTANCE_PATH`` moves ``instance/`` (config, keys, SQLite file) elsewhere.
+    ``pages=False`` leaves out the pages (blueprints), for a command that builds no link
+    to them: importing their modules is a large part of building the app.
     """
+    # Imported here, not above: `intake --help` imports this package and needs no Flask.
+    from flask import Flask
+    from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
+
     app = Flask(
         __name__,
         instance_path=os.environ.get("INTAKE_INSTANCE_PATH") or str(ROOT / "instance"),
@@ -36,7 +42,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     load_forms(app)
     register_extensions(app)
-    register_blueprints(app)
+    if pages:
+        register_blueprints(app)
     register_protections(app)
     register_errors(app)
     register_commands(app)

@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from intake.clock import today
 from intake.models import Process, Submission
 from intake.people.membership import process_by_short_name
+from intake.report import ahead
 from intake.report.content import assemble, first_day
 from intake.report.render import report_html, to_pdf
 from intake.report.service import assessments_of
@@ -84,8 +85,16 @@ def report(
         html = report_html(content)
         if html_out:
             write_private(html_out, html.encode("utf-8"))
-        write_private(output, to_pdf(html))
+        write_private(output, _pdf(html))
     click.echo(f"Wrote {output} ({start} to {end}).")
+
+
+def _pdf(html: str) -> bytes:
+    # `intake report` on the command line starts WeasyPrint in a child before it builds
+    # the app (see intake.report.ahead); elsewhere, or if the child failed, it renders here.
+    renderer = ahead.take()
+    made = renderer.pdf(html) if renderer else None
+    return made if made is not None else to_pdf(html)
 
 
 def _assessment(process: Process, wanted: str) -> Submission:
