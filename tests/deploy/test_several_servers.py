@@ -198,7 +198,7 @@ def test_a_journey_across_two_app_servers_behind_nginx(
 
         # nginx lets the app refuse an oversized form with its own page.
         big = stranger.post("/login", {"username": "sam", "password": "x" * (2_200_000)})
-        assert big.status == 413 and "Too much at once" in big.text
+        assert big.status == 413 and "Too long to be read" in big.text
 
         # The settings as installed pass `intake check`: no warning, after real traffic.
         checked = _run([str(BIN / "intake"), "check"], env)
