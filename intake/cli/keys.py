@@ -3,6 +3,7 @@
 import click
 from flask.cli import AppGroup
 
+from intake.record.contact_log import fill_in_report_notes
 from intake.security.encryption import KeyringError, keyring, keys_directory
 from intake.security.key_rotation import describe, keys_in_use, rotate
 
@@ -60,6 +61,11 @@ def rotate_command(retire: bool, to: str | None) -> None:
     except KeyringError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"New key {done.new_key}; {done.changed} value(s) re-encrypted.")
+    # Contact entries from before the service kept whether their record has a note for
+    # the report-back say it now, so a report need not open their records to find out.
+    filled = fill_in_report_notes()
+    if filled:
+        click.echo(f"{filled} contact log entries now say whether they have a report note.")
     if done.unreadable:
         click.echo(
             f"Could not be opened, left as they were: {describe(done.unreadable)}. "

@@ -68,6 +68,25 @@ def travelling(definition: FormDefinition, answers: dict[str, Any]) -> dict[str,
     return kept
 
 
+def words_travel(definition: FormDefinition, answers: dict[str, Any]) -> bool:
+    """Whether any words of a record may travel into a report: the lines a report-back
+    prints beside its event (``intake.report.story``), empty or not."""
+    kept = travelling(definition, answers)
+    for spec in definition.fields():
+        value = kept.get(spec.id)
+        if spec.type in WORDS and isinstance(value, str) and value.strip():
+            return True
+        if spec.type == "demand_review" and isinstance(value, dict):
+            words = [f.id for f in spec.fields if f.type in WORDS]
+            if any(
+                isinstance(review, dict) and (review.get(w) or "").strip()
+                for review in value.values()
+                for w in words
+            ):
+                return True
+    return False
+
+
 def shared_view(
     definition: FormDefinition, answers: dict[str, Any], current: FormDefinition | None
 ) -> tuple[FormDefinition, dict[str, Any]]:

@@ -46,3 +46,8 @@ class ContactEntry(Base):
     # Set when the entry came from a spreadsheet, so importing it again adds nothing,
     # even when the same file is imported twice at the same moment (unique per process).
     import_key: Mapped[str | None] = mapped_column(String(64))
+    # Whether the record has a note for the report-back, so a report unseals only those
+    # few records rather than every message of years. None is "not known": an entry
+    # written before this was kept, or by a server not yet updated; a report reads
+    # those records as before, so no note is ever left out.
+    has_report_note: Mapped[bool | None] = mapped_column(default=None)

@@ -269,12 +269,14 @@ def _contacts(process: Process, today: date, w: Window) -> list[Event]:
         CONTACT,
         w,
     )
+    # Looked up once per channel, not once per entry: years of entries use a handful.
+    channels = {channel: channel_label(channel) for channel in {row.channel for row in rows}}
     return [
         Event(
             on,
             "contact",
             titles[direction],
-            detail=channel_label(channel),
+            detail=channels[channel],
             link=("submissions.show", {"submission_id": submission_id}),
             flag="answer" if direction is Direction.HE_WROTE else "",
             seq=_seq(CONTACT, ident),

@@ -19,7 +19,7 @@ from flask_babel import ngettext
 from intake.extensions import db
 from intake.formdef.model import localised
 from intake.formdef.travel import WORDS, travelling
-from intake.models import DemandStatus, Submission, SubmissionStatus
+from intake.models import ContactEntry, DemandStatus, Submission, SubmissionStatus
 from intake.record.silence import Period, Silence
 from intake.submissions import service
 
@@ -157,11 +157,16 @@ def travel_notes(
     """For each record, the words that may travel, as lines to print under its event."""
     if not record_ids:
         return {}
+    # Of years of contact records only a few have a note: the others are not unsealed.
+    # An entry that does not know (None: from before this was kept) is read as before.
     records = db.session.scalars(
-        sa.select(Submission).where(
+        sa.select(Submission)
+        .outerjoin(ContactEntry, ContactEntry.submission_id == Submission.id)
+        .where(
             Submission.id.in_(record_ids),
             Submission.form_id.in_(NOTE_FORMS),
             Submission.status == SubmissionStatus.SUBMITTED,
+            ContactEntry.has_report_note.is_not(sa.false()),  # a note, not known, or no entry
         )
     ).all()
     notes = {}

@@ -8,11 +8,13 @@ Each ciphertext names its key and is bound to a context (for example the
 process it belongs to), so it cannot be moved to another process's row and
 still decrypt.
 
-A running service follows ``intake keys rotate`` without a restart: every use
-of the keyring first compares the folder's and ``current``'s change times with
-those it was loaded at (two ``stat`` calls) and reloads when they differ, so
-nothing is sealed with a key that is no longer current; and a value naming a
-key the worker has not loaded yet makes it read the folder again.
+A running service follows ``intake keys rotate`` without a restart: every seal
+first compares the folder's and ``current``'s change times with those it was
+loaded at (two ``stat`` calls) and reloads when they differ, so nothing is
+sealed with a key that is no longer current; and a value naming a key the
+worker has not loaded yet makes it read the folder again. Opening a value does
+not look at the folder otherwise: a report opens thousands, and a key retired
+meanwhile was only ever retired once nothing was sealed with it.
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ class Keyring:
     keys: dict[str, bytes] = field(default_factory=dict)
     current: str | None = None
     loaded_state: tuple[int, ...] = ()
+    # One cipher per key, made once: making it costs about as much as opening a short value.
+    ciphers: dict[bytes, AESGCM] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, directory: Path) -> Keyring:
@@ -79,6 +83,13 @@ class Keyring:
     def reload(self) -> None:
         fresh = Keyring.load(self.directory)
         self.keys, self.current, self.loaded_state = fresh.keys, fresh.current, fresh.loaded_state
+        self.ciphers = {}
+
+    def _cipher(self, key: bytes) -> AESGCM:
+        cipher = self.ciphers.get(key)
+        if cipher is None:
+            cipher = self.ciphers[key] = AESGCM(key)
+        return cipher
 
     def new_key(self) -> str:
         """Create a key, write it with owner-only permissions, and make it current."""
@@ -115,7 +126,9 @@ class Keyring:
         if key_id == self.current:
             raise KeyringError("The current key cannot be retired.")
         (self.directory / f"{key_id}.key").unlink()
-        self.keys.pop(key_id, None)
+        key = self.keys.pop(key_id, None)
+        if key is not None:
+            self.ciphers.pop(key, None)
 
     def put_back(self, key_id: str, key: bytes) -> None:
         """Write a key retired a moment ago again, because a value sealed with it appeared."""
@@ -131,7 +144,7 @@ class Keyring:
                 f"No encryption key in {self.directory}: run `intake keys init` (make run does)."
             )
         nonce = secrets.token_bytes(NONCE_LENGTH)
-        sealed = AESGCM(self.keys[self.current]).encrypt(nonce, plaintext, context.encode())
+        sealed = self._cipher(self.keys[self.current]).encrypt(nonce, plaintext, context.encode())
         return FORMAT + self.current.encode() + nonce + sealed
 
     def decrypt(self, blob: bytes, context: str) -> bytes:
@@ -149,7 +162,7 @@ class Keyring:
         if key is None:
             raise KeyringError(f"Key {key_id} is missing from {self.directory}: restore it.")
         try:
-            return AESGCM(key).decrypt(nonce, sealed, context.encode())
+            return self._cipher(key).decrypt(nonce, sealed, context.encode())
         except InvalidTag as exc:
             raise KeyringError("Stored data does not match its key or its place.") from exc
 
@@ -163,29 +176,42 @@ def keys_directory() -> Path:
     return Path(configured) if configured else Path(current_app.instance_path) / "keys"
 
 
+def _loaded() -> Keyring:
+    """The app's keyring as loaded, without looking at its folder: enough to open a value
+    (a key not loaded yet is read when a value names it) or to seal one (sealing looks
+    at the folder itself)."""
+    extensions = current_app.extensions
+    ring: Keyring | None = extensions.get("intake.keyring")
+    # Compared as configured, not as a path: building paths for every value opened
+    # cost more than opening it.
+    where = (current_app.config.get("ANSWER_KEYS_DIR"), current_app.instance_path)
+    if ring is None or extensions.get("intake.keyring.from") != where:
+        ring = Keyring.load(keys_directory())
+        extensions["intake.keyring"] = ring
+        extensions["intake.keyring.from"] = where
+    return ring
+
+
 def keyring() -> Keyring:
     """The app's keyring, loaded once per process and again whenever its folder changes."""
-    ring = current_app.extensions.get("intake.keyring")
-    if ring is None or ring.directory != keys_directory():
-        ring = Keyring.load(keys_directory())
-        current_app.extensions["intake.keyring"] = ring
-    elif ring.is_stale():
+    ring = _loaded()
+    if ring.is_stale():
         ring.reload()
     return ring
 
 
 def seal_json(value: Any, context: str) -> bytes:
     data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
-    return keyring().encrypt(data, context)
+    return _loaded().encrypt(data, context)
 
 
 def open_json(blob: bytes, context: str) -> Any:
-    return json.loads(keyring().decrypt(blob, context))
+    return json.loads(_loaded().decrypt(blob, context))
 
 
 def seal_text(value: str, context: str) -> bytes:
-    return keyring().encrypt(value.encode(), context)
+    return _loaded().encrypt(value.encode(), context)
 
 
 def open_text(blob: bytes, context: str) -> str:
-    return keyring().decrypt(blob, context).decode()
+    return _loaded().decrypt(blob, context).decode()

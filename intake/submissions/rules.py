@@ -74,4 +74,13 @@ def after_submit(
         steps.steps_from_minutes(process, submission, answers, day, author)
         demands.record_statuses(process, submission, answers, day, author)
     elif form.id == "contact":
-        contact_log.sync_entry(process, submission, answers)
+        contact_log.sync_entry(process, submission, form, answers)
+
+
+def after_answers_changed(
+    form: FormDefinition, submission: Submission, answers: dict[str, Any]
+) -> None:
+    """A submitted record's answers were saved without submitting them again (a draft
+    save): what is kept beside its words must still follow them."""
+    if form.id == "contact":
+        contact_log.note_changed(submission, form, answers)

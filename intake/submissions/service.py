@@ -195,6 +195,8 @@ def save(
     db.session.flush()
     if submit:
         rules.after_submit(process, form, submission, answers, author)
+    elif was_submitted:
+        rules.after_answers_changed(form, submission, answers)
     return Saved(submission, revision)
 
 

@@ -187,3 +187,41 @@ def test_a_key_added_for_several_servers_is_used_only_when_told(app, runner, tmp
     with app.app_context():
         sealed = {Keyring.key_id_of(a) for a in db.session.scalars(sa.select(Submission.answers))}
     assert sealed == {new_key}
+
+
+def test_the_service_follows_a_new_key_but_opening_does_not_look_at_the_folder(
+    app, tmp_path, monkeypatch
+) -> None:
+    """A report opens thousands of values: only sealing compares the folder's change
+    times; opening a value under a key made elsewhere still reads the folder again."""
+    from intake.security import encryption
+
+    folder = tmp_path / "keys"
+    app.config["ANSWER_KEYS_DIR"] = str(folder)
+    old = Keyring.load(folder).new_key()
+    looked: list[object] = []
+    state = encryption.folder_state
+
+    def counted(directory):
+        looked.append(directory)
+        return state(directory)
+
+    monkeypatch.setattr(encryption, "folder_state", counted)
+    with app.app_context():
+        before = encryption.seal_text("before", "c")
+        looked.clear()
+        for _ in range(50):
+            assert encryption.open_text(before, "c") == "before"
+        assert looked == []
+
+        operator = Keyring.load(folder)  # `intake keys rotate` in its own process
+        new = operator.new_key()
+        by_operator = operator.encrypt(b"by the operator", "c")
+        assert encryption.open_text(by_operator, "c") == "by the operator"
+        assert Keyring.key_id_of(encryption.seal_text("after", "c")) == new
+        assert Keyring.key_id_of(encryption.seal_json({"a": 1}, "c")) == new
+        operator.retire(old)
+        encryption.seal_text("x", "c")  # the retired key let go at the next seal
+        assert old not in encryption.keyring().keys
+        with pytest.raises(KeyringError, match=f"Key {old} is missing"):
+            encryption.open_text(before, "c")
