@@ -76,21 +76,27 @@ def silence_of(process: Process, today: date) -> Silence:
 
 
 def timeline(process: Process, start: date, end: date, meeting_views=None) -> Markup:
-    meeting_views = meeting_views if meeting_views is not None else meetings.views(process)
+    """The picture from ``start`` to ``end``; the meetings with him of that span are read
+    from the database unless ``meeting_views`` (all meetings) are at hand."""
+    if meeting_views is not None:
+        with_him = [
+            (m.starts_at.date(), m.state) for m in meeting_views if m.kind is MeetingKind.WITH_HIM
+        ]
+    else:
+        with_him = meetings.days_with_him(process, start, end)
     log = entries_of(process, start, end)
-    with_him = [m for m in meeting_views if m.kind is MeetingKind.WITH_HIM]
     lanes = [
         Lane(_("Messages sent"), [d for d, w in log if w is Direction.WE_WROTE], "dot", "#2f5d62"),
         Lane(_("His answers"), [d for d, w in log if w is Direction.HE_WROTE], "dot", "#c77d00"),
         Lane(
             _("Meetings held"),
-            [m.starts_at.date() for m in with_him if m.state is MeetingState.HELD],
+            [day for day, state in with_him if state is MeetingState.HELD],
             "square",
             "#2f5d62",
         ),
         Lane(
             _("Meetings missed"),
-            [m.starts_at.date() for m in with_him if m.state is MeetingState.MISSED],
+            [day for day, state in with_him if state is MeetingState.MISSED],
             "cross",
             "#a4262c",
         ),
@@ -104,15 +110,14 @@ def timeline(process: Process, start: date, end: date, meeting_views=None) -> Ma
 
 
 def glance(process: Process, today: date) -> Glance:
-    meeting_views = meetings.views(process)
     demand_list = demands.demand_views(process)
     start = today - timedelta(days=round(TIMELINE_MONTHS * 30.44))
     return Glance(
         demands=demand_list,
         silence=silence_of(process, today),
-        cadence=meetings.cadence(process, meeting_views, today),
+        cadence=meetings.cadence_of(process, today),
         open_steps=steps.steps_of(process, today, (StepStatus.OPEN, StepStatus.MISSED)),
-        timeline=timeline(process, start, today, meeting_views),
+        timeline=timeline(process, start, today),
         pending_amendments=sum(
             1 for d in demand_list for a in d.amendments if a.state.value == "proposed"
         ),

@@ -18,6 +18,7 @@ key the worker has not loaded yet makes it read the folder again.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import os
 import secrets
@@ -42,8 +43,12 @@ class KeyringError(RuntimeError):
 
 def folder_state(directory: Path) -> tuple[int, ...]:
     """What changes when a key is added, removed or made current: two cheap ``stat`` calls."""
+    return _state_of((directory, directory / "current"))
+
+
+def _state_of(paths: tuple[Path, Path]) -> tuple[int, ...]:
     state: list[int] = []
-    for path in (directory, directory / "current"):
+    for path in paths:
         try:
             found = os.stat(path)
         except FileNotFoundError:
@@ -59,6 +64,10 @@ class Keyring:
     keys: dict[str, bytes] = field(default_factory=dict)
     current: str | None = None
     loaded_state: tuple[int, ...] = ()
+    # A page unseals hundreds of values: the paths watched and each key's cipher are made
+    # once, not per value (a cipher is found by the key's own bytes, never by its name).
+    _watched: tuple[Path, Path] | None = field(default=None, repr=False, compare=False)
+    _ciphers: dict[bytes, AESGCM] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, directory: Path) -> Keyring:
@@ -74,11 +83,20 @@ class Keyring:
         return ring
 
     def is_stale(self) -> bool:
-        return folder_state(self.directory) != self.loaded_state
+        if self._watched is None:
+            self._watched = (self.directory, self.directory / "current")
+        return _state_of(self._watched) != self.loaded_state
 
     def reload(self) -> None:
         fresh = Keyring.load(self.directory)
         self.keys, self.current, self.loaded_state = fresh.keys, fresh.current, fresh.loaded_state
+        self._ciphers.clear()
+
+    def _cipher(self, key: bytes) -> AESGCM:
+        cipher = self._ciphers.get(key)
+        if cipher is None:
+            cipher = self._ciphers[key] = AESGCM(key)
+        return cipher
 
     def new_key(self) -> str:
         """Create a key, write it with owner-only permissions, and make it current."""
@@ -115,7 +133,7 @@ class Keyring:
         if key_id == self.current:
             raise KeyringError("The current key cannot be retired.")
         (self.directory / f"{key_id}.key").unlink()
-        self.keys.pop(key_id, None)
+        self._ciphers.pop(self.keys.pop(key_id, b""), None)
 
     def put_back(self, key_id: str, key: bytes) -> None:
         """Write a key retired a moment ago again, because a value sealed with it appeared."""
@@ -149,7 +167,7 @@ class Keyring:
         if key is None:
             raise KeyringError(f"Key {key_id} is missing from {self.directory}: restore it.")
         try:
-            return AESGCM(key).decrypt(nonce, sealed, context.encode())
+            return self._cipher(key).decrypt(nonce, sealed, context.encode())
         except InvalidTag as exc:
             raise KeyringError("Stored data does not match its key or its place.") from exc
 
@@ -159,8 +177,12 @@ class Keyring:
 
 
 def keys_directory() -> Path:
-    configured = current_app.config.get("ANSWER_KEYS_DIR")
-    return Path(configured) if configured else Path(current_app.instance_path) / "keys"
+    return _directory(current_app.config.get("ANSWER_KEYS_DIR"), current_app.instance_path)
+
+
+@functools.lru_cache(maxsize=16)
+def _directory(configured: str | Path | None, instance_path: str) -> Path:
+    return Path(configured) if configured else Path(instance_path) / "keys"
 
 
 def keyring() -> Keyring:
