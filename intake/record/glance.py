@@ -6,7 +6,7 @@ records a process has.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -23,7 +23,7 @@ from intake.models import (
     Process,
     StepStatus,
 )
-from intake.record import demands, meetings, silence_db, steps
+from intake.record import demands, log_version, meetings, silence_db, steps
 from intake.record.contact_log import entries_of
 from intake.record.silence import Fact, Silence
 from intake.record.silence_db import figures_in_db
@@ -70,9 +70,14 @@ def facts_of(process: Process) -> list[Fact]:
 
 
 def silence_of(process: Process, today: date) -> Silence:
-    """The figures as of ``today``, counted in the database (``silence_db``)."""
+    """The figures as of ``today``, counted in the database (``silence_db``); those of the
+    log are kept until it changes (``log_version``), the steps' are counted each time."""
     missed, overdue = steps_not_kept(process, today)
-    return figures_in_db(process, today, steps_missed=missed, steps_overdue=overdue)
+    of_log = log_version.kept(
+        ("silence", process.id, process.log_version, today),
+        lambda: figures_in_db(process, today),
+    )
+    return replace(of_log, steps_missed=missed, steps_overdue=overdue)
 
 
 def timeline(process: Process, start: date, end: date, meeting_views=None) -> Markup:

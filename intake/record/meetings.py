@@ -15,7 +15,7 @@ from intake.extensions import db
 from intake.formdef.locking import claim
 from intake.labels import meeting_state_label
 from intake.models import Account, Meeting, MeetingKind, MeetingState, Process, Submission, utcnow
-from intake.record import paging
+from intake.record import log_version, paging
 from intake.record.sqldays import day_of
 from intake.security.encryption import open_text, seal_text
 
@@ -202,6 +202,7 @@ def record_outcome(
     check_state(state, meeting.starts_at, now or utcnow())
     if not claim(Meeting, meeting.id, started_from, state=state):
         raise MeetingConflict(_l("Someone changed this meeting meanwhile. Check it and try again."))
+    log_version.changed(db.session(), {meeting.process_id})  # a plain UPDATE: no flush saw it
     db.session.expire(meeting)
 
 

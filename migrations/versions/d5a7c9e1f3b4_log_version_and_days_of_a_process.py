@@ -1,0 +1,35 @@
+"""the log's version on each process, and a process's contact entries by day
+
+Revision ID: d5a7c9e1f3b4
+Revises: c3e8a1f5b7d2
+Create Date: 2026-12-06 10:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'd5a7c9e1f3b4'
+down_revision = 'c3e8a1f5b7d2'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    # Every process starts at version 0; the first change to its log draws a new one.
+    with op.batch_alter_table('process', schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column('log_version', sa.BigInteger(), nullable=False, server_default='0')
+        )
+    with op.batch_alter_table('process', schema=None) as batch_op:
+        batch_op.alter_column('log_version', server_default=None)
+    with op.batch_alter_table('contact_entry', schema=None) as batch_op:
+        batch_op.create_index('ix_contact_entry_process_day', ['process_id', 'on'], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('contact_entry', schema=None) as batch_op:
+        batch_op.drop_index('ix_contact_entry_process_day')
+    with op.batch_alter_table('process', schema=None) as batch_op:
+        batch_op.drop_column('log_version')
