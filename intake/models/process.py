@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import date, datetime
 
 from sqlalchemy import BigInteger, Enum, ForeignKey, String
@@ -44,7 +45,7 @@ class Process(Base):
     # Drawn anew whenever a contact entry or meeting of the process is added, changed or
     # removed (intake.record.log_version): figures counted from the log are kept until it
     # changes. Random rather than counted, so a change rolled back never reappears.
-    log_version: Mapped[int] = mapped_column(BigInteger, default=0)
+    log_version: Mapped[int] = mapped_column(BigInteger, default=lambda: secrets.randbits(62))
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="process", order_by="Membership.joined_at"

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -122,7 +123,11 @@ def glance(process: Process, today: date) -> Glance:
         silence=silence_of(process, today),
         cadence=meetings.cadence_of(process, today),
         open_steps=steps.steps_of(process, today, (StepStatus.OPEN, StepStatus.MISSED)),
-        timeline=timeline(process, start, today),
+        # The picture shows only the log (contact entries, meetings with him): kept with it.
+        timeline=log_version.kept(
+            ("timeline", process.id, process.log_version, start, today, str(get_locale())),
+            lambda: timeline(process, start, today),
+        ),
         pending_amendments=sum(
             1 for d in demand_list for a in d.amendments if a.state.value == "proposed"
         ),

@@ -17,11 +17,17 @@ depends_on = None
 
 
 def upgrade():
-    # Every process starts at version 0; the first change to its log draws a new one.
     with op.batch_alter_table('process', schema=None) as batch_op:
         batch_op.add_column(
             sa.Column('log_version', sa.BigInteger(), nullable=False, server_default='0')
         )
+    # Each process starts at a version of its own, drawn at random as every later one is,
+    # so that a database restored from elsewhere never shares a version with this one.
+    if op.get_bind().dialect.name == 'postgresql':
+        drawn = 'CAST(floor(random() * 4611686018427387904) AS BIGINT)'
+    else:
+        drawn = 'abs(random() % 4611686018427387904)'
+    op.execute(f'UPDATE process SET log_version = {drawn}')
     with op.batch_alter_table('process', schema=None) as batch_op:
         batch_op.alter_column('log_version', server_default=None)
     with op.batch_alter_table('contact_entry', schema=None) as batch_op:
