@@ -8,11 +8,12 @@ Each ciphertext names its key and is bound to a context (for example the
 process it belongs to), so it cannot be moved to another process's row and
 still decrypt.
 
-A running service follows ``intake keys rotate`` without a restart: every use
-of the keyring first compares the folder's and ``current``'s change times with
-those it was loaded at (two ``stat`` calls) and reloads when they differ, so
-nothing is sealed with a key that is no longer current; and a value naming a
-key the worker has not loaded yet makes it read the folder again.
+A running service follows ``intake keys rotate`` without a restart: every
+request's first use of the keyring (and every use outside a request, and every
+sealing) first compares the folder's and ``current``'s change times with those
+it was loaded at (two ``stat`` calls) and reloads when they differ, so nothing
+is sealed with a key that is no longer current; and a value naming a key the
+worker has not loaded yet makes it read the folder again.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from flask import current_app
+from flask import current_app, g, has_request_context
 
 from intake.security.private_files import write_private
 
@@ -186,13 +187,24 @@ def _directory(configured: str | Path | None, instance_path: str) -> Path:
 
 
 def keyring() -> Keyring:
-    """The app's keyring, loaded once per process and again whenever its folder changes."""
+    """The app's keyring, loaded once per process and again whenever its folder changes.
+
+    Within a request it is looked up and checked once: a page opening hundreds of values
+    looks at the folder once (sealing still looks each time, in ``Keyring.encrypt``).
+    """
+    in_request = has_request_context()
+    if in_request:
+        checked: Keyring | None = g.get("_intake_keyring")
+        if checked is not None:
+            return checked
     ring = current_app.extensions.get("intake.keyring")
     if ring is None or ring.directory != keys_directory():
         ring = Keyring.load(keys_directory())
         current_app.extensions["intake.keyring"] = ring
     elif ring.is_stale():
         ring.reload()
+    if in_request:
+        g._intake_keyring = ring
     return ring
 
 
