@@ -95,6 +95,7 @@ def register_extensions(app: Flask) -> None:
     from intake.extensions import babel, csrf, db, login_manager
     from intake.migrations_setup import init_migrations
     from intake.models.base import render_item_for_migrations
+    from intake.record import log_version  # noqa: F401 - its listeners keep the log's version
     from intake.security import sessions
     from intake.sqlite import harden_sqlite
 

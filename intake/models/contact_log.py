@@ -28,6 +28,8 @@ class ContactEntry(Base):
     __tablename__ = "contact_entry"
     __table_args__ = (
         Index("ix_contact_entry_import_key", "process_id", "import_key", unique=True),
+        # A process's entries in the order of their days: a page of the log, a period.
+        Index("ix_contact_entry_process_day", "process_id", "on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

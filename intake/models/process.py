@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import BigInteger, Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intake.models.account import Account
@@ -41,6 +42,10 @@ class Process(Base):
     # When a contact-group coordinator first had a password: from then on the
     # process belongs to its members and the instance admin adds nobody.
     taken_over_at: Mapped[datetime | None]
+    # Drawn anew whenever a contact entry or meeting of the process is added, changed or
+    # removed (intake.record.log_version): figures counted from the log are kept until it
+    # changes. Random rather than counted, so a change rolled back never reappears.
+    log_version: Mapped[int] = mapped_column(BigInteger, default=lambda: secrets.randbits(62))
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="process", order_by="Membership.joined_at"

@@ -6,10 +6,11 @@ records a process has.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -23,7 +24,7 @@ from intake.models import (
     Process,
     StepStatus,
 )
-from intake.record import demands, meetings, silence_db, steps
+from intake.record import demands, log_version, meetings, silence_db, steps
 from intake.record.contact_log import entries_of
 from intake.record.silence import Fact, Silence
 from intake.record.silence_db import figures_in_db
@@ -70,27 +71,38 @@ def facts_of(process: Process) -> list[Fact]:
 
 
 def silence_of(process: Process, today: date) -> Silence:
-    """The figures as of ``today``, counted in the database (``silence_db``)."""
+    """The figures as of ``today``, counted in the database (``silence_db``); those of the
+    log are kept until it changes (``log_version``), the steps' are counted each time."""
     missed, overdue = steps_not_kept(process, today)
-    return figures_in_db(process, today, steps_missed=missed, steps_overdue=overdue)
+    of_log = log_version.kept(
+        ("silence", process.id, process.log_version, today),
+        lambda: figures_in_db(process, today),
+    )
+    return replace(of_log, steps_missed=missed, steps_overdue=overdue)
 
 
 def timeline(process: Process, start: date, end: date, meeting_views=None) -> Markup:
-    meeting_views = meeting_views if meeting_views is not None else meetings.views(process)
+    """The picture from ``start`` to ``end``; the meetings with him of that span are read
+    from the database unless ``meeting_views`` (all meetings) are at hand."""
+    if meeting_views is not None:
+        with_him = [
+            (m.starts_at.date(), m.state) for m in meeting_views if m.kind is MeetingKind.WITH_HIM
+        ]
+    else:
+        with_him = meetings.days_with_him(process, start, end)
     log = entries_of(process, start, end)
-    with_him = [m for m in meeting_views if m.kind is MeetingKind.WITH_HIM]
     lanes = [
         Lane(_("Messages sent"), [d for d, w in log if w is Direction.WE_WROTE], "dot", "#2f5d62"),
         Lane(_("His answers"), [d for d, w in log if w is Direction.HE_WROTE], "dot", "#c77d00"),
         Lane(
             _("Meetings held"),
-            [m.starts_at.date() for m in with_him if m.state is MeetingState.HELD],
+            [day for day, state in with_him if state is MeetingState.HELD],
             "square",
             "#2f5d62",
         ),
         Lane(
             _("Meetings missed"),
-            [m.starts_at.date() for m in with_him if m.state is MeetingState.MISSED],
+            [day for day, state in with_him if state is MeetingState.MISSED],
             "cross",
             "#a4262c",
         ),
@@ -104,15 +116,18 @@ def timeline(process: Process, start: date, end: date, meeting_views=None) -> Ma
 
 
 def glance(process: Process, today: date) -> Glance:
-    meeting_views = meetings.views(process)
     demand_list = demands.demand_views(process)
     start = today - timedelta(days=round(TIMELINE_MONTHS * 30.44))
     return Glance(
         demands=demand_list,
         silence=silence_of(process, today),
-        cadence=meetings.cadence(process, meeting_views, today),
+        cadence=meetings.cadence_of(process, today),
         open_steps=steps.steps_of(process, today, (StepStatus.OPEN, StepStatus.MISSED)),
-        timeline=timeline(process, start, today, meeting_views),
+        # The picture shows only the log (contact entries, meetings with him): kept with it.
+        timeline=log_version.kept(
+            ("timeline", process.id, process.log_version, start, today, str(get_locale())),
+            lambda: timeline(process, start, today),
+        ),
         pending_amendments=sum(
             1 for d in demand_list for a in d.amendments if a.state.value == "proposed"
         ),

@@ -43,6 +43,7 @@ def _contacts_page(alarm_form: SilenceAlarmForm) -> str:
         "log/contacts.html",
         entries=page.items,
         page=page,
+        page_endpoint="log.contacts",
         silence=silence_of(g.process, today()),
         alarm_form=alarm_form,
     )

@@ -14,7 +14,7 @@ from intake.formdef.locking import version_from
 from intake.formdef.submitted import required
 from intake.labels import meeting_kind_label
 from intake.models import Meeting, MeetingKind
-from intake.record import meetings
+from intake.record import meetings, paging
 from intake.record.forms import CadenceForm, MeetingForm, OutcomeForm
 from intake.security import audit
 from intake.security.access import allow, of_this_process, process_blueprint
@@ -24,13 +24,20 @@ bp = process_blueprint("meetings", __name__, "/meetings")
 
 
 def _page(form: MeetingForm, cadence_form: CadenceForm, status: int = 200) -> ResponseReturnValue:
-    views = meetings.views(g.process)
     now = datetime.now(UTC)
+    before = paging.parse_cursor(request.args.get("before"))
+    after = paging.parse_cursor(request.args.get("after"))
+    past = meetings.past_page(g.process, now, before=before, after=after)
+    # Past meetings whose outcome is still to be recorded head the first page only.
+    first = before is None and (after is None or past.newer is None)
+    waiting = meetings.awaiting_outcome(g.process, now) if first else []
     return render_template(
         "meetings/index.html",
-        upcoming=[m for m in views if m.starts_at >= now],
-        past=list(reversed([m for m in views if m.starts_at < now])),
-        cadence=meetings.cadence(g.process, views, today()),
+        upcoming=meetings.upcoming(g.process, now),
+        past=waiting + past.items,
+        page=past,
+        page_endpoint="meetings.index",
+        cadence=meetings.cadence_of(g.process, today()),
         form=form,
         cadence_form=cadence_form,
         outcome_form=OutcomeForm(),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -14,7 +15,13 @@ from intake.extensions import db
 from intake.formdef.locking import claim
 from intake.labels import meeting_state_label
 from intake.models import Account, Meeting, MeetingKind, MeetingState, Process, Submission, utcnow
+from intake.record import log_version, paging
+from intake.record.sqldays import day_of
 from intake.security.encryption import open_text, seal_text
+
+# Past meetings per page: a meeting is a few lines with its links, so fewer than the
+# contact log's table rows; 25 are a year of meeting every two weeks.
+PAST_PAGE_SIZE = 25
 
 
 class MeetingError(ValueError):
@@ -53,20 +60,27 @@ def _open(blob: bytes | None, context: str) -> str:
 
 
 def views(process: Process) -> list[MeetingView]:
-    minutes = dict(
-        db.session.execute(
-            sa.select(Submission.meeting_id, Submission.id).where(
-                Submission.process_id == process.id,
-                Submission.meeting_id.is_not(None),
-                Submission.form_id == "minutes",
-            )
-        )
-        .tuples()
-        .all()
-    )
+    """Every meeting of the process, oldest first (the archive, the calendar file)."""
     rows = db.session.scalars(
         sa.select(Meeting).where(Meeting.process_id == process.id).order_by(Meeting.starts_at)
+    ).all()
+    return _views_of(process, rows, None)
+
+
+def _views_of(
+    process: Process, rows: Sequence[Meeting], ids: list[int] | None
+) -> list[MeetingView]:
+    """``rows`` as pages show them; the minutes looked up for ``ids`` only (all if None)."""
+    query = sa.select(Submission.meeting_id, Submission.id).where(
+        Submission.process_id == process.id,
+        Submission.meeting_id.is_not(None),
+        Submission.form_id == "minutes",
     )
+    if ids is not None:
+        if not ids:
+            return []
+        query = query.where(Submission.meeting_id.in_(ids))
+    minutes = dict(db.session.execute(query).tuples().all())
     return [
         MeetingView(
             m.id,
@@ -80,6 +94,72 @@ def views(process: Process) -> list[MeetingView]:
         )
         for m in rows
     ]
+
+
+def upcoming(process: Process, now: datetime) -> list[MeetingView]:
+    """Every meeting still to come, soonest first."""
+    rows = db.session.scalars(
+        sa.select(Meeting)
+        .where(Meeting.process_id == process.id, Meeting.starts_at >= now)
+        .order_by(Meeting.starts_at, Meeting.id)
+    ).all()
+    return _views_of(process, rows, [m.id for m in rows])
+
+
+def awaiting_outcome(process: Process, now: datetime) -> list[MeetingView]:
+    """Past meetings still only planned, latest first: whether they were held is still to
+    be recorded, so they stay in sight however old they are."""
+    rows = db.session.scalars(
+        sa.select(Meeting)
+        .where(
+            Meeting.process_id == process.id,
+            Meeting.starts_at < now,
+            Meeting.state == MeetingState.PLANNED,
+        )
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+    ).all()
+    return _views_of(process, rows, [m.id for m in rows])
+
+
+def past_page(
+    process: Process,
+    now: datetime,
+    *,
+    before: paging.Cursor | None = None,
+    after: paging.Cursor | None = None,
+    size: int = PAST_PAGE_SIZE,
+) -> paging.Page:
+    """One page of the past meetings whose outcome is recorded (held, missed, cancelled),
+    latest day first; only that page's meetings are read and unsealed."""
+    page = paging.newest_first(
+        sa.select(Meeting).where(
+            Meeting.process_id == process.id,
+            Meeting.starts_at < now,
+            Meeting.state != MeetingState.PLANNED,
+        ),
+        day_of(Meeting.starts_at),
+        Meeting.id,
+        before=before,
+        after=after,
+        size=size,
+        key=lambda m: (m.starts_at.date(), m.id),
+    )
+    return replace(page, items=_views_of(process, page.items, [m.id for m in page.items]))
+
+
+def days_with_him(process: Process, start: date, end: date) -> list[tuple[date, MeetingState]]:
+    """The days of the meetings with him held or missed from ``start`` to ``end``."""
+    day = day_of(Meeting.starts_at)
+    rows = db.session.execute(
+        sa.select(day, Meeting.state).where(
+            Meeting.process_id == process.id,
+            Meeting.kind == MeetingKind.WITH_HIM,
+            Meeting.state.in_([MeetingState.HELD, MeetingState.MISSED]),
+            day >= start,
+            day <= end,
+        )
+    ).all()
+    return [(d, state) for d, state in rows]
 
 
 def plan(
@@ -122,6 +202,7 @@ def record_outcome(
     check_state(state, meeting.starts_at, now or utcnow())
     if not claim(Meeting, meeting.id, started_from, state=state):
         raise MeetingConflict(_l("Someone changed this meeting meanwhile. Check it and try again."))
+    log_version.changed(db.session(), {meeting.process_id})  # a plain UPDATE: no flush saw it
     db.session.expire(meeting)
 
 
@@ -234,13 +315,34 @@ def check_minutes(answers: dict[str, Any], now: datetime) -> str | None:
 def cadence(process: Process, meetings: list[MeetingView], today: date) -> Cadence:
     with_him = [m for m in meetings if m.kind is MeetingKind.WITH_HIM]
     held = [m.starts_at.date() for m in with_him if m.state is MeetingState.HELD]
-    upcoming = [
+    to_come = [
         m.starts_at
         for m in with_him
         if m.state is MeetingState.PLANNED and m.starts_at.date() >= today
     ]
-    last_held = max(held) if held else None
-    next_planned = min(upcoming) if upcoming else None
+    return _cadence(process, max(held) if held else None, min(to_come) if to_come else None, today)
+
+
+def cadence_of(process: Process, today: date) -> Cadence:
+    """``cadence`` of all the process's meetings, found by the database in one query."""
+    with_him = sa.and_(Meeting.process_id == process.id, Meeting.kind == MeetingKind.WITH_HIM)
+    last_held = (
+        sa.select(sa.func.max(Meeting.starts_at))
+        .where(with_him, Meeting.state == MeetingState.HELD)
+        .scalar_subquery()
+    )
+    next_planned = (
+        sa.select(sa.func.min(Meeting.starts_at))
+        .where(with_him, Meeting.state == MeetingState.PLANNED, day_of(Meeting.starts_at) >= today)
+        .scalar_subquery()
+    )
+    held, planned = db.session.execute(sa.select(last_held, next_planned)).one()
+    return _cadence(process, held.date() if held else None, planned, today)
+
+
+def _cadence(
+    process: Process, last_held: date | None, next_planned: datetime | None, today: date
+) -> Cadence:
     every = process.meeting_cadence_days
     due_on = last_held + timedelta(days=every) if every and last_held else None
     overdue = bool(due_on and due_on < today and next_planned is None)

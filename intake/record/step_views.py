@@ -11,7 +11,7 @@ from intake.formdef import form_keys
 from intake.formdef.locking import version_from
 from intake.formdef.submitted import add_error, required
 from intake.models import AgreedStep, StepOwner, StepStatus
-from intake.record import demands, steps
+from intake.record import demands, paging, steps
 from intake.record.forms import StepChangeForm, StepForm
 from intake.security.access import allow, of_this_process, process_blueprint
 from intake.security.policy import Act
@@ -26,12 +26,14 @@ def _step(step_id: int) -> AgreedStep:
 @bp.get("/")
 @allow(Act.KEEP_STEPS)
 def index() -> str:
-    """All agreed steps, open and overdue first."""
-    all_steps = steps.steps_of(g.process, today())
-    ordered = sorted(
-        all_steps, key=lambda s: (not s.overdue, s.status is not StepStatus.OPEN, s.deadline)
-    )
-    return render_template("steps/index.html", steps=ordered)
+    """Every open step, overdue ones first; then the closed steps in pages, latest first."""
+    before = paging.parse_cursor(request.args.get("before"))
+    after = paging.parse_cursor(request.args.get("after"))
+    closed = steps.closed_page(g.process, today(), before=before, after=after)
+    # The open steps head the first page only: a later page goes on with the closed ones.
+    first = before is None and (after is None or closed.newer is None)
+    open_steps = steps.open_first(g.process, today()) if first else []
+    return render_template("steps/index.html", steps=open_steps + closed.items, page=closed)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -22,7 +22,11 @@ from intake.models import (
     Submission,
     utcnow,
 )
+from intake.record import paging
 from intake.security.encryption import open_text, seal_text
+
+# Closed steps per page, below the open ones (which are all shown).
+CLOSED_PAGE_SIZE = 50
 
 
 class StepError(ValueError):
@@ -90,6 +94,38 @@ def steps_of(
     numbers = _demand_numbers(process)
     rows = db.session.scalars(query.order_by(AgreedStep.deadline, AgreedStep.id))
     return [view(s, today, numbers) for s in rows]
+
+
+def open_first(process: Process, today: date) -> list[StepView]:
+    """Every open step, overdue ones first, then by deadline: what the group still has to
+    follow up is never behind a page link, however many steps were closed over the years."""
+    open_steps = steps_of(process, today, (StepStatus.OPEN,))
+    return sorted(open_steps, key=lambda s: not s.overdue)  # stable: by deadline within
+
+
+def closed_page(
+    process: Process,
+    today: date,
+    *,
+    before: paging.Cursor | None = None,
+    after: paging.Cursor | None = None,
+    size: int = CLOSED_PAGE_SIZE,
+) -> paging.Page:
+    """One page of the steps no longer open (done, missed, dropped), latest deadline first;
+    only that page's steps are read and unsealed."""
+    page = paging.newest_first(
+        sa.select(AgreedStep).where(
+            AgreedStep.process_id == process.id, AgreedStep.status != StepStatus.OPEN
+        ),
+        AgreedStep.deadline,
+        AgreedStep.id,
+        before=before,
+        after=after,
+        size=size,
+        key=lambda s: (s.deadline, s.id),
+    )
+    numbers = _demand_numbers(process) if page.items else {}
+    return replace(page, items=[view(s, today, numbers) for s in page.items])
 
 
 def _demand_id(process: Process, number: Any) -> int | None:
