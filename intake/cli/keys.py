@@ -2,7 +2,9 @@
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy.exc import SQLAlchemyError
 
+from intake.extensions import db
 from intake.record.contact_log import fill_in_report_notes
 from intake.security.encryption import KeyringError, keyring, keys_directory
 from intake.security.key_rotation import describe, keys_in_use, rotate
@@ -61,11 +63,6 @@ def rotate_command(retire: bool, to: str | None) -> None:
     except KeyringError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"New key {done.new_key}; {done.changed} value(s) re-encrypted.")
-    # Contact entries from before the service kept whether their record has a note for
-    # the report-back say it now, so a report need not open their records to find out.
-    filled = fill_in_report_notes()
-    if filled:
-        click.echo(f"{filled} contact log entries now say whether they have a report note.")
     if done.unreadable:
         click.echo(
             f"Could not be opened, left as they were: {describe(done.unreadable)}. "
@@ -76,7 +73,6 @@ def rotate_command(retire: bool, to: str | None) -> None:
         click.echo(f"Retired key {key_id}.")
     if not retire:
         click.echo("Old keys are kept; run with --retire to delete those no longer used.")
-        return
     for key_id, kinds in sorted(done.still_used.items()):
         click.echo(
             f"Key {key_id} is kept: it still seals {sum(kinds.values())} value(s) "
@@ -84,8 +80,28 @@ def rotate_command(retire: bool, to: str | None) -> None:
             "`intake keys rotate --retire` again once they are re-encrypted.",
             err=True,
         )
-    if done.still_used:
+    _fill_in_report_notes()
+    if retire and done.still_used:
         raise SystemExit(1)
+
+
+def _fill_in_report_notes() -> None:
+    # Contact entries from before the service kept whether their record has a note for
+    # the report-back say it now, so a report need not open their records to find out.
+    # Last, after the rotation's own results are said: whatever happens here, an entry
+    # left unknown is only opened by the next report, as before.
+    try:
+        filled = fill_in_report_notes()
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        click.echo(
+            "Could not yet note which contact log entries have a report note "
+            f"({type(exc).__name__}); the next rotation tries again. Reports read them all.",
+            err=True,
+        )
+        return
+    if filled:
+        click.echo(f"{filled} contact log entries now say whether they have a report note.")
 
 
 @keys.command("list")

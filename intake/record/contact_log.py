@@ -6,12 +6,12 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 
 from intake.extensions import db, rows_changed
 from intake.formdef import FormDefinition
 from intake.formdef.travel import words_travel
 from intake.models import ContactEntry, Direction, Process, Submission
-from intake.security.encryption import KeyringError
 
 
 def sync_entry(
@@ -81,8 +81,14 @@ def fill_in_report_notes(batch: int = 200) -> int:
             try:
                 answers = service.answers_of(submission)
                 found[words_travel(service.definition_of(submission), answers)].append(entry_id)
-            except KeyringError:
-                continue  # stays unknown, so a report still reads it; `intake check` says why
+            except Exception as exc:
+                # Any record that cannot be read, for any reason, stays unknown, so a
+                # report still reads it; `intake check` says why. Only the kind of error
+                # is logged: its text could quote the record.
+                current_app.logger.warning(
+                    "Contact entry %d left unknown: %s", entry_id, type(exc).__name__
+                )
+                continue
         for note, ids in found.items():
             if ids:
                 filled += rows_changed(

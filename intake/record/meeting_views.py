@@ -28,6 +28,11 @@ def _page(form: MeetingForm, cadence_form: CadenceForm, status: int = 200) -> Re
     before = paging.parse_cursor(request.args.get("before"))
     after = paging.parse_cursor(request.args.get("after"))
     past = meetings.past_page(g.process, now, before=before, after=after)
+    if before is not None and not past.items:
+        # A link past the end (kept from before, or meetings changed since): rather than
+        # an empty page without the meetings awaiting their outcome, the first page.
+        before = after = None
+        past = meetings.past_page(g.process, now)
     # Past meetings whose outcome is still to be recorded head the first page only.
     first = before is None and (after is None or past.newer is None)
     waiting = meetings.awaiting_outcome(g.process, now) if first else []

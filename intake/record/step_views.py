@@ -30,6 +30,11 @@ def index() -> str:
     before = paging.parse_cursor(request.args.get("before"))
     after = paging.parse_cursor(request.args.get("after"))
     closed = steps.closed_page(g.process, today(), before=before, after=after)
+    if before is not None and not closed.items:
+        # A link past the end (kept from before, or steps changed since): rather than an
+        # empty page without the open steps, the first page.
+        before = after = None
+        closed = steps.closed_page(g.process, today())
     # The open steps head the first page only: a later page goes on with the closed ones.
     first = before is None and (after is None or closed.newer is None)
     open_steps = steps.open_first(g.process, today()) if first else []

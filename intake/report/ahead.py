@@ -15,9 +15,10 @@ in its own process, as it does when nothing was started ahead.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 
 _started: Renderer | None = None
 
@@ -29,7 +30,7 @@ class Renderer:
         context = multiprocessing.get_context("fork")
         self._connection, theirs = context.Pipe()
         self._child = context.Process(
-            target=_serve, args=(theirs,), name="intake-renderer", daemon=True
+            target=_serve, args=(theirs, self._connection), name="intake-renderer", daemon=True
         )
         self._child.start()
         theirs.close()
@@ -47,7 +48,10 @@ class Renderer:
         return pdf if made else None
 
 
-def _serve(connection: Connection) -> None:
+def _serve(connection: Connection, commands_end: Connection) -> None:
+    # The fork copied the command's end of the pipe too: closed here, so that the
+    # command's end going away (the command ended or was killed) is seen as one.
+    commands_end.close()
     from intake.report.pdf import pdf_of, prepare_renderer
 
     try:
@@ -55,12 +59,20 @@ def _serve(connection: Connection) -> None:
         # Like the render worker's child: the collector need not walk what the
         # imports made, which makes the render itself faster.
         gc.freeze()
+        # Wait for the HTML or for the command to be gone, however it ended (even
+        # killed, when no exit handler of its ran): never wait on after it.
+        parent = multiprocessing.parent_process()
+        waited_on = [connection] + ([parent.sentinel] if parent is not None else [])
+        if connection not in wait(waited_on):
+            return
         html = connection.recv()
-        connection.send((True, pdf_of(html)))
-    except (EOFError, KeyboardInterrupt):
-        pass  # the command ended without a render (an error, Ctrl-C): nothing to say
+        made: tuple[bool, bytes | None] = (True, pdf_of(html))
+    except (EOFError, OSError, KeyboardInterrupt):
+        return  # the command ended without a render (an error, Ctrl-C): nothing to say
     except Exception:  # the command renders it itself, and shows any error there
-        connection.send((False, None))
+        made = (False, None)
+    with contextlib.suppress(OSError):  # the command may have gone meanwhile
+        connection.send(made)
 
 
 def start() -> None:

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -182,3 +183,37 @@ def test_the_command_renders_itself_if_the_child_cannot(monkeypatch) -> None:
     renderer = ahead.take()
     assert renderer is not None and ahead.take() is None
     assert renderer.pdf("<p>Hello</p>") is None
+
+
+# Starts the renderer's child as `intake report` does, says its pid, and is killed at once,
+# so that none of its exit handlers run (as with kill -9 or the OOM killer).
+KILLED_COMMAND = """
+import os, signal
+from intake.report import ahead
+ahead.start()
+print(ahead._started._child.pid, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def _has_ended(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return True
+    return "State:\tZ" in status  # ended; waiting for whoever adopted it to reap it
+
+
+def test_the_renderers_child_ends_when_the_command_is_killed() -> None:
+    # Its output is read to the end: a child left running would hold it open, as it would
+    # hold open a pipe the command was writing to (`intake report … | mail`).
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_COMMAND], capture_output=True, text=True, timeout=120
+    )
+    assert killed.returncode == -9
+    child = int(killed.stdout)
+    for _ in range(600):
+        if _has_ended(child):
+            break
+        time.sleep(0.1)
+    assert _has_ended(child)

@@ -155,3 +155,12 @@ def test_a_refused_rhythm_keeps_the_page_links_on_the_meetings_page(long_process
     assert response.status_code == 422
     older = _links(response.get_data(as_text=True))["next"]
     assert older.startswith("/p/alpha/meetings/?before=")
+
+
+@pytest.mark.parametrize("path", ["/p/alpha/steps/", "/p/alpha/meetings/"])
+def test_a_link_past_the_end_shows_the_first_page(long_process, path):
+    # An "older" link kept from before, when there was more to page through.
+    first = long_process.get(path).get_data(as_text=True)
+    html = long_process.get(f"{path}?before=1991-01-01.1").get_data(as_text=True)
+    assert STEP.findall(html) == STEP.findall(first)
+    assert MEETING.findall(html) == MEETING.findall(first)

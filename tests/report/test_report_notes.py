@@ -21,7 +21,7 @@ from intake.record import log_import
 from intake.record.contact_log import fill_in_report_notes
 from intake.report.content import assemble
 from intake.report.story import NOTE_FORMS, _lines
-from intake.security.encryption import Keyring
+from intake.security.encryption import Keyring, keyring
 from intake.submissions import service
 from tests import factories
 
@@ -211,3 +211,27 @@ def test_the_flag_says_what_the_report_prints(app, story) -> None:
             answers = service.answers_of(record)
             printed = _lines(definition, travelling(definition, answers), "en", {})
             assert words_travel(definition, answers) == bool(printed), record.form_id
+
+
+def test_a_record_that_cannot_be_read_leaves_the_rotation_said_and_the_others_filled(
+    app, runner, alpha, tmp_path
+) -> None:
+    app.config["ANSWER_KEYS_DIR"] = str(tmp_path / "keys")
+    assert runner.invoke(args=["keys", "init"]).exit_code == 0
+    with app.app_context():
+        process = db.session.get(Process, alpha)
+        kim = _kim(process)
+        good = factories.record(process, "contact", kim, {**PLAIN, "report_note": "N"})
+        odd = factories.record(process, "contact", kim, PLAIN)
+        # Sealed well, but not answers: opening works, reading them fails.
+        odd.answers = keyring().encrypt(b"{not json", odd.encryption_context)
+        db.session.execute(sa.update(ContactEntry).values(has_report_note=None))
+        db.session.commit()
+        good_id, odd_id = good.id, odd.id
+
+    result = runner.invoke(args=["keys", "rotate", "--retire"])
+    assert result.exit_code == 0, result.output
+    assert "Retired key" in result.output
+    assert "1 contact log entries now say whether they have a report note." in result.output
+    with app.app_context():
+        assert (_flag(good_id), _flag(odd_id)) == (True, None)
