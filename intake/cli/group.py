@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from gettext import gettext as _
+from gettext import gettext as clicks_words
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
@@ -89,7 +89,8 @@ class IntakeGroup(FlaskGroup):
         if commands:
             limit = formatter.width - 6 - max(len(name) for name, _command in commands)
             rows = [(name, command.get_short_help_str(limit)) for name, command in commands]
-            with formatter.section(_("Commands")):
+            # Click's own word through click's own lookup, not a text of the app's catalogue.
+            with formatter.section(clicks_words("Commands")):
                 formatter.write_dl(rows)
 
     def resolve_command(
