@@ -312,6 +312,46 @@ def test_minutes_for_a_planned_meeting(app, client, auth, group):
     assert "missed: he did not come" in client.get("/p/alpha/meetings/").get_data(as_text=True)
 
 
+def test_the_pages_rhythm_counted_by_the_database_is_the_rule(app, group):
+    """``cadence_of`` (one query, what the pages show) gives what the rule ``cadence``
+    gives over the same meetings, on the days around each of them."""
+    from intake.models import Account, Process
+
+    with app.app_context():
+        process = db.session.get(Process, group)
+        process.meeting_cadence_days = 30
+        kim = db.session.query(Account).filter_by(username="kim").one()
+        start = datetime(2026, 1, 5, 18, tzinfo=UTC)
+        # A missed meeting after the last one held, and one planned after it.
+        states = [
+            MeetingState.HELD,
+            MeetingState.MISSED,
+            MeetingState.HELD,
+            MeetingState.MISSED,
+            MeetingState.PLANNED,
+        ]
+        for n, (kind, state) in enumerate(
+            itertools.product([MeetingKind.WITH_HIM, MeetingKind.INTERNAL], states)
+        ):
+            meeting = meeting_service.plan(
+                process,
+                kind=kind,
+                starts_at=start + timedelta(days=17 * n),
+                place="",
+                expected="",
+                by=kim,
+                now=start - timedelta(days=1),
+            )
+            meeting.state = state
+        db.session.commit()
+        views = meeting_service.views(process)
+        for offset in range(-2, 17 * 10 + 40, 3):
+            day = start.date() + timedelta(days=offset)
+            assert meeting_service.cadence_of(process, day) == meeting_service.cadence(
+                process, views, day
+            ), day
+
+
 def test_cadence_and_overdue(app, client, auth, group):
     from intake.record.meetings import MeetingView, cadence
 
