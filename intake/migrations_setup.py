@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 
@@ -29,34 +28,10 @@ class DeferredMigrate:
         return getattr(self._app.extensions["migrate"], name)
 
 
-class _DbCommands(click.Group):
-    """``intake db``: Flask-Migrate's own group, loaded when this group is used.
-
-    The context is made by the real group, so its options (``-d``, ``-x``) and its
-    callback, which the subcommands rely on, work as if it had been there all along.
-    """
-
-    def _commands(self) -> click.Group:
-        from flask_migrate.cli import db
-
-        return db
-
-    def make_context(
-        self,
-        info_name: str | None,
-        args: list[str],
-        parent: click.Context | None = None,
-        **extra: Any,
-    ) -> click.Context:
-        return self._commands().make_context(info_name, args, parent=parent, **extra)
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return self._commands().list_commands(ctx)
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        return self._commands().get_command(ctx, cmd_name)
-
-
 def init_migrations(app: Flask, db: SQLAlchemy, **settings: Any) -> None:
     app.extensions["migrate"] = DeferredMigrate(app, db, settings)
-    app.cli.add_command(_DbCommands("db", help="Perform database migrations."))
+    # `intake db`: Flask-Migrate's own group, loaded when it is used, like the app's commands.
+    from intake.cli import OTHER_APP_COMMANDS, Entry
+    from intake.cli.group import Deferred
+
+    app.cli.add_command(Deferred("db", Entry("flask_migrate.cli", "db", OTHER_APP_COMMANDS["db"])))
