@@ -138,8 +138,17 @@ def _old_process() -> None:
             agreed_on=agreed,
             by=kim,
         )
-        if s % 2:
-            step.status = StepStatus.DONE
+        if s % 2:  # done, on the day it was done, as the steps page records it
+            db.session.flush()
+            steps.change_step(
+                step,
+                status=StepStatus.DONE,
+                deadline=step.deadline,
+                reason="",
+                started_from=step.lock_version,
+                by=kim,
+                on=agreed + timedelta(days=20),
+            )
     db.session.commit()
 
 

@@ -29,6 +29,11 @@ class StepStatus(enum.StrEnum):
     DROPPED = "dropped"
 
 
+def overdue(status: StepStatus, deadline: date, today: date) -> bool:
+    """A step is overdue while it is open past its deadline (R2: shown in red everywhere)."""
+    return status is StepStatus.OPEN and deadline < today
+
+
 class AgreedStep(Base):
     """What was agreed, who does it and by when (R2); it sits under a demand, never replaces it."""
 
@@ -60,7 +65,7 @@ class AgreedStep(Base):
     updated_by: Mapped[Account | None] = relationship(foreign_keys=[updated_by_id])
 
     def is_overdue(self, today: date) -> bool:
-        return self.status is StepStatus.OPEN and self.deadline < today
+        return overdue(self.status, self.deadline, today)
 
     @property
     def encryption_context(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intake.models.account import Account
@@ -59,6 +59,9 @@ class Submission(Base):
     """One filled-in form of a process: a draft until submitted, then edited by revisions."""
 
     __tablename__ = "submission"
+    # A process's records by when they were last saved: a page of the records list reads
+    # only its own rows, not every record of the process to sort them.
+    __table_args__ = (Index("ix_submission_process_updated", "process_id", "updated_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     process_id: Mapped[int] = mapped_column(

@@ -40,7 +40,9 @@ from intake.models import (
     Submission,
     SubmissionStatus,
 )
-from intake.record import paging
+from intake.models.step import overdue
+from intake.record import log_version, paging
+from intake.record.silence import Gap
 from intake.record.silence_db import silences_longer_than
 from intake.record.sqldays import day_of
 from intake.security.encryption import open_text
@@ -308,11 +310,14 @@ def _meetings(process: Process, today: date, w: Window) -> list[Event]:
         .tuples()
         .all()
     )
+    # Words looked up once per kind and state, not once per meeting.
+    kinds = {kind: meeting_kind_label(kind) for kind in {row[1] for row in rows}}
+    states = {state: meeting_state_label(state) for state in {row[3] for row in rows}}
     return [
         Event(
             on,
             "meeting",
-            f"{meeting_kind_label(kind)}: {meeting_state_label(state)}",
+            f"{kinds[kind]}: {states[state]}",
             link=("submissions.show", {"submission_id": minutes[meeting_id]})
             if meeting_id in minutes
             else ("meetings.index", {}),
@@ -324,17 +329,20 @@ def _meetings(process: Process, today: date, w: Window) -> list[Event]:
 
 
 def _steps(process: Process, today: date, w: Window) -> list[Event]:
-    events = []
-    of_process = sa.select(AgreedStep).where(AgreedStep.process_id == process.id)
-    agreed = [
-        row[0] for row in _window(of_process, AgreedStep.agreed_on, AgreedStep.id, STEP_AGREED, w)
-    ]
-    due = [
-        row[0] for row in _window(of_process, AgreedStep.deadline, AgreedStep.id, STEP_DEADLINE, w)
-    ]
+    # Columns, not whole steps: a page reads up to three hundred step events.
+    step_columns = (
+        AgreedStep.id,
+        AgreedStep.what,
+        AgreedStep.agreed_on,
+        AgreedStep.deadline,
+        AgreedStep.status,
+    )
+    of_process = sa.select(*step_columns).where(AgreedStep.process_id == process.id)
+    agreed = _window(of_process, AgreedStep.agreed_on, AgreedStep.id, STEP_AGREED, w)
+    due = _window(of_process, AgreedStep.deadline, AgreedStep.id, STEP_DEADLINE, w)
     closed_on = sa.func.coalesce(StepChange.on, day_of(StepChange.changed_at))
     closed = _window(
-        sa.select(StepChange.id, StepChange.status, closed_on, AgreedStep)
+        sa.select(StepChange.id, StepChange.status, closed_on, AgreedStep.id, AgreedStep.what)
         .join(AgreedStep, AgreedStep.id == StepChange.step_id)
         .where(AgreedStep.process_id == process.id, StepChange.status != StepStatus.OPEN),
         closed_on,
@@ -342,50 +350,55 @@ def _steps(process: Process, today: date, w: Window) -> list[Event]:
         STEP_CLOSED,
         w,
     )
+    context = AgreedStep(process_id=process.id).encryption_context
     what: dict[int, str] = {}
 
-    def what_of(step: AgreedStep) -> str:
-        if step.id not in what:
-            what[step.id] = open_text(step.what, step.encryption_context)
-        return what[step.id]
+    def what_of(step_id: int, sealed: bytes) -> str:
+        if step_id not in what:
+            what[step_id] = open_text(sealed, context)
+        return what[step_id]
 
-    for step in agreed:
-        link = ("steps.show", {"step_id": step.id})
-        events.append(
-            Event(
-                step.agreed_on,
-                "step",
-                _("Step agreed"),
-                what_of(step),
-                link,
-                seq=_seq(STEP_AGREED, step.id),
-            )
+    # Translated once per call, not once per event.
+    agreed_title, due_title = _("Step agreed"), _("Deadline of a step")
+    closed_titles = {
+        status: _("Step: %(status)s", status=step_status_label(status))
+        for status in {row[1] for row in closed}
+    }
+    events = [
+        Event(
+            agreed_on,
+            "step",
+            agreed_title,
+            what_of(step_id, sealed),
+            ("steps.show", {"step_id": step_id}),
+            seq=_seq(STEP_AGREED, step_id),
         )
-    for step in due:
-        link = ("steps.show", {"step_id": step.id})
-        events.append(
-            Event(
-                step.deadline,
-                "step",
-                _("Deadline of a step"),
-                what_of(step),
-                link,
-                flag="overdue" if step.is_overdue(today) else "",
-                seq=_seq(STEP_DEADLINE, step.id),
-            )
+        for step_id, sealed, agreed_on, _deadline, _status in agreed
+    ]
+    events += [
+        Event(
+            deadline,
+            "step",
+            due_title,
+            what_of(step_id, sealed),
+            ("steps.show", {"step_id": step_id}),
+            flag="overdue" if overdue(status, deadline, today) else "",
+            seq=_seq(STEP_DEADLINE, step_id),
         )
-    for ident, status, on, step in closed:
-        events.append(
-            Event(
-                on,
-                "step",
-                _("Step: %(status)s", status=step_status_label(status)),
-                what_of(step),
-                ("steps.show", {"step_id": step.id}),
-                flag="missed" if status is StepStatus.MISSED else "",
-                seq=_seq(STEP_CLOSED, ident),
-            )
+        for step_id, sealed, _agreed_on, deadline, status in due
+    ]
+    events += [
+        Event(
+            on,
+            "step",
+            closed_titles[status],
+            what_of(step_id, sealed),
+            ("steps.show", {"step_id": step_id}),
+            flag="missed" if status is StepStatus.MISSED else "",
+            seq=_seq(STEP_CLOSED, ident),
         )
+        for ident, status, on, step_id, sealed in closed
+    ]
     return events
 
 
@@ -410,9 +423,18 @@ def _silences(process: Process, today: date, w: Window) -> list[Event]:
             flag="silence",
             seq=_seq(SILENCE, 0),  # at most one silence begins on a day
         )
-        for gap in silences_longer_than(process, today, process.silence_alarm_days)
+        for gap in _longer_than_limit(process, today)
     ]
     return [e for e in events if _within(e, w)]
+
+
+def _longer_than_limit(process: Process, today: date) -> tuple[Gap, ...]:
+    """Counted over the whole log, so kept until the log changes (``log_version``)."""
+    days = process.silence_alarm_days
+    return log_version.kept(
+        ("silences", process.id, process.log_version, today, days),
+        lambda: tuple(silences_longer_than(process, today, days)),
+    )
 
 
 def _within(event: Event, w: Window) -> bool:
@@ -436,11 +458,12 @@ def _his_receipts(process: Process, today: date, w: Window) -> list[Event]:
         RECEIPT,
         w,
     )
+    title = _("He confirmed receiving the agreed steps")
     return [
         Event(
             on,
             "step",
-            _("He confirmed receiving the agreed steps"),
+            title,
             link=("submissions.show", {"submission_id": minutes_id}) if minutes_id else None,
             seq=_seq(RECEIPT, ident),
         )

@@ -38,7 +38,7 @@ class Glance:
     demands: list[demands.DemandView]
     silence: Silence
     cadence: meetings.Cadence
-    open_steps: list[steps.StepView]  # open and missed: a step not kept stays in sight
+    steps: steps.Pressing  # open and missed: a step not kept stays in sight
     timeline: Markup
     pending_amendments: int
 
@@ -122,7 +122,7 @@ def glance(process: Process, today: date) -> Glance:
         demands=demand_list,
         silence=silence_of(process, today),
         cadence=meetings.cadence_of(process, today),
-        open_steps=steps.steps_of(process, today, (StepStatus.OPEN, StepStatus.MISSED)),
+        steps=steps.pressing(process, today),
         # The picture shows only the log (contact entries, meetings with him): kept with it.
         timeline=log_version.kept(
             ("timeline", process.id, process.log_version, start, today, str(get_locale())),

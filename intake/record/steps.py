@@ -27,6 +27,8 @@ from intake.security.encryption import open_text, seal_text
 
 # Closed steps per page, below the open ones (which are all shown).
 CLOSED_PAGE_SIZE = 50
+# Steps listed at a glance: the figures above it count them all, the steps page lists them.
+AT_A_GLANCE = 10
 
 
 class StepError(ValueError):
@@ -101,6 +103,48 @@ def open_first(process: Process, today: date) -> list[StepView]:
     follow up is never behind a page link, however many steps were closed over the years."""
     open_steps = steps_of(process, today, (StepStatus.OPEN,))
     return sorted(open_steps, key=lambda s: not s.overdue)  # stable: by deadline within
+
+
+@dataclass(frozen=True)
+class Pressing:
+    """The first steps of the at-a-glance page, and how many are open or missed in all."""
+
+    steps: list[StepView]
+    open: int
+    missed: int
+
+    @property
+    def more(self) -> int:
+        return self.open + self.missed - len(self.steps)
+
+
+def pressing(process: Process, today: date, size: int = AT_A_GLANCE) -> Pressing:
+    """What the at-a-glance page lists: open steps as the steps page begins (overdue
+    first, then by deadline), then the latest missed ones, at most ``size``; only those
+    are read and unsealed. The page says how many more there are and links to them all."""
+    of_process = sa.select(AgreedStep).where(AgreedStep.process_id == process.id)
+    not_overdue = sa.case((AgreedStep.deadline < today, 0), else_=1)
+    rows = list(
+        db.session.scalars(
+            of_process.where(AgreedStep.status == StepStatus.OPEN)
+            .order_by(not_overdue, AgreedStep.deadline, AgreedStep.id)
+            .limit(size)
+        )
+    )
+    if len(rows) < size:
+        rows += db.session.scalars(
+            of_process.where(AgreedStep.status == StepStatus.MISSED)
+            .order_by(AgreedStep.deadline.desc(), AgreedStep.id.desc())
+            .limit(size - len(rows))
+        )
+    counts = db.session.execute(
+        sa.select(
+            sa.func.count(AgreedStep.id).filter(AgreedStep.status == StepStatus.OPEN),
+            sa.func.count(AgreedStep.id).filter(AgreedStep.status == StepStatus.MISSED),
+        ).where(AgreedStep.process_id == process.id)
+    ).one()
+    numbers = _demand_numbers(process) if rows else {}
+    return Pressing([view(s, today, numbers) for s in rows], open=counts[0], missed=counts[1])
 
 
 def closed_page(

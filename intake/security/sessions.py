@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_login import login_user
 
@@ -127,9 +127,7 @@ def account_for_request(account_id: str) -> Account | None:
     token = session.get(SESSION_KEY)
     if not token:
         return None
-    row = db.session.scalar(
-        sa.select(AccountSession).where(AccountSession.token_hash == hash_token(token))
-    )
+    row = _row_of(token)
     if row is None or row.ended_at is not None or str(row.account_id) != account_id:
         return None
     now = utcnow()
@@ -158,13 +156,26 @@ class SessionEnd:
     final: bool
 
 
+def _row_of(token: str) -> AccountSession | None:
+    """The session row of this token, read once per request: the sign-in check and the
+    page's timeout notice ask for it both. Later asks take it from the ORM session's
+    identity map, which a commit expires and an UPDATE of the row refreshes."""
+    found = g.get("intake_session_row")
+    if found is not None and found[0] == token:
+        return db.session.get(AccountSession, found[1])
+    row = db.session.scalar(
+        sa.select(AccountSession).where(AccountSession.token_hash == hash_token(token))
+    )
+    if row is not None:
+        g.intake_session_row = (token, row.id)
+    return row
+
+
 def _current_row() -> AccountSession | None:
     token = session.get(SESSION_KEY)
     if not token:
         return None
-    row = db.session.scalar(
-        sa.select(AccountSession).where(AccountSession.token_hash == hash_token(token))
-    )
+    row = _row_of(token)
     return row if row is not None and row.ended_at is None else None
 
 

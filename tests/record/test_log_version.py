@@ -9,7 +9,7 @@ import pytest
 from intake.clock import today
 from intake.extensions import db
 from intake.models import Account, MeetingKind, MeetingState, Process, Role
-from intake.record import meetings
+from intake.record import chronology, meetings
 from intake.record.glance import silence_of, steps_not_kept
 from intake.record.silence_db import figures_in_db
 from intake.submissions import service
@@ -102,3 +102,25 @@ def test_a_change_rolled_back_leaves_no_kept_figures_behind(alpha):
         _entry(process, kim, 9, "he_wrote")  # another change: not mistaken for the first
         db.session.commit()
         assert _shown(process) == _counted_afresh(process) != before
+
+
+def test_the_chronology_marks_silences_as_the_log_and_the_limit_stand_now(alpha):
+    with alpha.app_context():
+        process = db.session.scalar(db.select(Process))
+        kim = db.session.scalar(db.select(Account).where(Account.username == "kim"))
+        process.silence_alarm_days = 30
+
+        def marked() -> list[str]:
+            events = chronology.chronology(process, today(), kinds={"contact"})
+            return [e.title for e in events if e.flag == "silence"]
+
+        assert marked() == []
+        _entry(process, kim, 40, "we_wrote")
+        db.session.commit()
+        assert marked() == ["No answer for 40 days so far"]
+        _entry(process, kim, 5, "he_wrote")
+        db.session.commit()
+        assert marked() == ["No answer for 35 days"]
+        process.silence_alarm_days = 50
+        db.session.commit()
+        assert marked() == []

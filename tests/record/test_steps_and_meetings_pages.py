@@ -164,3 +164,38 @@ def test_a_link_past_the_end_shows_the_first_page(long_process, path):
     html = long_process.get(f"{path}?before=1991-01-01.1").get_data(as_text=True)
     assert STEP.findall(html) == STEP.findall(first)
     assert MEETING.findall(html) == MEETING.findall(first)
+
+
+def test_at_a_glance_lists_the_first_steps_and_leads_to_them_all(app, long_process):
+    page = long_process.get("/p/alpha/").get_data(as_text=True)
+    steps_part = page.split('id="steps-h"', 1)[1]
+    listed = STEP.findall(steps_part)
+    assert len(listed) == steps.AT_A_GLANCE
+    # Open steps as the steps page begins (overdue first), then the latest missed ones.
+    missed = CLOSED_STEPS // 3
+    assert listed == [("Open", "0"), ("Open", "1"), ("Open", "2"), ("Open", "3")] + [
+        ("Closed", str(n)) for n in (118, 115, 112, 109, 106, 103)
+    ]
+    assert f"The first 10 of {4 + missed} steps open or not kept." in steps_part
+    assert 'href="/p/alpha/steps/">All agreed steps</a>' in steps_part
+
+
+def test_at_a_glance_lists_every_step_of_a_young_process(app, client):
+    with app.app_context():
+        alpha = factories.process("alpha", "X")
+        kim = factories.member(alpha, "kim", Role.CONTACT, coordinator=True).account
+        for n, status in enumerate([StepStatus.OPEN, StepStatus.MISSED, StepStatus.DONE]):
+            step = steps.add_step(
+                alpha,
+                what=f"Open step {n}" if status is StepStatus.OPEN else f"Closed step {n}",
+                owner=StepOwner.HIM,
+                deadline=today() - timedelta(days=5 - n),
+                agreed_on=today() - timedelta(days=40),
+                by=kim,
+            )
+            step.status = status
+        db.session.commit()
+    submit(client, "/login", {"username": "kim", "password": factories.PASSWORD})
+    steps_part = client.get("/p/alpha/").get_data(as_text=True).split('id="steps-h"', 1)[1]
+    assert STEP.findall(steps_part) == [("Open", "0"), ("Closed", "1")]  # done ones are not
+    assert "The first" not in steps_part
