@@ -152,7 +152,6 @@ def search_page() -> str:
             g.membership,
             required(form.q.data),
             str(get_locale() or "en"),
-            today(),
             before=paging.parse_cursor(request.args.get("before")),
         )
     return render_template(

@@ -6,7 +6,6 @@ from types import SimpleNamespace
 
 import pytest
 
-from intake.clock import today
 from intake.extensions import db
 from intake.models import Process, Role
 from intake.record import paging
@@ -40,7 +39,7 @@ def _walk(process, word, **limits):
     pages, cursor = [], None
     while True:
         kim = SimpleNamespace(role=Role.CONTACT, is_coordinator=True)  # as the policy sees her
-        page = search(process, kim, word, "en", today(), before=cursor, **limits)
+        page = search(process, kim, word, "en", before=cursor, **limits)
         pages.append(page)
         if page.older is None:
             return pages
