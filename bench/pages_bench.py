@@ -73,6 +73,19 @@ def build(instance: Path, database_url: str) -> None:
     with app.app_context(), app.test_request_context():
         upgrade()
         _old_process()
+        _analysed()
+
+
+def _analysed() -> None:
+    """PostgreSQL's statistics as autovacuum leaves them a minute later: measured without,
+    a page's plan, and autovacuum running in the middle of a run, depend on the moment."""
+    import sqlalchemy as sa
+
+    from intake.extensions import db
+
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(sa.text("VACUUM ANALYZE"))
 
 
 def _old_process() -> None:

@@ -353,10 +353,11 @@ def _steps(process: Process, today: date, w: Window) -> list[Event]:
     context = AgreedStep(process_id=process.id).encryption_context
     what: dict[int, str] = {}
 
-    def what_of(step_id: int, sealed: bytes) -> str:
+    def event(on: date, title: str, step_id: int, sealed: bytes, seq: int, flag: str = "") -> Event:
         if step_id not in what:
             what[step_id] = open_text(sealed, context)
-        return what[step_id]
+        link = ("steps.show", {"step_id": step_id})
+        return Event(on, "step", title, what[step_id], link, flag=flag, seq=seq)
 
     # Translated once per call, not once per event.
     agreed_title, due_title = _("Step agreed"), _("Deadline of a step")
@@ -365,37 +366,28 @@ def _steps(process: Process, today: date, w: Window) -> list[Event]:
         for status in {row[1] for row in closed}
     }
     events = [
-        Event(
-            agreed_on,
-            "step",
-            agreed_title,
-            what_of(step_id, sealed),
-            ("steps.show", {"step_id": step_id}),
-            seq=_seq(STEP_AGREED, step_id),
-        )
+        event(agreed_on, agreed_title, step_id, sealed, _seq(STEP_AGREED, step_id))
         for step_id, sealed, agreed_on, _deadline, _status in agreed
     ]
     events += [
-        Event(
+        event(
             deadline,
-            "step",
             due_title,
-            what_of(step_id, sealed),
-            ("steps.show", {"step_id": step_id}),
+            step_id,
+            sealed,
+            _seq(STEP_DEADLINE, step_id),
             flag="overdue" if overdue(status, deadline, today) else "",
-            seq=_seq(STEP_DEADLINE, step_id),
         )
         for step_id, sealed, _agreed_on, deadline, status in due
     ]
     events += [
-        Event(
+        event(
             on,
-            "step",
             closed_titles[status],
-            what_of(step_id, sealed),
-            ("steps.show", {"step_id": step_id}),
+            step_id,
+            sealed,
+            _seq(STEP_CLOSED, ident),
             flag="missed" if status is StepStatus.MISSED else "",
-            seq=_seq(STEP_CLOSED, ident),
         )
         for ident, status, on, step_id, sealed in closed
     ]
