@@ -158,16 +158,16 @@ class SessionEnd:
 
 def _row_of(token: str) -> AccountSession | None:
     """The session row of this token, read once per request: the sign-in check and the
-    page's timeout notice ask for it both. Later asks take it from the ORM session's
-    identity map, which a commit expires and an UPDATE of the row refreshes."""
+    page's timeout notice ask for it both. The row is kept for the request only; a commit
+    expires it (so it is read again), and an UPDATE ending it changes it in place."""
     found = g.get("intake_session_row")
-    if found is not None and found[0] == token:
-        return db.session.get(AccountSession, found[1])
+    if found is not None and found[0] == token and sa.inspect(found[1]).persistent:
+        return found[1]
     row = db.session.scalar(
         sa.select(AccountSession).where(AccountSession.token_hash == hash_token(token))
     )
     if row is not None:
-        g.intake_session_row = (token, row.id)
+        g.intake_session_row = (token, row)
     return row
 
 

@@ -132,3 +132,26 @@ def test_on_a_form_s_page_the_button_is_the_form_s_own_continue(app, client):
     )
     assert kept.status_code == 200 and "An hour of minutes." in kept.get_data(as_text=True)
     assert _last_seen(app) > utcnow() - timedelta(minutes=1)
+
+
+def test_a_page_reads_its_session_row_once_and_still_sees_it_end(app, client):
+    _signed_in(app, client)
+    reads: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def seen(_conn, _cursor, statement: str, *_args) -> None:
+        if statement.lstrip().startswith("SELECT") and "FROM account_session" in statement:
+            reads.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", seen)
+    try:
+        page = client.get("/p/alpha/").get_data(as_text=True)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", seen)
+    # Asked by the sign-in check and by the footer's timeout notice, read once.
+    assert "data-seconds-left" in page
+    assert len(reads) == 1
+    # Signing out ends the row that request held: the next page asks to sign in.
+    submit(client, "/logout", {})
+    assert client.get("/p/alpha/").status_code == 302
