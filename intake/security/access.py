@@ -23,7 +23,7 @@ from flask_login import current_user
 
 from intake.converters import is_id
 from intake.extensions import db, login_manager
-from intake.models import Account, Membership, Process
+from intake.models import Membership, Process
 from intake.security import audit, refused_posts
 from intake.security.policy import Act, may, offers_quick_exit
 
@@ -73,22 +73,6 @@ def allow(act: Act) -> Callable[[F], F]:
     return decorate
 
 
-def current_membership(process: Process, account_id: int) -> Membership | None:
-    return db.session.scalar(
-        sa.select(Membership)
-        .join(Account, Account.id == Membership.account_id)
-        .where(
-            Membership.process_id == process.id,
-            Membership.account_id == account_id,
-            Membership.left_at.is_(None),
-            # An invitation not yet accepted gives no access.
-            Membership.accepted_at.is_not(None),
-            # Nor does any membership of the instance admin, whatever made it.
-            Account.is_instance_admin.is_(False),
-        )
-    )
-
-
 def load_process(endpoint: str | None, values: dict[str, Any] | None) -> None:
     """Blueprint ``url_value_preprocessor``: resolve the short name into ``g.process``."""
     g.process = None
@@ -98,11 +82,26 @@ def load_process(endpoint: str | None, values: dict[str, Any] | None) -> None:
     short_name = values.pop("short_name")
     if not current_user.is_authenticated:
         return
-    process = db.session.scalar(sa.select(Process).where(Process.short_name == short_name))
-    if process is None:
+    # The process and this person's membership in one query: every process page asks both.
+    row = db.session.execute(
+        sa.select(Process, Membership)
+        .outerjoin(
+            Membership,
+            sa.and_(
+                Membership.process_id == Process.id,
+                Membership.account_id == current_user.id,
+                Membership.left_at.is_(None),
+                # An invitation not yet accepted gives no access.
+                Membership.accepted_at.is_not(None),
+            ),
+        )
+        .where(Process.short_name == short_name)
+    ).first()
+    if row is None:
         return
-    g.process = process
-    g.membership = current_membership(process, current_user.id)
+    g.process = row.Process
+    # Nor does any membership of the instance admin, whatever made it.
+    g.membership = None if current_user.is_instance_admin else row.Membership
 
 
 def refuse(subject: str, process: Process | None = None) -> NoReturn:

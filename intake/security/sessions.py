@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_login import login_user
+from sqlalchemy.orm import joinedload
 
 from intake.extensions import db, rows_changed
 from intake.models import Account, AccountSession, utcnow
@@ -164,7 +165,9 @@ def _row_of(token: str) -> AccountSession | None:
     if found is not None and found[0] == token and sa.inspect(found[1]).persistent:
         return found[1]
     row = db.session.scalar(
-        sa.select(AccountSession).where(AccountSession.token_hash == hash_token(token))
+        sa.select(AccountSession)
+        .options(joinedload(AccountSession.account))  # the sign-in check reads both
+        .where(AccountSession.token_hash == hash_token(token))
     )
     if row is not None:
         g.intake_session_row = (token, row)
