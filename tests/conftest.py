@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -26,6 +27,12 @@ from sqlalchemy.engine import make_url
 from intake import create_app
 from intake.extensions import db
 from intake.security.encryption import Keyring
+
+# A suite started in the background (`nohup make test &`) inherits SIGINT ignored, and so
+# would the live servers of the browser tests, which pytest-flask stops with SIGINT: they
+# would outlive their tests, holding Playwright's pipe, and the run would never end.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 BACKENDS = ("sqlite", "postgresql")
 TEMPLATE_DB = "intake_template"
