@@ -99,10 +99,10 @@ def steps_of(
 
 
 def open_first(process: Process, today: date) -> list[StepView]:
-    """Every open step, overdue ones first, then by deadline: what the group still has to
-    follow up is never behind a page link, however many steps were closed over the years."""
-    open_steps = steps_of(process, today, (StepStatus.OPEN,))
-    return sorted(open_steps, key=lambda s: not s.overdue)  # stable: by deadline within
+    """Every open step by deadline, so the overdue ones (an open step past its deadline)
+    come first: what the group still has to follow up is never behind a page link, however
+    many steps were closed over the years."""
+    return steps_of(process, today, (StepStatus.OPEN,))
 
 
 @dataclass(frozen=True)
@@ -114,20 +114,23 @@ class Pressing:
     missed: int
 
     @property
+    def total(self) -> int:
+        return self.open + self.missed
+
+    @property
     def more(self) -> int:
-        return self.open + self.missed - len(self.steps)
+        return self.total - len(self.steps)
 
 
 def pressing(process: Process, today: date, size: int = AT_A_GLANCE) -> Pressing:
-    """What the at-a-glance page lists: open steps as the steps page begins (overdue
-    first, then by deadline), then the latest missed ones, at most ``size``; only those
+    """What the at-a-glance page lists: open steps as the steps page begins (by deadline,
+    so the overdue ones first), then the latest missed ones, at most ``size``; only those
     are read and unsealed. The page says how many more there are and links to them all."""
     of_process = sa.select(AgreedStep).where(AgreedStep.process_id == process.id)
-    not_overdue = sa.case((AgreedStep.deadline < today, 0), else_=1)
     rows = list(
         db.session.scalars(
             of_process.where(AgreedStep.status == StepStatus.OPEN)
-            .order_by(not_overdue, AgreedStep.deadline, AgreedStep.id)
+            .order_by(AgreedStep.deadline, AgreedStep.id)
             .limit(size)
         )
     )
