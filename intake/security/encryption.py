@@ -31,6 +31,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import current_app
 
+from intake.extensions import this_app
 from intake.security.private_files import write_private
 
 FORMAT = b"i1"
@@ -180,11 +181,14 @@ def _loaded() -> Keyring:
     """The app's keyring as loaded, without looking at its folder: enough to open a value
     (a key not loaded yet is read when a value names it) or to seal one (sealing looks
     at the folder itself)."""
-    extensions = current_app.extensions
+    # The app looked up once: a page opens hundreds of values, and each look through
+    # ``current_app`` costs about as much as opening one.
+    app = this_app()
+    extensions = app.extensions
     ring: Keyring | None = extensions.get("intake.keyring")
     # Compared as configured, not as a path: building paths for every value opened
     # cost more than opening it.
-    where = (current_app.config.get("ANSWER_KEYS_DIR"), current_app.instance_path)
+    where = (app.config.get("ANSWER_KEYS_DIR"), app.instance_path)
     if ring is None or extensions.get("intake.keyring.from") != where:
         ring = Keyring.load(keys_directory())
         extensions["intake.keyring"] = ring
