@@ -1,13 +1,15 @@
 """The report-back PDF: every section true to the records, and only what may travel."""
 
+import re
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from markupsafe import escape
 
 from intake.clock import today
 from intake.extensions import db
-from intake.models import Process, ReportBack, Submission
+from intake.models import Process, ReportBack, StepStatus, Submission
 from intake.record.demands import demands_of
 from intake.report.content import assemble, first_day
 from intake.report.render import report_html, to_pdf
@@ -153,3 +155,21 @@ def test_command_line_writes_the_same_report(app, runner, client, auth, story, t
     assert whole.exit_code == 0 and "Handover from the support group" in pdf_text(out.read_bytes())
     bad = runner.invoke(args=["report", "nope", "-o", str(out)])
     assert bad.exit_code == 1 and "No process named" in bad.output
+
+
+def test_the_steps_not_kept_and_only_they_are_marked_in_red(app, story):
+    until = today()
+    with app.app_context():
+        since = first_day(db.session.get(Process, story["process_id"]))
+    content, html, _pdf = _render(app, story, since, until, whole=True)
+    listed = html.split("<h2>Agreed steps</h2>", 1)[1].split("</section>", 1)[0]
+    lines = re.findall(r'<p class="step">(.*?)</p>', listed, re.S)
+    assert len(lines) == len(content.steps)
+    not_kept = 0
+    for step, line in zip(content.steps, lines, strict=True):
+        assert line.startswith(str(escape(step.what)))
+        red = re.findall(r'<span class="(overdue|missed)">', line)
+        kept_or_open = not (step.overdue or step.status is StepStatus.MISSED)
+        assert red == ([] if kept_or_open else ["overdue" if step.overdue else "missed"])
+        not_kept += not kept_or_open
+    assert 0 < not_kept < len(lines)  # the story has steps of both
