@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import force_locale
 from markupsafe import Markup
 
 from intake.checkins.results import QuestionResult, results
@@ -172,6 +173,32 @@ def assemble(
     assessment: Submission | None = None,
     made_on: date | None = None,
     appendix: bool = False,
+) -> ReportContent:
+    """What the report-back says, in the process's language whoever asks for it: the
+    chronology's events and the picture are worded here, not in the template."""
+    with force_locale(process.language):
+        return _assemble(
+            process,
+            since,
+            until,
+            whole=whole,
+            closing=closing,
+            assessment=assessment,
+            made_on=made_on,
+            appendix=appendix,
+        )
+
+
+def _assemble(
+    process: Process,
+    since: date,
+    until: date,
+    *,
+    whole: bool,
+    closing: bool,
+    assessment: Submission | None,
+    made_on: date | None,
+    appendix: bool,
 ) -> ReportContent:
     locale = process.language
     views = demands.demand_views(process)

@@ -88,6 +88,16 @@ def test_german_report(app, story):
     assert "Rückmeldebericht" in flat and "Prozess zu X" in flat
     assert "Forderung 1: verweigert" in flat
     assert "Vertraulich" in flat
+    with app.app_context():
+        since = first_day(db.session.get(Process, story["process_id"]))
+    _content, html, pdf = _render(app, story, since, today(), whole=True)
+    flat = " ".join(pdf_text(pdf).split())
+    # The chronology's events and the picture are worded before the template, for the
+    # process, not in the language of whoever asked (the render worker has none).
+    assert "Übergabe der Unterstützungsgruppe" in flat
+    assert "Treffen mit ihm" in flat and "Meeting with him" not in flat
+    assert "Schritt vereinbart" in flat and "Step agreed" not in flat
+    assert "Gesendete Nachrichten" in html and "Messages sent" not in html
 
 
 def test_single_document_pdf_carries_only_what_may_travel(app, client, auth, story):
