@@ -15,9 +15,12 @@ from markupsafe import Markup
 
 WIDTH = 720
 ROW = 26
-LEFT = 150
+LEFT = 150  # at least; wider when a lane's label needs it (German ones do)
 RIGHT = 12
 TOP = 8
+# A lane's label is 12 units high; DejaVu Sans, the PDFs' font and a common one on
+# screens, is about 0.55 of that wide a letter on average, and a little more is safe.
+LETTER = 6.8
 
 
 @dataclass(frozen=True)
@@ -28,9 +31,14 @@ class Lane:
     colour: str
 
 
-def _x(day: date, start: date, end: date) -> float:
+def _x(day: date, start: date, end: date, left: float = LEFT) -> float:
     span = max((end - start).days, 1)
-    return LEFT + (WIDTH - LEFT - RIGHT) * (day - start).days / span
+    return left + (WIDTH - left - RIGHT) * (day - start).days / span
+
+
+def label_room(labels: Iterable[str]) -> float:
+    """Where the marks may begin: after the longest label, never before ``LEFT``."""
+    return max([LEFT, *(len(label) * LETTER + 10 for label in labels)])
 
 
 def _months(start: date, end: date) -> Iterable[date]:
@@ -98,6 +106,8 @@ def draw(
     height = TOP + ROW * len(lanes) + 36
     counts = [sum(1 for day in lane.days if start <= day <= end) for lane in lanes]
     summary = "; ".join(f"{lane.label}: {n}" for lane, n in zip(lanes, counts, strict=True))
+    labels = [f"{lane.label} ({n})" for lane, n in zip(lanes, counts, strict=True)]
+    left = label_room(labels)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
         f'width="100%" role="img" aria-labelledby="tl-title tl-desc" class="timeline">',
@@ -109,7 +119,7 @@ def draw(
     # Over long spans, label every few months so the labels never overlap.
     every = max(1, -(-len(months) // 12))
     for n, month in enumerate(months):
-        x = _x(month, start, end)
+        x = _x(month, start, end, left)
         parts.append(f'<line x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{axis_y}" stroke="#e4e0d8"/>')
         if n % every:
             continue
@@ -122,16 +132,16 @@ def draw(
                 f'<text x="{x + 2:.1f}" y="{axis_y + 27}" font-size="11" fill="#57606a">'
                 f"{month.year}</text>"
             )
-    for i, (lane, count) in enumerate(zip(lanes, counts, strict=True)):
+    for i, (lane, label) in enumerate(zip(lanes, labels, strict=True)):
         y = TOP + ROW * i + ROW / 2
         parts.append(
-            f'<text x="0" y="{y + 4:.1f}" font-size="12" fill="#1f2328">'
-            f"{escape(lane.label)} ({count})</text>"
+            f'<text x="0" y="{y + 4:.1f}" font-size="12" fill="#1f2328">{escape(label)}</text>'
         )
         parts.append(
-            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="#d8d4cc"/>'
+            f'<line x1="{left:.1f}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" '
+            'stroke="#d8d4cc"/>'
         )
-        xs = sorted(_x(day, start, end) for day in lane.days if start <= day <= end)
+        xs = sorted(_x(day, start, end, left) for day in lane.days if start <= day <= end)
         parts.extend(_marks(lane.shape, xs, y, lane.colour))
     parts.append("</svg>")
     # Every text placed in the picture went through html.escape above.
