@@ -31,7 +31,7 @@ class Lane:
     colour: str
 
 
-def _x(day: date, start: date, end: date, left: float = LEFT) -> float:
+def _x(day: date, start: date, end: date, left: float) -> float:
     span = max((end - start).days, 1)
     return left + (WIDTH - left - RIGHT) * (day - start).days / span
 

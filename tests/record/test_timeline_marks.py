@@ -2,9 +2,8 @@
 
 from datetime import date, timedelta
 
-from fontTools.ttLib import TTFont
-
 from intake.record.timeline import Lane, draw
+from tests.fonts import width
 
 START, END = date(2021, 1, 1), date(2025, 12, 31)
 
@@ -27,17 +26,10 @@ def test_marks_further_apart_stay_apart():
     assert _picture(days, "square").count("<rect") == 3
 
 
-def _width(text: str, size: float) -> float:
-    """How wide ``text`` is in DejaVu Sans, the PDFs' font, from its own glyph widths."""
-    font = TTFont("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-    glyphs, advances = font.getBestCmap(), font["hmtx"]
-    return sum(advances[glyphs[ord(c)]][0] for c in text) / font["head"].unitsPerEm * size
-
-
 def test_a_long_label_moves_the_marks_right_instead_of_running_into_them():
     label = "Gesendete Nachrichten"  # German for "Messages sent"
     picture = str(draw([Lane(label, [START] * 5000, "dot", "#2f5d62")], START, END, "t"))
     assert f"{label} (5000)" in picture
     first = float(picture.split('<circle cx="', 1)[1].split('"', 1)[0])
-    assert first - 4 > _width(f"{label} (5000)", 12)  # the widest count a long process has
+    assert first - 4 > width(f"{label} (5000)", 12)  # the widest count a long process has
     assert 'cx="150.0"' in _picture([START])  # a short label keeps its place

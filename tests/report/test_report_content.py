@@ -5,16 +5,19 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 from markupsafe import escape
 
 from intake.clock import today
 from intake.extensions import db
 from intake.models import Process, ReportBack, StepStatus, Submission
+from intake.record.chronology import KINDS, kind_label
 from intake.record.demands import demands_of
 from intake.report.content import assemble, first_day
-from intake.report.render import report_html, to_pdf
+from intake.report.render import kind_column_mm, report_html, to_pdf
 from intake.report.service import html_for
 from tests.conftest import submit
+from tests.fonts import width
 from tests.report.conftest import INTERNAL, NEVER, NO_CONSENT, REPORTABLE, pdf_text
 
 
@@ -183,3 +186,18 @@ def test_the_steps_not_kept_and_only_they_are_marked_in_red(app, story):
         assert red == ([] if kept_or_open else ["overdue" if step.overdue else "missed"])
         not_kept += not kept_or_open
     assert 0 < not_kept < len(lines)  # the story has steps of both
+
+
+def test_the_chronology_columns_are_as_wide_as_each_language_needs(app, story):
+    for language in ("en", "de"):
+        with app.test_request_context(), force_locale(language):
+            column = kind_column_mm()
+            # The kind is 8.5 pt; a point is 25.4 / 72 mm. A gap of a millimetre at least.
+            widest = max(width(kind_label(kind), 8.5) for kind in KINDS) * 25.4 / 72
+        assert widest + 1 < column, language
+        assert column == 26 or widest + 6 > column  # no wider than needed
+    with app.app_context():
+        db.session.get(Process, story["process_id"]).language = "de"
+        db.session.commit()
+    _content, html, _pdf = _render(app, story, today() - timedelta(days=91), today())
+    assert f'style="--column: {column}mm; --indent: {2 * column}mm"' in html
