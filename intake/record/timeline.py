@@ -36,7 +36,7 @@ def _x(day: date, start: date, end: date, left: float) -> float:
     return left + (WIDTH - left - RIGHT) * (day - start).days / span
 
 
-def label_room(labels: Iterable[str]) -> float:
+def _label_room(labels: Iterable[str]) -> float:
     """Where the marks may begin: after the longest label, never before ``LEFT``."""
     return max([LEFT, *(len(label) * LETTER + 10 for label in labels)])
 
@@ -107,7 +107,7 @@ def draw(
     counts = [sum(1 for day in lane.days if start <= day <= end) for lane in lanes]
     summary = "; ".join(f"{lane.label}: {n}" for lane, n in zip(lanes, counts, strict=True))
     labels = [f"{lane.label} ({n})" for lane, n in zip(lanes, counts, strict=True)]
-    left = label_room(labels)
+    left = _label_room(labels)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
         f'width="100%" role="img" aria-labelledby="tl-title tl-desc" class="timeline">',
