@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, LargeBinary, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intake.models.account import Account
@@ -38,7 +38,13 @@ class AgreedStep(Base):
     """What was agreed, who does it and by when (R2); it sits under a demand, never replaces it."""
 
     __tablename__ = "agreed_step"
-    __table_args__ = (UniqueConstraint("minutes_id", "minutes_entry"),)
+    __table_args__ = (
+        UniqueConstraint("minutes_id", "minutes_entry"),
+        # A page of the chronology reads a process's newest steps agreed and due, not
+        # all its steps to sort them.
+        Index("ix_agreed_step_process_agreed", "process_id", "agreed_on"),
+        Index("ix_agreed_step_process_deadline", "process_id", "deadline"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     process_id: Mapped[int] = mapped_column(

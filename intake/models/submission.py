@@ -59,9 +59,14 @@ class Submission(Base):
     """One filled-in form of a process: a draft until submitted, then edited by revisions."""
 
     __tablename__ = "submission"
-    # A process's records by when they were last saved: a page of the records list reads
-    # only its own rows, not every record of the process to sort them.
-    __table_args__ = (Index("ix_submission_process_updated", "process_id", "updated_at"),)
+    __table_args__ = (
+        # A process's records by when they were last saved: a page of the records list
+        # reads only its own rows, not every record of the process to sort them.
+        Index("ix_submission_process_updated", "process_id", "updated_at"),
+        # A process's records of one form (its handover, its check-ins) without reading
+        # the thousands of contact entries beside them.
+        Index("ix_submission_process_form", "process_id", "form_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     process_id: Mapped[int] = mapped_column(

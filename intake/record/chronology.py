@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -27,10 +28,12 @@ from intake.models import (
     ContactEntry,
     Demand,
     DemandAmendment,
+    DemandStatus,
     DemandStatusChange,
     Direction,
     LinkKind,
     Meeting,
+    MeetingKind,
     MeetingState,
     PrivateLink,
     Process,
@@ -101,8 +104,8 @@ def place_of(event: Event) -> int:
 
 @dataclass(frozen=True)
 class Window:
-    """Which events to read: beyond ``cursor`` (older, or newer when ``newer``), at most
-    ``size + 1`` from each place (all when ``size`` is None), within the period."""
+    """Which events to read: beyond ``cursor`` (older, or newer when ``newer``), the
+    ``size + 1`` nearest to it (all when ``size`` is None), within the period."""
 
     cursor: paging.Cursor | None = None
     newer: bool = False
@@ -111,287 +114,438 @@ class Window:
     until: date | None = None
 
 
-def _window(
-    query: sa.Select[Any],
-    day: sa.ColumnElement[Any] | InstrumentedAttribute[Any],
-    ident: sa.ColumnElement[Any] | InstrumentedAttribute[Any],
-    rank: int,
-    w: Window,
-) -> Sequence[sa.Row]:
-    """The rows of one place within the window, nearest to the cursor first."""
-    if w.since is not None:
-        query = query.where(day >= sa.literal(w.since, sa.Date))
-    if w.until is not None:
-        query = query.where(day <= sa.literal(w.until, sa.Date))
-    if w.cursor is not None:
-        at = sa.literal(w.cursor[0], sa.Date)
-        at_rank, at_id = divmod(w.cursor[1], _ID_SPAN)
-        if rank == at_rank:
-            row, mark = sa.tuple_(day, ident), sa.tuple_(at, sa.literal(at_id))
-            query = query.where(row > mark if w.newer else row < mark)
-        elif (rank < at_rank) != w.newer:
-            query = query.where(day >= at if w.newer else day <= at)
-        else:
-            query = query.where(day > at if w.newer else day < at)
-    order = (day.asc(), ident.asc()) if w.newer else (day.desc(), ident.desc())
-    query = query.order_by(*order)
-    if w.size is not None:
-        query = query.limit(w.size + 1)
-    return db.session.execute(query).all()
-
-
-_FORM_TITLES = {
-    "handover": lambda: _("Handover from the support group"),
-    "checkin": lambda: _("Check-in received"),
-    "reflection": lambda: _("Written reflection received from him"),
+# Every place's rows come as the same columns, so that one page is one query: a
+# ``UNION ALL`` of the places, each read only as far as the page (see ``_read``).
+# What a column means depends on the place: ``ref`` the record an event links to,
+# ``number`` a demand's number, ``word``/``word2`` a stored state, kind or channel,
+# ``sealed`` a step's encrypted words.
+_VALUES: dict[str, sa.types.TypeEngine[Any]] = {
+    "ref": sa.Integer(),
+    "number": sa.Integer(),
+    "word": sa.String(),
+    "word2": sa.String(),
+    "sealed": sa.LargeBinary(),
 }
 
 
-def _forms(process: Process, w: Window, rank: int, form_ids: list[str], kind: str) -> list[Event]:
-    day = sa.func.coalesce(Submission.happened_on, day_of(Submission.submitted_at))
-    rows = _window(
-        sa.select(Submission.id, Submission.form_id, day.label("day")).where(
-            Submission.process_id == process.id,
-            Submission.status == SubmissionStatus.SUBMITTED,
-            Submission.form_id.in_(form_ids),
-            Submission.submitted_at.is_not(None),
+@dataclass(frozen=True)
+class _Source:
+    """One place events come from: its rows, and what orders them."""
+
+    rank: int
+    query: sa.Select[Any]
+    day: sa.ColumnElement[Any] | InstrumentedAttribute[Any]
+    ident: sa.ColumnElement[Any] | InstrumentedAttribute[Any]
+
+
+def _source(
+    rank: int,
+    day: sa.ColumnElement[Any] | InstrumentedAttribute[Any],
+    ident: InstrumentedAttribute[Any],
+    **values: Any,
+) -> tuple[Callable[..., _Source], tuple[Any, ...]]:
+    """The union's columns for a place, and how to finish it once its query has its
+    ``FROM`` and ``WHERE``: ``finish(select(*columns).where(…))``."""
+    columns = (
+        sa.literal_column(str(rank), sa.Integer()).label("rank"),
+        ident.label("ident"),
+        sa.type_coerce(day, sa.Date()).label("day"),
+        *(
+            # Stored states come back as their stored words, the same type in every place.
+            sa.type_coerce(values[name], type_).label(name)
+            if name in values
+            else sa.cast(sa.null(), type_).label(name)
+            for name, type_ in _VALUES.items()
         ),
-        day,
-        Submission.id,
-        rank,
-        w,
     )
+
+    def finish(query: sa.Select[Any]) -> _Source:
+        return _Source(rank, query, day, ident)
+
+    return finish, columns
+
+
+# A page's statement is built once for each shape of question (which kinds, which
+# bounds, where the cursor lies) and asked again with these parameters: building and
+# keying a union of thirteen places cost more than the database's answer.
+_PROCESS = sa.bindparam("process_id", type_=sa.Integer())
+_SINCE = sa.bindparam("since", type_=sa.Date())
+_UNTIL = sa.bindparam("until", type_=sa.Date())
+_AT_DAY = sa.bindparam("at_day", type_=sa.Date())
+_AT_ID = sa.bindparam("at_id", type_=sa.BigInteger())
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What tells one page's statement from another's; the values are parameters."""
+
+    kinds: frozenset[str]  # empty: all
+    since: bool
+    until: bool
+    at_rank: int | None  # the place of the cursor's event; None: no cursor
+    newer: bool
+    size: int | None
+
+
+def _window(source: _Source, shape: _Shape) -> sa.Select[Any]:
+    """The rows of one place within the window, nearest to the cursor first."""
+    query, day, ident, rank = source.query, source.day, source.ident, source.rank
+    if shape.since:
+        query = query.where(day >= _SINCE)
+    if shape.until:
+        query = query.where(day <= _UNTIL)
+    if shape.at_rank is not None:
+        newer = shape.newer
+        if rank == shape.at_rank:
+            row, mark = sa.tuple_(day, ident), sa.tuple_(_AT_DAY, _AT_ID)
+            query = query.where(row > mark if newer else row < mark)
+        elif (rank < shape.at_rank) != newer:
+            query = query.where(day >= _AT_DAY if newer else day <= _AT_DAY)
+        else:
+            query = query.where(day > _AT_DAY if newer else day < _AT_DAY)
+    order = (day.asc(), ident.asc()) if shape.newer else (day.desc(), ident.desc())
+    query = query.order_by(*order)
+    if shape.size is not None:
+        query = query.limit(shape.size + 1)
+    return query
+
+
+@functools.lru_cache(maxsize=256)
+def _statement(shape: _Shape) -> sa.Select[Any] | sa.CompoundSelect | None:
+    """The rows of the places of ``shape.kinds`` within the window, as one query."""
+    parts = [
+        _window(source, shape)
+        for kind, place in _PLACES
+        if not shape.kinds or kind in shape.kinds
+        for source in place()
+    ]
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return parts[0]
+    # Each place keeps its own order and limit inside a subquery of its own (SQLite
+    # takes neither on a bare part of a compound query).
+    union = sa.union_all(*(sa.select(*part.subquery().c) for part in parts))
+    if shape.size is not None:
+        # The page's rows of all places, in the pages' order (a day, then the place's
+        # rank, then the id, as ``Event.seq`` has it): only they become events.
+        c = union.selected_columns
+        order = (c.day, c.rank, c.ident)
+        union = union.order_by(*(o.asc() if shape.newer else o.desc() for o in order))
+        union = union.limit(shape.size + 1)
+    return union
+
+
+def _read(process: Process, kinds: set[str] | None, w: Window) -> Sequence[sa.Row]:
+    """The rows of the places of ``kinds`` within the window, nearest to its cursor."""
+    # A cursor comes from an address: past the last place, every place lies before it
+    # alike, so no made-up cursor makes a statement of its own.
+    at_rank = None if w.cursor is None else min(w.cursor[1] // _ID_SPAN, WITHDRAWN + 1)
+    shape = _Shape(
+        frozenset(kinds or ()), w.since is not None, w.until is not None, at_rank, w.newer, w.size
+    )
+    statement = _statement(shape)
+    if statement is None:
+        return []
+    values: dict[str, Any] = {"process_id": process.id, "since": w.since, "until": w.until}
+    if w.cursor is not None:
+        values |= {"at_day": w.cursor[0], "at_id": w.cursor[1] % _ID_SPAN}
+    return db.session.execute(statement, values).all()
+
+
+def _forms(rank: int, form_ids: list[str]) -> list[_Source]:
     # The day it happened, if the form asks it; otherwise the day it was sent.
+    day = sa.func.coalesce(Submission.happened_on, day_of(Submission.submitted_at))
+    finish, columns = _source(rank, day, Submission.id, word=Submission.form_id)
     return [
-        Event(
-            on,
-            kind,
-            _FORM_TITLES[form_id](),
-            link=("submissions.show", {"submission_id": record_id}),
-            seq=_seq(rank, record_id),
+        finish(
+            sa.select(*columns).where(
+                Submission.process_id == _PROCESS,
+                Submission.status == SubmissionStatus.SUBMITTED,
+                Submission.form_id.in_(form_ids),
+                Submission.submitted_at.is_not(None),
+            )
         )
-        for record_id, form_id, on in rows
     ]
 
 
-def _handover(process: Process, today: date, w: Window) -> list[Event]:
-    return _forms(process, w, HANDOVER, ["handover"], "handover")
+def _handover() -> list[_Source]:
+    return _forms(HANDOVER, ["handover"])
 
 
-def _checkins(process: Process, today: date, w: Window) -> list[Event]:
-    return _forms(process, w, CHECKIN, ["checkin", "reflection"], "checkin")
+def _checkins() -> list[_Source]:
+    return _forms(CHECKIN, ["checkin", "reflection"])
 
 
-def _demands(process: Process, today: date, w: Window) -> list[Event]:
-    events = []
-    numbers = dict(
-        db.session.execute(
-            sa.select(Demand.id, Demand.number).where(Demand.process_id == process.id)
-        )
-        .tuples()
-        .all()
-    )
-    link: tuple[str, dict[str, Any]] = ("demands.index", {})
-    of_process = DemandAmendment.demand_id.in_(numbers)
+def _demands() -> list[_Source]:
+    of_process = Demand.process_id == _PROCESS
     proposed = day_of(DemandAmendment.proposed_at)
-    for ident, demand_id, on in _window(
-        sa.select(DemandAmendment.id, DemandAmendment.demand_id, proposed).where(of_process),
-        proposed,
-        DemandAmendment.id,
-        PROPOSED,
-        w,
-    ):
-        title = _("Amendment to demand %(n)d proposed", n=numbers[demand_id])
-        events.append(Event(on, "demand", title, link=link, seq=_seq(PROPOSED, ident)))
+    finish_proposed, columns = _source(PROPOSED, proposed, DemandAmendment.id, number=Demand.number)
+    amendments = sa.join(DemandAmendment, Demand, Demand.id == DemandAmendment.demand_id)
     decided = sa.func.coalesce(DemandAmendment.decided_on, day_of(DemandAmendment.decided_at))
-    for ident, demand_id, state, on in _window(
-        sa.select(DemandAmendment.id, DemandAmendment.demand_id, DemandAmendment.state, decided)
-        .where(of_process)
-        .where(DemandAmendment.state.in_([AmendmentState.APPROVED, AmendmentState.REJECTED]))
-        .where(decided.is_not(None)),
-        decided,
-        DemandAmendment.id,
-        DECIDED,
-        w,
-    ):
-        n = numbers[demand_id]
-        title = (
-            _("Amendment to demand %(n)d approved", n=n)
-            if state is AmendmentState.APPROVED
-            else _("Amendment to demand %(n)d not approved", n=n)
-        )
-        events.append(Event(on, "demand", title, link=link, seq=_seq(DECIDED, ident)))
-    for ident, demand_id, status, on, minutes_id, evidence_id in _window(
-        sa.select(
-            DemandStatusChange.id,
-            DemandStatusChange.demand_id,
-            DemandStatusChange.status,
-            DemandStatusChange.on,
-            DemandStatusChange.minutes_id,
-            DemandStatusChange.evidence_id,
-        ).where(DemandStatusChange.demand_id.in_(numbers)),
+    finish_decided, decided_columns = _source(
+        DECIDED, decided, DemandAmendment.id, number=Demand.number, word=DemandAmendment.state
+    )
+    finish_status, status_columns = _source(
+        DEMAND_STATUS,
         DemandStatusChange.on,
         DemandStatusChange.id,
-        DEMAND_STATUS,
-        w,
-    ):
-        shown_by = minutes_id or evidence_id
-        events.append(
-            Event(
-                on,
-                "demand",
-                _(
-                    "Demand %(n)d: %(status)s",
-                    n=numbers[demand_id],
-                    status=demand_status_label(status),
-                ),
-                link=("submissions.show", {"submission_id": shown_by}) if shown_by else None,
-                seq=_seq(DEMAND_STATUS, ident),
+        number=Demand.number,
+        word=DemandStatusChange.status,
+        ref=sa.func.coalesce(DemandStatusChange.minutes_id, DemandStatusChange.evidence_id),
+    )
+    return [
+        finish_proposed(sa.select(*columns).select_from(amendments).where(of_process)),
+        finish_decided(
+            sa.select(*decided_columns)
+            .select_from(amendments)
+            .where(
+                of_process,
+                DemandAmendment.state.in_([AmendmentState.APPROVED, AmendmentState.REJECTED]),
+                decided.is_not(None),
+            )
+        ),
+        finish_status(
+            sa.select(*status_columns)
+            .select_from(
+                sa.join(DemandStatusChange, Demand, Demand.id == DemandStatusChange.demand_id)
+            )
+            .where(of_process)
+        ),
+    ]
+
+
+def _contacts() -> list[_Source]:
+    finish, columns = _source(
+        CONTACT,
+        ContactEntry.on,
+        ContactEntry.id,
+        ref=ContactEntry.submission_id,
+        word=ContactEntry.direction,
+        word2=ContactEntry.channel,
+    )
+    return [finish(sa.select(*columns).where(ContactEntry.process_id == _PROCESS))]
+
+
+def _meetings() -> list[_Source]:
+    """Each meeting, linked to its minutes where they were written."""
+    day = day_of(Meeting.starts_at)
+    minutes = (
+        sa.select(sa.func.max(Submission.id))
+        .where(
+            Submission.meeting_id == Meeting.id,
+            Submission.process_id == _PROCESS,
+            Submission.status == SubmissionStatus.SUBMITTED,
+        )
+        .scalar_subquery()
+    )
+    finish, columns = _source(
+        MEETING, day, Meeting.id, ref=minutes, word=Meeting.kind, word2=Meeting.state
+    )
+    return [finish(sa.select(*columns).where(Meeting.process_id == _PROCESS))]
+
+
+def _steps() -> list[_Source]:
+    of_process = AgreedStep.process_id == _PROCESS
+    step = {"word": AgreedStep.status, "sealed": AgreedStep.what}
+    finish_agreed, agreed = _source(STEP_AGREED, AgreedStep.agreed_on, AgreedStep.id, **step)
+    finish_due, due = _source(STEP_DEADLINE, AgreedStep.deadline, AgreedStep.id, **step)
+    closed_on = sa.func.coalesce(StepChange.on, day_of(StepChange.changed_at))
+    finish_closed, closed = _source(
+        STEP_CLOSED,
+        closed_on,
+        StepChange.id,
+        ref=AgreedStep.id,
+        word=StepChange.status,
+        sealed=AgreedStep.what,
+    )
+    return [
+        finish_agreed(sa.select(*agreed).where(of_process)),
+        finish_due(sa.select(*due).where(of_process)),
+        finish_closed(
+            sa.select(*closed)
+            .join(AgreedStep, AgreedStep.id == StepChange.step_id)
+            .where(of_process, StepChange.status != StepStatus.OPEN)
+        ),
+    ]
+
+
+def _his_receipts() -> list[_Source]:
+    finish, columns = _source(
+        RECEIPT, day_of(PrivateLink.confirmed_at), PrivateLink.id, ref=PrivateLink.minutes_id
+    )
+    return [
+        finish(
+            sa.select(*columns).where(
+                PrivateLink.process_id == _PROCESS,
+                PrivateLink.kind == LinkKind.HIM,
+                PrivateLink.confirmed_at.is_not(None),
             )
         )
-    return events
+    ]
 
 
-def _contacts(process: Process, today: date, w: Window) -> list[Event]:
-    titles = {
+def _reports() -> list[_Source]:
+    of_process = ReportBack.process_id == _PROCESS
+    finish_released, released = _source(RELEASED, day_of(ReportBack.released_at), ReportBack.id)
+    finish_withdrawn, withdrawn = _source(WITHDRAWN, day_of(ReportBack.withdrawn_at), ReportBack.id)
+    return [
+        finish_released(
+            sa.select(*released).where(of_process, ReportBack.released_at.is_not(None))
+        ),
+        finish_withdrawn(
+            sa.select(*withdrawn).where(
+                of_process,
+                ReportBack.released_at.is_not(None),
+                ReportBack.withdrawn_at.is_not(None),
+            )
+        ),
+    ]
+
+
+_PLACES: tuple[tuple[str, Callable[[], list[_Source]]], ...] = (
+    ("handover", _handover),
+    ("demand", _demands),
+    ("contact", _contacts),
+    ("meeting", _meetings),
+    ("step", _steps),
+    ("step", _his_receipts),
+    ("checkin", _checkins),
+    ("report", _reports),
+)
+
+
+@translated_once
+def _titles() -> dict[Any, str]:
+    return {
+        "handover": _("Handover from the support group"),
+        "checkin": _("Check-in received"),
+        "reflection": _("Written reflection received from him"),
         Direction.WE_WROTE: _("We wrote to him"),
         Direction.HE_WROTE: _("He answered"),
         Direction.SOMEONE_ELSE: _("Contact with someone else"),
+        STEP_AGREED: _("Step agreed"),
+        STEP_DEADLINE: _("Deadline of a step"),
+        RECEIPT: _("He confirmed receiving the agreed steps"),
+        RELEASED: _("Report-back released"),
+        WITHDRAWN: _("Report-back withdrawn"),
     }
-    rows = _window(
-        sa.select(
-            ContactEntry.id,
-            ContactEntry.on,
-            ContactEntry.direction,
-            ContactEntry.channel,
-            ContactEntry.submission_id,
-        ).where(ContactEntry.process_id == process.id),
-        ContactEntry.on,
-        ContactEntry.id,
-        CONTACT,
-        w,
-    )
-    # Looked up once per channel, not once per entry: years of entries use a handful.
-    channels = {channel: channel_label(channel) for channel in {row.channel for row in rows}}
-    return [
-        Event(
-            on,
+
+
+class _Events:
+    """Rows of the places made into events, each word looked up once per page."""
+
+    def __init__(self, process: Process, today: date) -> None:
+        self.today = today
+        self.titles = _titles()
+        self.context = AgreedStep(process_id=process.id).encryption_context
+        self.opened: dict[int, str] = {}  # a step's words, opened once per page
+        self.words: dict[tuple[Callable[[Any], str], Any], str] = {}
+
+    def word(self, label: Callable[[Any], str], value: Any) -> str:
+        key = (label, value)
+        if key not in self.words:
+            self.words[key] = label(value)
+        return self.words[key]
+
+    def of(self, row: sa.Row) -> Event:
+        return _MAKE[row.rank](self, row)
+
+    def form(self, row: sa.Row) -> Event:
+        kind = "handover" if row.rank == HANDOVER else "checkin"
+        link = ("submissions.show", {"submission_id": row.ident})
+        return Event(row.day, kind, self.titles[row.word], link=link, seq=self.seq(row))
+
+    def contact(self, row: sa.Row) -> Event:
+        direction = Direction(row.word)
+        return Event(
+            row.day,
             "contact",
-            titles[direction],
-            detail=channels[channel],
-            link=("submissions.show", {"submission_id": submission_id}),
+            self.titles[direction],
+            detail=self.word(channel_label, row.word2),
+            link=("submissions.show", {"submission_id": row.ref}),
             flag="answer" if direction is Direction.HE_WROTE else "",
-            seq=_seq(CONTACT, ident),
+            seq=self.seq(row),
         )
-        for ident, on, direction, channel, submission_id in rows
-    ]
 
-
-def _meetings(process: Process, today: date, w: Window) -> list[Event]:
-    """Each meeting, linked to its minutes where they were written."""
-    day = day_of(Meeting.starts_at)
-    rows = _window(
-        sa.select(Meeting.id, Meeting.kind, day, Meeting.state).where(
-            Meeting.process_id == process.id
-        ),
-        day,
-        Meeting.id,
-        MEETING,
-        w,
-    )
-    minutes = dict(
-        db.session.execute(
-            sa.select(Submission.meeting_id, Submission.id).where(
-                Submission.process_id == process.id,
-                Submission.meeting_id.in_([row[0] for row in rows]),
-                Submission.status == SubmissionStatus.SUBMITTED,
-            )
-        )
-        .tuples()
-        .all()
-    )
-    # Words looked up once per kind and state, not once per meeting.
-    kinds = {kind: meeting_kind_label(kind) for kind in {row[1] for row in rows}}
-    states = {state: meeting_state_label(state) for state in {row[3] for row in rows}}
-    return [
-        Event(
-            on,
+    def meeting(self, row: sa.Row) -> Event:
+        state = MeetingState(row.word2)
+        kind = self.word(meeting_kind_label, MeetingKind(row.word))
+        return Event(
+            row.day,
             "meeting",
-            f"{kinds[kind]}: {states[state]}",
-            link=("submissions.show", {"submission_id": minutes[meeting_id]})
-            if meeting_id in minutes
+            f"{kind}: {self.word(meeting_state_label, state)}",
+            link=("submissions.show", {"submission_id": row.ref})
+            if row.ref
             else ("meetings.index", {}),
             flag=state.value if state is not MeetingState.HELD else "",
-            seq=_seq(MEETING, meeting_id),
+            seq=self.seq(row),
         )
-        for meeting_id, kind, on, state in rows
-    ]
 
+    def demand(self, row: sa.Row) -> Event:
+        n = row.number
+        link: tuple[str, dict[str, Any]] | None = ("demands.index", {})
+        if row.rank == PROPOSED:
+            title = _("Amendment to demand %(n)d proposed", n=n)
+        elif row.rank == DECIDED:
+            title = (
+                _("Amendment to demand %(n)d approved", n=n)
+                if AmendmentState(row.word) is AmendmentState.APPROVED
+                else _("Amendment to demand %(n)d not approved", n=n)
+            )
+        else:
+            status = self.word(demand_status_label, DemandStatus(row.word))
+            title = _("Demand %(n)d: %(status)s", n=n, status=status)
+            link = ("submissions.show", {"submission_id": row.ref}) if row.ref else None
+        return Event(row.day, "demand", title, link=link, seq=self.seq(row))
 
-def _steps(process: Process, today: date, w: Window) -> list[Event]:
-    # Columns, not whole steps: a page reads up to three hundred step events.
-    step_columns = (
-        AgreedStep.id,
-        AgreedStep.what,
-        AgreedStep.agreed_on,
-        AgreedStep.deadline,
-        AgreedStep.status,
-    )
-    of_process = sa.select(*step_columns).where(AgreedStep.process_id == process.id)
-    agreed = _window(of_process, AgreedStep.agreed_on, AgreedStep.id, STEP_AGREED, w)
-    due = _window(of_process, AgreedStep.deadline, AgreedStep.id, STEP_DEADLINE, w)
-    closed_on = sa.func.coalesce(StepChange.on, day_of(StepChange.changed_at))
-    closed = _window(
-        sa.select(StepChange.id, StepChange.status, closed_on, AgreedStep.id, AgreedStep.what)
-        .join(AgreedStep, AgreedStep.id == StepChange.step_id)
-        .where(AgreedStep.process_id == process.id, StepChange.status != StepStatus.OPEN),
-        closed_on,
-        StepChange.id,
-        STEP_CLOSED,
-        w,
-    )
-    context = AgreedStep(process_id=process.id).encryption_context
-    what: dict[int, str] = {}
-
-    def event(on: date, title: str, step_id: int, sealed: bytes, seq: int, flag: str = "") -> Event:
-        if step_id not in what:
-            what[step_id] = open_text(sealed, context)
+    def step(self, row: sa.Row) -> Event:
+        status = StepStatus(row.word)
+        step_id = row.ref if row.rank == STEP_CLOSED else row.ident
+        if step_id not in self.opened:
+            self.opened[step_id] = open_text(row.sealed, self.context)
+        if row.rank == STEP_CLOSED:
+            title = self.word(_closed_title, status)
+            flag = "missed" if status is StepStatus.MISSED else ""
+        else:
+            title = self.titles[row.rank]
+            due = row.rank == STEP_DEADLINE and overdue(status, row.day, self.today)
+            flag = "overdue" if due else ""
         link = ("steps.show", {"step_id": step_id})
-        return Event(on, "step", title, what[step_id], link, flag=flag, seq=seq)
+        return Event(row.day, "step", title, self.opened[step_id], link, flag, self.seq(row))
 
-    # Translated once per call, not once per event.
-    agreed_title, due_title = _("Step agreed"), _("Deadline of a step")
-    closed_titles = {
-        status: _("Step: %(status)s", status=step_status_label(status))
-        for status in {row[1] for row in closed}
-    }
-    events = [
-        event(agreed_on, agreed_title, step_id, sealed, _seq(STEP_AGREED, step_id))
-        for step_id, sealed, agreed_on, _deadline, _status in agreed
-    ]
-    events += [
-        event(
-            deadline,
-            due_title,
-            step_id,
-            sealed,
-            _seq(STEP_DEADLINE, step_id),
-            flag="overdue" if overdue(status, deadline, today) else "",
-        )
-        for step_id, sealed, _agreed_on, deadline, status in due
-    ]
-    events += [
-        event(
-            on,
-            closed_titles[status],
-            step_id,
-            sealed,
-            _seq(STEP_CLOSED, ident),
-            flag="missed" if status is StepStatus.MISSED else "",
-        )
-        for ident, status, on, step_id, sealed in closed
-    ]
-    return events
+    def receipt(self, row: sa.Row) -> Event:
+        link = ("submissions.show", {"submission_id": row.ref}) if row.ref else None
+        return Event(row.day, "step", self.titles[RECEIPT], link=link, seq=self.seq(row))
+
+    def report(self, row: sa.Row) -> Event:
+        link = ("reports.show", {"report_id": row.ident})
+        return Event(row.day, "report", self.titles[row.rank], link=link, seq=self.seq(row))
+
+    @staticmethod
+    def seq(row: sa.Row) -> int:
+        return _seq(row.rank, row.ident)
+
+
+def _closed_title(status: StepStatus) -> str:
+    return _("Step: %(status)s", status=step_status_label(status))
+
+
+_MAKE: dict[int, Callable[[_Events, sa.Row], Event]] = {
+    HANDOVER: _Events.form,
+    CHECKIN: _Events.form,
+    CONTACT: _Events.contact,
+    MEETING: _Events.meeting,
+    PROPOSED: _Events.demand,
+    DECIDED: _Events.demand,
+    DEMAND_STATUS: _Events.demand,
+    STEP_AGREED: _Events.step,
+    STEP_DEADLINE: _Events.step,
+    STEP_CLOSED: _Events.step,
+    RECEIPT: _Events.receipt,
+    RELEASED: _Events.report,
+    WITHDRAWN: _Events.report,
+}
 
 
 def _silences(process: Process, today: date, w: Window) -> list[Event]:
@@ -437,97 +591,12 @@ def _within(event: Event, w: Window) -> bool:
     return (event.on, event.seq) > w.cursor if w.newer else (event.on, event.seq) < w.cursor
 
 
-def _his_receipts(process: Process, today: date, w: Window) -> list[Event]:
-    day = day_of(PrivateLink.confirmed_at)
-    rows = _window(
-        sa.select(PrivateLink.id, day, PrivateLink.minutes_id).where(
-            PrivateLink.process_id == process.id,
-            PrivateLink.kind == LinkKind.HIM,
-            PrivateLink.confirmed_at.is_not(None),
-        ),
-        day,
-        PrivateLink.id,
-        RECEIPT,
-        w,
-    )
-    title = _("He confirmed receiving the agreed steps")
-    return [
-        Event(
-            on,
-            "step",
-            title,
-            link=("submissions.show", {"submission_id": minutes_id}) if minutes_id else None,
-            seq=_seq(RECEIPT, ident),
-        )
-        for ident, on, minutes_id in rows
-    ]
-
-
-def _reports(process: Process, today: date, w: Window) -> list[Event]:
-    of_process = ReportBack.process_id == process.id
-    released = day_of(ReportBack.released_at)
-    withdrawn = day_of(ReportBack.withdrawn_at)
-    events = [
-        Event(
-            on,
-            "report",
-            _("Report-back released"),
-            link=("reports.show", {"report_id": ident}),
-            seq=_seq(RELEASED, ident),
-        )
-        for ident, on in _window(
-            sa.select(ReportBack.id, released).where(
-                of_process, ReportBack.released_at.is_not(None)
-            ),
-            released,
-            ReportBack.id,
-            RELEASED,
-            w,
-        )
-    ]
-    events += [
-        Event(
-            on,
-            "report",
-            _("Report-back withdrawn"),
-            link=("reports.show", {"report_id": ident}),
-            seq=_seq(WITHDRAWN, ident),
-        )
-        for ident, on in _window(
-            sa.select(ReportBack.id, withdrawn).where(
-                of_process,
-                ReportBack.released_at.is_not(None),
-                ReportBack.withdrawn_at.is_not(None),
-            ),
-            withdrawn,
-            ReportBack.id,
-            WITHDRAWN,
-            w,
-        )
-    ]
-    return events
-
-
-_PLACES: tuple[tuple[str, Callable[[Process, date, Window], list[Event]]], ...] = (
-    ("handover", _handover),
-    ("demand", _demands),
-    ("contact", _contacts),
-    ("contact", _silences),
-    ("meeting", _meetings),
-    ("step", _steps),
-    ("step", _his_receipts),
-    ("checkin", _checkins),
-    ("report", _reports),
-)
-
-
 def _events(process: Process, today: date, kinds: set[str] | None, w: Window) -> list[Event]:
-    return [
-        event
-        for kind, place in _PLACES
-        if not kinds or kind in kinds
-        for event in place(process, today, w)
-    ]
+    making = _Events(process, today)
+    events = [making.of(row) for row in _read(process, kinds, w)]
+    if not kinds or "contact" in kinds:
+        events += _silences(process, today, w)
+    return events
 
 
 def _key(event: Event) -> paging.Cursor:

@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from intake.cli.demo_data import load_story
 from intake.clock import today
@@ -114,3 +115,32 @@ def test_the_page_links_keep_every_filter(app, client, story):
     assert pages > 1 and kinds_seen == {"contact", "step"}
     first = client.get(url).get_data(as_text=True)
     assert len(EVENT.findall(first)) == paging.PAGE_SIZE
+
+
+def test_a_page_is_one_question_to_the_database(app, story):
+    """All places of the record are read in one query, however the page is asked for."""
+    with app.app_context():
+        process = db.session.get(Process, story)
+        newest_events(process, today(), size=5)  # the silences are counted once per log
+        second = newest_events(process, today(), size=5)
+        asked = [
+            {"size": 5},
+            {"size": 5, "before": paging.parse_cursor(second.older)},
+            {"size": 5, "after": paging.parse_cursor(second.older)},
+            {"size": 5, "kinds": {"contact", "step"}, "since": today() - timedelta(days=900)},
+            {"kinds": {"meeting"}, "until": today()},
+        ]
+        seen: list[str] = []
+
+        def count(_conn, _cursor, statement, *_args):
+            seen.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            for question in asked:
+                seen.clear()
+                page = newest_events(process, today(), **question)
+                assert page.items, question
+                assert len(seen) == 1, (question, seen)
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", count)
