@@ -13,7 +13,8 @@ from typing import TypeVar
 
 from babel.dates import format_date as babel_format_date
 from flask_babel import format_date as flask_format_date
-from flask_babel import get_locale
+from flask_babel import format_datetime as flask_format_datetime
+from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -49,6 +50,11 @@ def translated_once(build: Callable[[], dict[K, str]]) -> Callable[[], dict[K, s
 
 _DAYS: dict[tuple[str, str, date], str] = {}
 _DAYS_KEPT = 20_000  # a few years of days in two languages and formats; then start again
+# Moments (a record saved, a link sent) in the reader's time zone: a list page shows a
+# hundred, each formatted anew by babel at a tenth of a millisecond, and shown again
+# at the next view of the page.
+_MOMENTS: dict[tuple[str, str, str, str, datetime], str] = {}
+_MOMENTS_KEPT = 20_000
 
 
 def forget() -> None:
@@ -56,12 +62,13 @@ def forget() -> None:
     for tables in _TABLES:
         tables.clear()
     _DAYS.clear()
+    _MOMENTS.clear()
 
 
 def format_day(value: date | datetime, format: str = "medium") -> str:
     """``value`` as flask-babel's ``format_date`` writes it, each day formatted once."""
-    if isinstance(value, datetime):  # moved into the reader's time zone first: not cached
-        return flask_format_date(value, format)
+    if isinstance(value, datetime):  # moved into the reader's time zone first
+        return _moment("date", value, format)
     locale = get_locale()
     key = (str(locale), format, value)
     found = _DAYS.get(key)
@@ -69,6 +76,22 @@ def format_day(value: date | datetime, format: str = "medium") -> str:
         if len(_DAYS) >= _DAYS_KEPT:
             _DAYS.clear()
         found = _DAYS[key] = babel_format_date(value, format, locale=locale)
+    return found
+
+
+def format_moment(value: datetime, format: str = "medium") -> str:
+    """``value`` as flask-babel's ``format_datetime`` writes it, each moment formatted once."""
+    return _moment("datetime", value, format)
+
+
+def _moment(what: str, value: datetime, format: str) -> str:
+    key = (what, str(get_locale()), str(get_timezone()), format, value)
+    found = _MOMENTS.get(key)
+    if found is None:
+        if len(_MOMENTS) >= _MOMENTS_KEPT:
+            _MOMENTS.clear()
+        write = flask_format_date if what == "date" else flask_format_datetime
+        found = _MOMENTS[key] = write(value, format)
     return found
 
 

@@ -3,12 +3,12 @@
 from datetime import datetime
 
 from flask import Flask
-from flask_babel import format_datetime, get_locale
+from flask_babel import get_locale
 
 from intake.clock import today
 from intake.formdef import form_keys
 from intake.formdef.model import localised
-from intake.labels import LABELS, format_day
+from intake.labels import LABELS, format_day, format_moment
 from intake.lifecycle import retention
 from intake.models import (
     ActKind,
@@ -43,7 +43,7 @@ def _date(value: datetime | None) -> str:
 
 
 def _datetime(value: datetime | None) -> str:
-    return format_datetime(value, "medium") if value else ""
+    return format_moment(value, "medium") if value else ""
 
 
 def register(app: Flask) -> None:

@@ -1,11 +1,12 @@
 """Labels translated once per locale and days formatted once: the same HTML, faster."""
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask_babel import force_locale
 from flask_babel import format_date as flask_format_date
+from flask_babel import format_datetime as flask_format_datetime
 
 from intake import labels
 from intake.cli.demo_data import load_story
@@ -17,7 +18,7 @@ from tests import factories
 from tests.conftest import submit
 
 PAGES = ["/p/alpha/", "/p/alpha/chronology", "/p/alpha/contacts", "/p/alpha/steps/"]
-PAGES += ["/p/alpha/meetings/", "/p/alpha/demands/"]
+PAGES += ["/p/alpha/meetings/", "/p/alpha/demands/", "/p/alpha/submissions/"]
 # A create form's one-time key is new on every showing, as the CSRF token is.
 TOKEN = re.compile(r'name="(csrf_token|form_key)"( type="hidden")? value="[^"]+"')
 
@@ -63,6 +64,23 @@ def test_days_are_written_as_flask_babel_writes_them(app, lang):
             for day in days:
                 assert labels.format_day(day, fmt) == flask_format_date(day, fmt)
                 assert labels.format_day(day, fmt) == flask_format_date(day, fmt)  # remembered
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_moments_are_written_as_flask_babel_writes_them_in_the_zone_of_the_instance(app, lang):
+    moments = [datetime(2021, 3, 28, 0, 30, tzinfo=UTC) + timedelta(hours=n * 7) for n in range(40)]
+    for zone in ("UTC", "Europe/Berlin", "America/Sao_Paulo"):
+        app.extensions["babel"].default_timezone = zone  # as BABEL_DEFAULT_TIMEZONE sets it
+        with app.test_request_context(), force_locale(lang):
+            for moment in moments:
+                for _ in range(2):  # the second time remembered
+                    want = flask_format_datetime(moment, "medium")
+                    assert labels.format_moment(moment, "medium") == want, zone
+                    assert labels.format_day(moment) == flask_format_date(moment), zone
+    with app.test_request_context(), force_locale(lang):
+        assert labels.format_moment(moments[0]) != labels.format_moment(
+            moments[0] + timedelta(seconds=1)
+        )
 
 
 def test_labels_follow_the_locale_asked_in(app):
