@@ -83,3 +83,26 @@ def test_the_older_links_keep_the_query(app, client, log):
         assert "q=lantern" in links["next"]
         html = client.get(links["next"]).get_data(as_text=True)
     assert [i for i in seen if i in matching] == sorted(matching, reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("written", "asked"),
+    [
+        ('he said "not now" and left', '"not now"'),  # quotes, escaped in the stored JSON
+        (r"the folder C:\Briefe\2024", r"briefe\2024"),  # backslashes, escaped too
+        ("first line\nsecond line", "second line"),
+        ("STRASSE and Straße", "straße"),  # folded: ß is ss
+        ("Übergabe am Bahnhof", "übergabe"),  # not escaped, found as written
+    ],
+)
+def test_words_are_found_however_the_record_stores_them(app, written, asked):
+    with app.app_context():
+        alpha = factories.process("alpha", "X")
+        kim = factories.member(alpha, "kim", Role.CONTACT, coordinator=True).account
+        answers = {"date": "2026-01-05", "direction": "we_wrote", "summary": written}
+        found = factories.record(alpha, "contact", kim, answers).id
+        factories.record(alpha, "contact", kim, {**answers, "summary": "nothing here"})
+        db.session.commit()
+        reader = SimpleNamespace(role=Role.CONTACT, is_coordinator=True)
+        page = search(db.session.get(Process, alpha.id), reader, asked, "en")
+        assert [hit.link[1]["submission_id"] for hit in page.items] == [found]
