@@ -75,7 +75,12 @@ class AgreedStep(Base):
 
     @property
     def encryption_context(self) -> str:
-        return f"process:{self.process_id}:step"
+        return self.context_for(self.process_id)
+
+    @staticmethod
+    def context_for(process_id: int) -> str:
+        """The encryption context of a process's steps, for rows read as columns."""
+        return f"process:{process_id}:step"
 
 
 class StepChange(Base):

@@ -22,6 +22,7 @@ from intake.models import (
     Submission,
     utcnow,
 )
+from intake.models.step import overdue
 from intake.record import paging
 from intake.security.encryption import open_text, seal_text
 
@@ -58,8 +59,9 @@ class StepView:
     lock_version: int
 
 
-def view(step: AgreedStep, today: date, demand_numbers: dict[int, int]) -> StepView:
-    context = step.encryption_context
+def view(step: AgreedStep | sa.Row, today: date, demand_numbers: dict[int, int]) -> StepView:
+    """A step as pages show it, from the step or from its row of ``_LISTED`` columns."""
+    context = AgreedStep.context_for(step.process_id)
     return StepView(
         id=step.id,
         what=open_text(step.what, context),
@@ -69,10 +71,27 @@ def view(step: AgreedStep, today: date, demand_numbers: dict[int, int]) -> StepV
         demand_number=demand_numbers.get(step.demand_id) if step.demand_id else None,
         status=step.status,
         reason=open_text(step.status_reason, context) if step.status_reason else "",
-        overdue=step.is_overdue(today),
+        overdue=overdue(step.status, step.deadline, today),
         minutes_id=step.minutes_id,
         lock_version=step.lock_version,
     )
+
+
+# What a list of steps shows: read as columns, not as whole steps, for the hundreds of
+# open steps of an old process.
+_LISTED = (
+    AgreedStep.id,
+    AgreedStep.process_id,
+    AgreedStep.what,
+    AgreedStep.owner,
+    AgreedStep.agreed_on,
+    AgreedStep.deadline,
+    AgreedStep.demand_id,
+    AgreedStep.status,
+    AgreedStep.status_reason,
+    AgreedStep.minutes_id,
+    AgreedStep.lock_version,
+)
 
 
 def _demand_numbers(process: Process) -> dict[int, int]:
@@ -90,11 +109,11 @@ def steps_of(
 ) -> list[StepView]:
     """The agreed steps by deadline; only those of ``statuses`` when given (read and
     unsealed only those: a five-year process has hundreds of kept steps)."""
-    query = sa.select(AgreedStep).where(AgreedStep.process_id == process.id)
+    query = sa.select(*_LISTED).where(AgreedStep.process_id == process.id)
     if statuses is not None:
         query = query.where(AgreedStep.status.in_(statuses))
     numbers = _demand_numbers(process)
-    rows = db.session.scalars(query.order_by(AgreedStep.deadline, AgreedStep.id))
+    rows = db.session.execute(query.order_by(AgreedStep.deadline, AgreedStep.id))
     return [view(s, today, numbers) for s in rows]
 
 
