@@ -10,12 +10,14 @@ id would tell the order they came in.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, time, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from intake.extensions import db
+from intake.formdef import FormDefinition
 from intake.models import Membership, Process, Submission
 from intake.record import paging
 from intake.security import policy
@@ -40,14 +42,18 @@ def records_page(
     before: paging.Cursor | None = None,
     after: paging.Cursor | None = None,
     size: int = paging.PAGE_SIZE,
+    forms: Iterable[FormDefinition] | None = None,
 ) -> paging.Page:
-    """One page of the records this member may see, newest first."""
+    """One page of the records this member may see, newest first; ``forms``: the
+    process's forms, when the caller has them already."""
+    if forms is None:
+        forms = service.definitions(process).values()
     query = (
         sa.select(Submission)
         .options(selectinload(Submission.updated_by))
         .where(
             Submission.process_id == process.id,
-            policy.readable_submissions(membership, service.definitions(process).values()),
+            policy.readable_submissions(membership, forms),
         )
     )
     if after is not None:

@@ -197,23 +197,24 @@ def _handle_post(
 @allow(Act.USE_FORMS)
 def index() -> str:
     """The forms this person may fill in, and the records their role may read."""
-    forms = service.definitions(g.process).values()
+    definitions = service.definitions(g.process)  # read once: the process's own forms too
     page = listing.records_page(
         g.process,
         g.membership,
         before=paging.parse_cursor(request.args.get("before")),
         after=paging.parse_cursor(request.args.get("after")),
+        forms=definitions.values(),
     )
     anonymous = anonymity.anonymous_ids(g.process.id)
     records = sorted(page.items, key=lambda r: anonymity.list_order(r, anonymous), reverse=True)
-    fillable = [f for f in forms if _may_fill(f)]
+    fillable = [f for f in definitions.values() if _may_fill(f)]
     return render_template(
         "submissions/index.html",
         fillable=fillable,
         records=records,
         page=page,
         anonymous=anonymous,
-        definitions=service.definitions(g.process),
+        definitions=definitions,
         locale=_locale(),
     )
 

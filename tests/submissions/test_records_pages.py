@@ -120,3 +120,23 @@ def test_each_role_lists_what_it_may_open_and_nothing_else(app, client, many):
         submit(client, "/logout", page="/")
         assert set(listed) == opens, user
     assert len(_listed(client, "kim")) > 2 * paging.PAGE_SIZE
+
+
+def test_a_page_reads_the_process_forms_once(app, client, many):
+    """The forms decide what the list shows and what may be filled in: read once a page."""
+    submit(client, "/login", {"username": "kim", "password": factories.PASSWORD})
+    client.get("/p/alpha/submissions/")
+    asked: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(_conn, _cursor, statement, *_args):
+        if "FROM questionnaire" in statement:
+            asked.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get("/p/alpha/submissions/").status_code == 200
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    assert len(asked) == 1
