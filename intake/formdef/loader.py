@@ -27,6 +27,7 @@ from intake.formdef.model import (
     ShowIf,
 )
 from intake.i18n import LANGUAGES
+from intake.labels import translated_once
 
 ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 LANGUAGE_NAMES = {"en": "English", "de": "German"}  # in English: see _language_names
@@ -183,9 +184,11 @@ def _part(where: str, key: str) -> str:
     return _("%(place)s %(key)s", place=where, key=_key_word(key))
 
 
-def _key_word(key: str) -> str:
-    # In context: "read" or "once" as YAML keys, not as words elsewhere on a page.
-    words = {
+@translated_once
+def _key_words() -> dict[str, str]:
+    # In context: "read" or "once" as YAML keys, not as words elsewhere on a page. Looked
+    # up once per language: every part of every form is named so while it is read.
+    return {
         "show_if": pgettext("form key", "show_if"),
         "label": pgettext("form key", "label"),
         "help": pgettext("form key", "help"),
@@ -205,7 +208,10 @@ def _key_word(key: str) -> str:
         "template": pgettext("form key", "template"),
         "task_list": pgettext("form key", "task_list"),
     }
-    return words.get(key, key)
+
+
+def _key_word(key: str) -> str:
+    return _key_words().get(key, key)
 
 
 def _choice_place(where: str, n: int) -> str:
