@@ -219,6 +219,15 @@ class BoundedCookies(SecureCookieSessionInterface):
     session's last hour, so a stale cookie does not linger on a shared computer.
     """
 
+    def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
+        # A page's scripts and styles may still be loading when the person goes on (a
+        # check-in link opened from the page just shown): their responses, sent after
+        # the next page's, would put back the cookie as it was before that page changed
+        # it. A static file changes nothing, so it leaves the cookie alone.
+        if request.endpoint == "static":
+            return False
+        return super().should_set_cookie(app, session)
+
     def get_expiration_time(self, app: Flask, session: SessionMixin) -> datetime | None:
         if not session.permanent:
             return None

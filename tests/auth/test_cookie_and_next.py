@@ -33,6 +33,19 @@ def test_the_session_cookie_lives_no_longer_than_the_session(app, client, auth):
     assert _cookie_expiry(client.get("/")) <= now + timedelta(minutes=3, seconds=1)
 
 
+def test_a_static_file_leaves_the_session_cookie_as_the_last_page_set_it(app, client, auth):
+    """A page's scripts may still load after the person went on: their responses must not
+    put back the cookie the next page changed (a check-in link's token, lost)."""
+    with app.app_context():
+        factories.account("kim")
+    auth.login("kim")
+    page = client.get("/")
+    assert any(h.startswith("intake_session=") for h in page.headers.getlist("Set-Cookie"))
+    script = client.get("/static/quick-exit.js")
+    assert script.status_code == 200
+    assert not any(h.startswith("intake_session=") for h in script.headers.getlist("Set-Cookie"))
+
+
 @pytest.mark.parametrize(
     "target",
     [
