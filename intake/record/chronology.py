@@ -142,10 +142,13 @@ def _source(
     rank: int,
     day: sa.ColumnElement[Any] | InstrumentedAttribute[Any],
     ident: InstrumentedAttribute[Any],
+    where: list[sa.ColumnElement[bool]],
+    *,
+    joined: sa.FromClause | None = None,
     **values: Any,
-) -> tuple[Callable[..., _Source], tuple[Any, ...]]:
-    """The union's columns for a place, and how to finish it once its query has its
-    ``FROM`` and ``WHERE``: ``finish(select(*columns).where(…))``."""
+) -> _Source:
+    """A place: its rows (``where``, from ``joined`` tables when more than one) as the
+    union's columns, ``values`` naming what each of ``_VALUES`` holds in it."""
     columns = (
         sa.literal_column(str(rank), sa.Integer()).label("rank"),
         ident.label("ident"),
@@ -158,11 +161,10 @@ def _source(
             for name, type_ in _VALUES.items()
         ),
     )
-
-    def finish(query: sa.Select[Any]) -> _Source:
-        return _Source(rank, query, day, ident)
-
-    return finish, columns
+    query = sa.select(*columns)
+    if joined is not None:
+        query = query.select_from(joined)
+    return _Source(rank, query.where(*where), day, ident)
 
 
 # A page's statement is built once for each shape of question (which kinds, which
@@ -256,17 +258,13 @@ def _read(process: Process, kinds: set[str] | None, w: Window) -> Sequence[sa.Ro
 def _forms(rank: int, form_ids: list[str]) -> list[_Source]:
     # The day it happened, if the form asks it; otherwise the day it was sent.
     day = sa.func.coalesce(Submission.happened_on, day_of(Submission.submitted_at))
-    finish, columns = _source(rank, day, Submission.id, word=Submission.form_id)
-    return [
-        finish(
-            sa.select(*columns).where(
-                Submission.process_id == _PROCESS,
-                Submission.status == SubmissionStatus.SUBMITTED,
-                Submission.form_id.in_(form_ids),
-                Submission.submitted_at.is_not(None),
-            )
-        )
+    sent = [
+        Submission.process_id == _PROCESS,
+        Submission.status == SubmissionStatus.SUBMITTED,
+        Submission.form_id.in_(form_ids),
+        Submission.submitted_at.is_not(None),
     ]
+    return [_source(rank, day, Submission.id, sent, word=Submission.form_id)]
 
 
 def _handover() -> list[_Source]:
@@ -279,57 +277,59 @@ def _checkins() -> list[_Source]:
 
 def _demands() -> list[_Source]:
     of_process = Demand.process_id == _PROCESS
-    proposed = day_of(DemandAmendment.proposed_at)
-    finish_proposed, columns = _source(PROPOSED, proposed, DemandAmendment.id, number=Demand.number)
     amendments = sa.join(DemandAmendment, Demand, Demand.id == DemandAmendment.demand_id)
     decided = sa.func.coalesce(DemandAmendment.decided_on, day_of(DemandAmendment.decided_at))
-    finish_decided, decided_columns = _source(
-        DECIDED, decided, DemandAmendment.id, number=Demand.number, word=DemandAmendment.state
-    )
-    finish_status, status_columns = _source(
-        DEMAND_STATUS,
-        DemandStatusChange.on,
-        DemandStatusChange.id,
-        number=Demand.number,
-        word=DemandStatusChange.status,
-        ref=sa.func.coalesce(DemandStatusChange.minutes_id, DemandStatusChange.evidence_id),
-    )
     return [
-        finish_proposed(sa.select(*columns).select_from(amendments).where(of_process)),
-        finish_decided(
-            sa.select(*decided_columns)
-            .select_from(amendments)
-            .where(
+        _source(
+            PROPOSED,
+            day_of(DemandAmendment.proposed_at),
+            DemandAmendment.id,
+            [of_process],
+            joined=amendments,
+            number=Demand.number,
+        ),
+        _source(
+            DECIDED,
+            decided,
+            DemandAmendment.id,
+            [
                 of_process,
                 DemandAmendment.state.in_([AmendmentState.APPROVED, AmendmentState.REJECTED]),
                 decided.is_not(None),
-            )
+            ],
+            joined=amendments,
+            number=Demand.number,
+            word=DemandAmendment.state,
         ),
-        finish_status(
-            sa.select(*status_columns)
-            .select_from(
-                sa.join(DemandStatusChange, Demand, Demand.id == DemandStatusChange.demand_id)
-            )
-            .where(of_process)
+        _source(
+            DEMAND_STATUS,
+            DemandStatusChange.on,
+            DemandStatusChange.id,
+            [of_process],
+            joined=sa.join(DemandStatusChange, Demand, Demand.id == DemandStatusChange.demand_id),
+            number=Demand.number,
+            word=DemandStatusChange.status,
+            ref=sa.func.coalesce(DemandStatusChange.minutes_id, DemandStatusChange.evidence_id),
         ),
     ]
 
 
 def _contacts() -> list[_Source]:
-    finish, columns = _source(
-        CONTACT,
-        ContactEntry.on,
-        ContactEntry.id,
-        ref=ContactEntry.submission_id,
-        word=ContactEntry.direction,
-        word2=ContactEntry.channel,
-    )
-    return [finish(sa.select(*columns).where(ContactEntry.process_id == _PROCESS))]
+    return [
+        _source(
+            CONTACT,
+            ContactEntry.on,
+            ContactEntry.id,
+            [ContactEntry.process_id == _PROCESS],
+            ref=ContactEntry.submission_id,
+            word=ContactEntry.direction,
+            word2=ContactEntry.channel,
+        )
+    ]
 
 
 def _meetings() -> list[_Source]:
     """Each meeting, linked to its minutes where they were written."""
-    day = day_of(Meeting.starts_at)
     minutes = (
         sa.select(sa.func.max(Submission.id))
         .where(
@@ -339,67 +339,61 @@ def _meetings() -> list[_Source]:
         )
         .scalar_subquery()
     )
-    finish, columns = _source(
-        MEETING, day, Meeting.id, ref=minutes, word=Meeting.kind, word2=Meeting.state
-    )
-    return [finish(sa.select(*columns).where(Meeting.process_id == _PROCESS))]
+    return [
+        _source(
+            MEETING,
+            day_of(Meeting.starts_at),
+            Meeting.id,
+            [Meeting.process_id == _PROCESS],
+            ref=minutes,
+            word=Meeting.kind,
+            word2=Meeting.state,
+        )
+    ]
 
 
 def _steps() -> list[_Source]:
     of_process = AgreedStep.process_id == _PROCESS
-    step = {"word": AgreedStep.status, "sealed": AgreedStep.what}
-    finish_agreed, agreed = _source(STEP_AGREED, AgreedStep.agreed_on, AgreedStep.id, **step)
-    finish_due, due = _source(STEP_DEADLINE, AgreedStep.deadline, AgreedStep.id, **step)
-    closed_on = sa.func.coalesce(StepChange.on, day_of(StepChange.changed_at))
-    finish_closed, closed = _source(
-        STEP_CLOSED,
-        closed_on,
-        StepChange.id,
-        ref=AgreedStep.id,
-        word=StepChange.status,
-        sealed=AgreedStep.what,
-    )
+    step: dict[str, Any] = {"word": AgreedStep.status, "sealed": AgreedStep.what}
     return [
-        finish_agreed(sa.select(*agreed).where(of_process)),
-        finish_due(sa.select(*due).where(of_process)),
-        finish_closed(
-            sa.select(*closed)
-            .join(AgreedStep, AgreedStep.id == StepChange.step_id)
-            .where(of_process, StepChange.status != StepStatus.OPEN)
+        _source(STEP_AGREED, AgreedStep.agreed_on, AgreedStep.id, [of_process], **step),
+        _source(STEP_DEADLINE, AgreedStep.deadline, AgreedStep.id, [of_process], **step),
+        _source(
+            STEP_CLOSED,
+            sa.func.coalesce(StepChange.on, day_of(StepChange.changed_at)),
+            StepChange.id,
+            [of_process, StepChange.status != StepStatus.OPEN],
+            joined=sa.join(StepChange, AgreedStep, AgreedStep.id == StepChange.step_id),
+            ref=AgreedStep.id,
+            word=StepChange.status,
+            sealed=AgreedStep.what,
         ),
     ]
 
 
 def _his_receipts() -> list[_Source]:
-    finish, columns = _source(
-        RECEIPT, day_of(PrivateLink.confirmed_at), PrivateLink.id, ref=PrivateLink.minutes_id
-    )
+    confirmed = [
+        PrivateLink.process_id == _PROCESS,
+        PrivateLink.kind == LinkKind.HIM,
+        PrivateLink.confirmed_at.is_not(None),
+    ]
     return [
-        finish(
-            sa.select(*columns).where(
-                PrivateLink.process_id == _PROCESS,
-                PrivateLink.kind == LinkKind.HIM,
-                PrivateLink.confirmed_at.is_not(None),
-            )
+        _source(
+            RECEIPT,
+            day_of(PrivateLink.confirmed_at),
+            PrivateLink.id,
+            confirmed,
+            ref=PrivateLink.minutes_id,
         )
     ]
 
 
 def _reports() -> list[_Source]:
-    of_process = ReportBack.process_id == _PROCESS
-    finish_released, released = _source(RELEASED, day_of(ReportBack.released_at), ReportBack.id)
-    finish_withdrawn, withdrawn = _source(WITHDRAWN, day_of(ReportBack.withdrawn_at), ReportBack.id)
+    released = [ReportBack.process_id == _PROCESS, ReportBack.released_at.is_not(None)]
+    withdrawn = [*released, ReportBack.withdrawn_at.is_not(None)]
     return [
-        finish_released(
-            sa.select(*released).where(of_process, ReportBack.released_at.is_not(None))
-        ),
-        finish_withdrawn(
-            sa.select(*withdrawn).where(
-                of_process,
-                ReportBack.released_at.is_not(None),
-                ReportBack.withdrawn_at.is_not(None),
-            )
-        ),
+        _source(RELEASED, day_of(ReportBack.released_at), ReportBack.id, released),
+        _source(WITHDRAWN, day_of(ReportBack.withdrawn_at), ReportBack.id, withdrawn),
     ]
 
 
