@@ -432,7 +432,7 @@ class _Events:
     def __init__(self, process: Process, today: date) -> None:
         self.today = today
         self.titles = _titles()
-        self.context = AgreedStep(process_id=process.id).encryption_context
+        self.context = AgreedStep.context_for(process.id)
         self.opened: dict[int, str] = {}  # a step's words, opened once per page
         self.words: dict[tuple[Callable[[Any], str], Any], str] = {}
 

@@ -136,7 +136,7 @@ def _demand_hits(process: Process, membership: Membership, needle: str) -> list[
 def _step_hits(process: Process, needle: str) -> list[Hit]:
     """Steps whose words hold the needle, by deadline; only their words are unsealed."""
     hits = []
-    context = AgreedStep(process_id=process.id).encryption_context
+    context = AgreedStep.context_for(process.id)
     rows = db.session.execute(
         sa.select(AgreedStep.id, AgreedStep.what)
         .where(AgreedStep.process_id == process.id)
