@@ -54,7 +54,7 @@ _DAYS_KEPT = 20_000  # a few years of days in two languages and formats; then st
 # Moments (a record saved, a link sent) in the reader's time zone: a list page shows a
 # hundred, each formatted anew by babel at a tenth of a millisecond, and shown again
 # at the next view of the page.
-_MOMENTS: dict[tuple[str, str, str, str, datetime], str] = {}
+_MOMENTS: dict[tuple[Callable[[datetime, str], str], str, str, str, datetime], str] = {}
 _MOMENTS_KEPT = 20_000
 
 
@@ -69,7 +69,7 @@ def forget() -> None:
 def format_day(value: date | datetime, format: str = "medium") -> str:
     """``value`` as flask-babel's ``format_date`` writes it, each day formatted once."""
     if isinstance(value, datetime):  # moved into the reader's time zone first
-        return _moment("date", value, format)
+        return _moment(flask_format_date, value, format)
     return _day(get_locale(), value, format)
 
 
@@ -85,16 +85,15 @@ def _day(locale: Locale | None, value: date, format: str) -> str:
 
 def format_moment(value: datetime, format: str = "medium") -> str:
     """``value`` as flask-babel's ``format_datetime`` writes it, each moment formatted once."""
-    return _moment("datetime", value, format)
+    return _moment(flask_format_datetime, value, format)
 
 
-def _moment(what: str, value: datetime, format: str) -> str:
-    key = (what, str(get_locale()), str(get_timezone()), format, value)
+def _moment(write: Callable[[datetime, str], str], value: datetime, format: str) -> str:
+    key = (write, str(get_locale()), str(get_timezone()), format, value)
     found = _MOMENTS.get(key)
     if found is None:
         if len(_MOMENTS) >= _MOMENTS_KEPT:
             _MOMENTS.clear()
-        write = flask_format_date if what == "date" else flask_format_datetime
         found = _MOMENTS[key] = write(value, format)
     return found
 
