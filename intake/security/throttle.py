@@ -12,13 +12,18 @@ import ipaddress
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-import redis
 import sqlalchemy as sa
 from flask import current_app, request
 
 from intake.extensions import db
 from intake.models import ThrottleEvent, utcnow
+
+if TYPE_CHECKING:
+    # Imported where a store is made: without REDIS_URL (a single machine) every worker
+    # and command would import the client, a tenth of a second, for nothing.
+    import redis
 
 
 @dataclass(frozen=True)
@@ -74,7 +79,7 @@ def is_blocked(limit: Limit, key: str) -> bool:
     if store is not None:
         try:
             return _redis_count(store, limit, hashed) >= limit.attempts
-        except redis.RedisError as exc:
+        except _redis_error() as exc:
             _unreachable(exc)
     return _database_count(limit, hashed) >= limit.attempts
 
@@ -86,7 +91,7 @@ def record(limit: Limit, key: str) -> None:
         try:
             _redis_add(store, limit, hashed)
             return
-        except redis.RedisError as exc:
+        except _redis_error() as exc:
             _unreachable(exc)
     _database_add(limit, hashed)
 
@@ -98,7 +103,7 @@ def redis_reachable() -> bool | None:
         return None
     try:
         return bool(store.ping())
-    except redis.RedisError:
+    except _redis_error():
         return False
 
 
@@ -133,9 +138,17 @@ def _redis() -> redis.Redis | None:
         return None
     clients = current_app.extensions.setdefault("intake_redis", {})
     if url not in clients:
+        import redis
+
         # Short timeouts: a sign-in should not hang on a slow Redis.
         clients[url] = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
     return clients[url]
+
+
+def _redis_error() -> type[Exception]:
+    import redis  # a store was made, so it is imported already
+
+    return redis.RedisError
 
 
 def _redis_name(limit: Limit, hashed: str) -> str:
@@ -160,7 +173,7 @@ def _redis_add(store: redis.Redis, limit: Limit, hashed: str) -> None:
     pipe.execute()
 
 
-def _unreachable(exc: redis.RedisError) -> None:
+def _unreachable(exc: Exception) -> None:
     current_app.logger.warning(
         "Redis unreachable, counting in the database: %s", type(exc).__name__
     )

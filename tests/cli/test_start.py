@@ -127,6 +127,16 @@ def test_a_commands_help_from_the_command_line(backend, database_url, instance_d
         assert "weasyprint" not in modules  # no renderer started for a help text
 
 
+@pytest.mark.sqlite_only
+def test_without_redis_no_command_imports_its_client(database_url, instance_dir, tmp_path):
+    # A single machine has no Redis: the app, pages and all, is built without its client.
+    instance = _instance(tmp_path, instance_dir, database_url)
+    shown, code, modules = _entry_point("firstrun", env={"INTAKE_INSTANCE_PATH": str(instance)})
+    assert code == 0, shown
+    assert "intake.auth.views" in modules
+    assert "redis" not in modules
+
+
 def _instance(tmp_path: Path, instance_dir: Path, database_url: str) -> Path:
     """An instance folder for a real `intake` process: this test's database and keys."""
     instance = tmp_path / "instance"
