@@ -89,6 +89,19 @@ def test_a_month_of_routine_entries_is_one_line_and_a_noted_one_stands_alone(app
         assert marker not in flat
 
 
+def test_a_noted_entry_keeps_its_note_in_its_block_and_other_lines_are_one_element(app, story):
+    # The block is never broken across pages (report.css); a line alone needs no block
+    # around it, and a five-year chronology has hundreds of lines to lay out.
+    first, last = _a_month_of_contacts(app, story)
+    with app.test_request_context():
+        process = db.session.get(Process, story["process_id"])
+        html = report_html(assemble(process, first, last))
+    blocks = re.findall(r'<div class="event[^"]*">(.*?)</div>', html, re.S)
+    assert len(blocks) == 1
+    assert re.search(rf'<p class="note">{NOTE}</p>', blocks[0])
+    assert re.search(r'<p class="event month"><span class="when">', html)
+
+
 def test_a_month_without_an_answer_says_so(app, story):
     first, last = _month_before_the_story()
     with app.app_context():
