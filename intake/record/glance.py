@@ -43,24 +43,28 @@ class Glance:
     pending_amendments: int
 
 
-def steps_not_kept(process: Process, today: date) -> tuple[int, int]:
-    """(missed, overdue) agreed steps as of ``today``, counted in the database.
+def _not_kept(today: date) -> tuple[sa.ColumnElement[int], sa.ColumnElement[int]]:
+    """(missed, overdue) as of ``today``: columns of a question about a process's steps.
 
     As of an earlier day, a step closed after it still counts as it stood then: missed
-    only once it was missed, overdue while it was open past its deadline.
+    only once it was missed, overdue while it was open past its deadline; a step agreed
+    after it not at all.
     """
     closed_by_then = sa.and_(
         AgreedStep.status != StepStatus.OPEN,
         AgreedStep.status_on.is_not(None),
         AgreedStep.status_on <= today,
     )
-    overdue = sa.and_(sa.not_(closed_by_then), AgreedStep.deadline < today)
-    missed = sa.and_(AgreedStep.status == StepStatus.MISSED, closed_by_then)
+    agreed_by_then = AgreedStep.agreed_on <= today
+    overdue = sa.and_(agreed_by_then, sa.not_(closed_by_then), AgreedStep.deadline < today)
+    missed = sa.and_(agreed_by_then, AgreedStep.status == StepStatus.MISSED, closed_by_then)
+    return sa.func.count(AgreedStep.id).filter(missed), sa.func.count(AgreedStep.id).filter(overdue)
+
+
+def steps_not_kept(process: Process, today: date) -> tuple[int, int]:
+    """(missed, overdue) agreed steps as of ``today``, counted in the database."""
     row = db.session.execute(
-        sa.select(
-            sa.func.count(AgreedStep.id).filter(missed),
-            sa.func.count(AgreedStep.id).filter(overdue),
-        ).where(AgreedStep.process_id == process.id, AgreedStep.agreed_on <= today)
+        sa.select(*_not_kept(today)).where(AgreedStep.process_id == process.id)
     ).one()
     return row[0], row[1]
 
@@ -70,10 +74,11 @@ def facts_of(process: Process) -> list[Fact]:
     return silence_db.facts(process)
 
 
-def silence_of(process: Process, today: date) -> Silence:
+def silence_of(process: Process, today: date, not_kept: tuple[int, int] | None = None) -> Silence:
     """The figures as of ``today``, counted in the database (``silence_db``); those of the
-    log are kept until it changes (``log_version``), the steps' are counted each time."""
-    missed, overdue = steps_not_kept(process, today)
+    log are kept until it changes (``log_version``), the steps' are counted each time
+    (``not_kept``: ``steps_not_kept``, unless the caller has counted them)."""
+    missed, overdue = steps_not_kept(process, today) if not_kept is None else not_kept
     of_log = log_version.kept(
         ("silence", process.id, process.log_version, today),
         lambda: figures_in_db(process, today),
@@ -118,11 +123,20 @@ def timeline(process: Process, start: date, end: date, meeting_views=None) -> Ma
 def glance(process: Process, today: date) -> Glance:
     demand_list = demands.demand_views(process)
     start = today - timedelta(days=round(TIMELINE_MONTHS * 30.44))
+    # The steps' figures of the page, the silence's and the list's, in one question.
+    missed, overdue, still_open, missed_in_all = db.session.execute(
+        sa.select(*_not_kept(today), *steps.standing()).where(AgreedStep.process_id == process.id)
+    ).one()
     return Glance(
         demands=demand_list,
-        silence=silence_of(process, today),
+        silence=silence_of(process, today, (missed, overdue)),
         cadence=meetings.cadence_of(process, today),
-        steps=steps.pressing(process, today),
+        steps=steps.pressing(
+            process,
+            today,
+            counts=(still_open, missed_in_all),
+            numbers={d.id: d.number for d in demand_list},
+        ),
         # The picture shows only the log (contact entries, meetings with him): kept with it.
         timeline=log_version.kept(
             ("timeline", process.id, process.log_version, start, today, str(get_locale())),

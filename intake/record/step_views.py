@@ -29,15 +29,16 @@ def index() -> str:
     """Every open step, overdue ones first; then the closed steps in pages, latest first."""
     before = paging.parse_cursor(request.args.get("before"))
     after = paging.parse_cursor(request.args.get("after"))
-    closed = steps.closed_page(g.process, today(), before=before, after=after)
+    numbers = steps.demand_numbers(g.process)
+    closed = steps.closed_page(g.process, today(), before=before, after=after, numbers=numbers)
     if before is not None and not closed.items:
         # A link past the end (kept from before, or steps changed since): rather than an
         # empty page without the open steps, the first page.
         before = after = None
-        closed = steps.closed_page(g.process, today())
+        closed = steps.closed_page(g.process, today(), numbers=numbers)
     # The open steps head the first page only: a later page goes on with the closed ones.
     first = before is None and (after is None or closed.newer is None)
-    open_steps = steps.open_first(g.process, today()) if first else []
+    open_steps = steps.open_first(g.process, today(), numbers) if first else []
     return render_template("steps/index.html", steps=open_steps + closed.items, page=closed)
 
 

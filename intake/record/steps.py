@@ -59,7 +59,7 @@ class StepView:
     lock_version: int
 
 
-def view(step: AgreedStep | sa.Row, today: date, demand_numbers: dict[int, int]) -> StepView:
+def view(step: AgreedStep | sa.Row, today: date, numbers: dict[int, int]) -> StepView:
     """A step as pages show it, from the step or from its row of ``_LISTED`` columns."""
     context = AgreedStep.context_for(step.process_id)
     return StepView(
@@ -68,7 +68,7 @@ def view(step: AgreedStep | sa.Row, today: date, demand_numbers: dict[int, int])
         owner=step.owner,
         agreed_on=step.agreed_on,
         deadline=step.deadline,
-        demand_number=demand_numbers.get(step.demand_id) if step.demand_id else None,
+        demand_number=numbers.get(step.demand_id) if step.demand_id else None,
         status=step.status,
         reason=open_text(step.status_reason, context) if step.status_reason else "",
         overdue=overdue(step.status, step.deadline, today),
@@ -94,7 +94,9 @@ _LISTED = (
 )
 
 
-def _demand_numbers(process: Process) -> dict[int, int]:
+def demand_numbers(process: Process) -> dict[int, int]:
+    """Each demand's number by its id, as a step names the demand it serves; read once
+    for a page that lists steps in more than one place."""
     return dict(
         db.session.execute(
             sa.select(Demand.id, Demand.number).where(Demand.process_id == process.id)
@@ -105,23 +107,28 @@ def _demand_numbers(process: Process) -> dict[int, int]:
 
 
 def steps_of(
-    process: Process, today: date, statuses: tuple[StepStatus, ...] | None = None
+    process: Process,
+    today: date,
+    statuses: tuple[StepStatus, ...] | None = None,
+    numbers: dict[int, int] | None = None,
 ) -> list[StepView]:
     """The agreed steps by deadline; only those of ``statuses`` when given (read and
     unsealed only those: a five-year process has hundreds of kept steps)."""
     query = sa.select(*_LISTED).where(AgreedStep.process_id == process.id)
     if statuses is not None:
         query = query.where(AgreedStep.status.in_(statuses))
-    numbers = _demand_numbers(process)
+    numbers = demand_numbers(process) if numbers is None else numbers
     rows = db.session.execute(query.order_by(AgreedStep.deadline, AgreedStep.id))
     return [view(s, today, numbers) for s in rows]
 
 
-def open_first(process: Process, today: date) -> list[StepView]:
+def open_first(
+    process: Process, today: date, numbers: dict[int, int] | None = None
+) -> list[StepView]:
     """Every open step by deadline, so the overdue ones (an open step past its deadline)
     come first: what the group still has to follow up is never behind a page link, however
     many steps were closed over the years."""
-    return steps_of(process, today, (StepStatus.OPEN,))
+    return steps_of(process, today, (StepStatus.OPEN,), numbers)
 
 
 @dataclass(frozen=True)
@@ -141,10 +148,28 @@ class Pressing:
         return self.total - len(self.steps)
 
 
-def pressing(process: Process, today: date, size: int = AT_A_GLANCE) -> Pressing:
+def standing() -> tuple[sa.ColumnElement[int], sa.ColumnElement[int]]:
+    """How many of a process's steps are open, and how many missed: columns of a question
+    about its steps (``pressing``'s counts), to be asked with others in one."""
+    return (
+        sa.func.count(AgreedStep.id).filter(AgreedStep.status == StepStatus.OPEN),
+        sa.func.count(AgreedStep.id).filter(AgreedStep.status == StepStatus.MISSED),
+    )
+
+
+def pressing(
+    process: Process,
+    today: date,
+    size: int = AT_A_GLANCE,
+    *,
+    counts: tuple[int, int] | None = None,
+    numbers: dict[int, int] | None = None,
+) -> Pressing:
     """What the at-a-glance page lists: open steps as the steps page begins (by deadline,
     so the overdue ones first), then the latest missed ones, at most ``size``; only those
-    are read and unsealed. The page says how many more there are and links to them all."""
+    are read and unsealed. The page says how many more there are and links to them all.
+    The (open, missed) ``counts`` of ``standing`` and the ``demand_numbers`` are read
+    here unless the caller has them."""
     of_process = sa.select(AgreedStep).where(AgreedStep.process_id == process.id)
     rows = list(
         db.session.scalars(
@@ -159,13 +184,13 @@ def pressing(process: Process, today: date, size: int = AT_A_GLANCE) -> Pressing
             .order_by(AgreedStep.deadline.desc(), AgreedStep.id.desc())
             .limit(size - len(rows))
         )
-    counts = db.session.execute(
-        sa.select(
-            sa.func.count(AgreedStep.id).filter(AgreedStep.status == StepStatus.OPEN),
-            sa.func.count(AgreedStep.id).filter(AgreedStep.status == StepStatus.MISSED),
-        ).where(AgreedStep.process_id == process.id)
-    ).one()
-    numbers = _demand_numbers(process) if rows else {}
+    if counts is None:
+        row = db.session.execute(
+            sa.select(*standing()).where(AgreedStep.process_id == process.id)
+        ).one()
+        counts = (row[0], row[1])
+    if numbers is None:
+        numbers = demand_numbers(process) if rows else {}
     return Pressing([view(s, today, numbers) for s in rows], open=counts[0], missed=counts[1])
 
 
@@ -176,6 +201,7 @@ def closed_page(
     before: paging.Cursor | None = None,
     after: paging.Cursor | None = None,
     size: int = CLOSED_PAGE_SIZE,
+    numbers: dict[int, int] | None = None,
 ) -> paging.Page:
     """One page of the steps no longer open (done, missed, dropped), latest deadline first;
     only that page's steps are read and unsealed."""
@@ -190,7 +216,8 @@ def closed_page(
         size=size,
         key=lambda s: (s.deadline, s.id),
     )
-    numbers = _demand_numbers(process) if page.items else {}
+    if numbers is None:
+        numbers = demand_numbers(process) if page.items else {}
     return replace(page, items=[view(s, today, numbers) for s in page.items])
 
 
@@ -203,7 +230,7 @@ def _demand_id(process: Process, number: Any) -> int | None:
 
 
 def _demand_numbers_inverse(process: Process) -> dict[int, int]:
-    return {number: demand_id for demand_id, number in _demand_numbers(process).items()}
+    return {number: demand_id for demand_id, number in demand_numbers(process).items()}
 
 
 def add_step(

@@ -199,3 +199,31 @@ def test_glance_query_count_does_not_grow_with_the_log(app, client, auth, story)
     large = _queries_for(app, client, "/p/alpha/")
     assert large == small, f"{small} queries with the story, {large} with 5,000 more entries"
     assert _queries_for(app, client, "/p/alpha/contacts") < 20
+
+
+def _statements_for(app, client, path: str) -> list[str]:
+    seen: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def keep(_conn, _cursor, statement, *_args):
+        seen.append(" ".join(statement.split()))
+
+    sa.event.listen(engine, "before_cursor_execute", keep)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", keep)
+    return seen
+
+
+def test_the_steps_pages_read_the_demands_and_count_the_steps_once(app, client, auth, story):
+    # The at-a-glance page lists steps and counts them for the silence figures and for
+    # its list; the steps page lists open and closed steps: each reads the demands they
+    # serve once, and the at-a-glance page counts the steps in one question.
+    auth.login("kim")
+    for path in ("/p/alpha/", "/p/alpha/steps/"):
+        said = _statements_for(app, client, path)
+        assert sum(" FROM demand WHERE" in s for s in said) == 1, path
+    counts = [s for s in _statements_for(app, client, "/p/alpha/") if "count(agreed_step.id)" in s]
+    assert len(counts) == 1
