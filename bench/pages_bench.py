@@ -1,17 +1,19 @@
 """Benchmark: the pages of an old process, served by gunicorn, against a bare Flask page.
 
     .venv/bin/python bench/pages_bench.py [--backend sqlite|postgresql|both] [--rounds 2]
+        [--workers 3]
 
 PostgreSQL needs a server: run it under ``scripts/with-postgres.sh`` (which sets
 ``INTAKE_TEST_POSTGRES_URL``), or give ``--postgres URL``.
 
 For each backend it builds, in a throw-away instance, a process five years old
 with 5,000 contact entries, 100 meetings with him and 300 agreed steps (through
-the domain services), serves the app with gunicorn (2 sync workers, the
-number of cores here) on the loopback, signs in as a contact-group coordinator,
-and measures every process page: p50 and p95 of the wall time of a request,
-first for one user (requests one after the other), then for 20 users at once
-(each user a thread with its own session). A bare Flask + Jinja page is served
+the domain services), serves the app with gunicorn (``--workers``, by default
+three sync workers as ``deploy/intake-web.service`` and ``make run`` do) on the
+loopback, signs in as a contact-group coordinator, and measures every process
+page: p50 and p95 of the wall time of a request, first for one user (requests one
+after the other), then for 20 users at once (each user a thread with its own
+session). A bare Flask + Jinja page is served
 by the same gunicorn settings in the same run, as the anchor: requests per
 second of the at-a-glance page against the bare page, both at 20 users.
 """
@@ -171,13 +173,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(app_spec: str, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+def serve(app_spec: str, env: dict[str, str], workers: int) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     server = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
         [
             str(ROOT / ".venv/bin/gunicorn"),
             "--workers",
-            "2",
+            str(workers),
             "--bind",
             f"127.0.0.1:{port}",
             "--chdir",
@@ -250,7 +252,7 @@ def ms(value: float) -> str:
     return f"{value * 1000:.0f} ms"
 
 
-def run_backend(name: str, database_url: str, rounds: int) -> None:
+def run_backend(name: str, database_url: str, rounds: int, workers: int) -> None:
     instance = Path(tempfile.mkdtemp(prefix="intake-pages-bench-"))
     try:
         (instance / "config.py").write_text(
@@ -258,10 +260,13 @@ def run_backend(name: str, database_url: str, rounds: int) -> None:
         )
         started = time.perf_counter()
         build(instance, database_url)
-        print(f"\n## {name}: built in {time.perf_counter() - started:.0f} s\n", flush=True)
+        print(
+            f"\n## {name}: built in {time.perf_counter() - started:.0f} s; {workers} workers\n",
+            flush=True,
+        )
         env = {"INTAKE_INSTANCE_PATH": str(instance), "DATABASE_URL": database_url}
-        app, base = serve("intake:create_app()", env)
-        bare, bare_base = serve("bare_app:app", {})
+        app, base = serve("intake:create_app()", env, workers)
+        bare, bare_base = serve("bare_app:app", {}, workers)
         try:
             openers = [signed_in(base) for _ in range(USERS)]
             bare_openers = [urllib.request.build_opener() for _ in range(USERS)]
@@ -303,15 +308,18 @@ def main() -> None:
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--rounds", type=int, default=2, help="requests per user at 20 users")
     parser.add_argument("--postgres", default=os.environ.get("INTAKE_TEST_POSTGRES_URL"))
+    parser.add_argument(
+        "--workers", type=int, default=3, help="gunicorn's sync workers (deployed: 3)"
+    )
     args = parser.parse_args()
     if args.backend in ("sqlite", "both"):
         sqlite_dir = Path(tempfile.mkdtemp(prefix="intake-pages-db-"))
-        run_backend("SQLite", f"sqlite:///{sqlite_dir}/bench.sqlite", args.rounds)
+        run_backend("SQLite", f"sqlite:///{sqlite_dir}/bench.sqlite", args.rounds, args.workers)
         shutil.rmtree(sqlite_dir, ignore_errors=True)
     if args.backend in ("postgresql", "both"):
         if not args.postgres:
             sys.exit("PostgreSQL: run under scripts/with-postgres.sh or give --postgres URL")
-        run_backend("PostgreSQL", _fresh_database(args.postgres), args.rounds)
+        run_backend("PostgreSQL", _fresh_database(args.postgres), args.rounds, args.workers)
 
 
 def _fresh_database(url: str) -> str:
