@@ -22,7 +22,9 @@ from intake.submissions import service
 SNIPPET = 80
 HITS_PER_PAGE = 50
 READS_PER_PAGE = 600  # records unsealed and matched for one page, at most
-BATCH = 100
+# The first read, which a common word fills; then the rest of the page's reads at once,
+# for each question is a round trip to the database.
+FIRST_BATCH = 100
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ def search(
     # none of its answers, and most records are passed over without being parsed.
     plain = not any(c in needle for c in '"\\') and needle.isprintable()
     while len(hits) < wanted and read < reads_per_page:
-        limit = min(BATCH, reads_per_page - read)
+        limit = min(FIRST_BATCH if last is None else reads_per_page, reads_per_page - read)
         beyond = records.where(Submission.id < last.id) if last else records
         batch = db.session.execute(beyond.order_by(Submission.id.desc()).limit(limit)).all()
         for record in batch:

@@ -5,10 +5,12 @@ import re
 from types import SimpleNamespace
 
 import pytest
+import sqlalchemy as sa
 
 from intake.extensions import db
 from intake.models import Process, Role
 from intake.record import paging
+from intake.record import search as search_module
 from intake.record.search import search
 from intake.submissions import service
 from tests import factories
@@ -68,6 +70,28 @@ def test_a_page_reads_a_bounded_number_of_records(app, log):
         pages = _walk(process, "no such word", reads_per_page=20)
         assert len(pages) == 7  # 131 records (the handover too), 20 at a time
         assert all(p.items == [] for p in pages)
+
+
+def test_a_word_found_nowhere_reads_the_records_in_two_questions(app, log, monkeypatch):
+    # A first few, which a common word fills, then the rest of the page's reads at once:
+    # on PostgreSQL each question is a round trip.
+    monkeypatch.setattr(search_module, "FIRST_BATCH", 10)
+    process_id, _ = log
+    asked: list[str] = []
+
+    def keep(_conn, _cursor, statement, *_args):
+        if "FROM submission" in statement and "EXISTS" not in statement:
+            asked.append(statement)
+
+    with app.app_context():
+        process = db.session.get(Process, process_id)
+        sa.event.listen(db.engine, "before_cursor_execute", keep)
+        try:
+            pages = _walk(process, "no such word")
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", keep)
+    assert [p.items for p in pages] == [[]]
+    assert len(asked) == 2
 
 
 def test_the_older_links_keep_the_query(app, client, log):
