@@ -35,11 +35,11 @@ def _page(form: MeetingForm, cadence_form: CadenceForm, status: int = 200) -> Re
         past = meetings.past_page(g.process, now)
     # Past meetings whose outcome is still to be recorded head the first page only.
     first = before is None and (after is None or past.newer is None)
-    waiting = meetings.awaiting_outcome(g.process, now) if first else []
+    shown = meetings.in_sight(g.process, now, awaiting=first)
     return render_template(
         "meetings/index.html",
-        upcoming=meetings.upcoming(g.process, now),
-        past=waiting + past.items,
+        upcoming=shown.upcoming,
+        past=shown.awaiting_outcome + past.items,
         page=past,
         page_endpoint="meetings.index",
         cadence=meetings.cadence_of(g.process, today()),

@@ -96,29 +96,32 @@ def _views_of(
     ]
 
 
-def upcoming(process: Process, now: datetime) -> list[MeetingView]:
-    """Every meeting still to come, soonest first."""
-    rows = db.session.scalars(
-        sa.select(Meeting)
-        .where(Meeting.process_id == process.id, Meeting.starts_at >= now)
+@dataclass(frozen=True)
+class InSight:
+    """The meetings a meetings page shows whatever page of the past it is on."""
+
+    upcoming: list[MeetingView]  # every meeting still to come, soonest first
+    # Past meetings still only planned, latest first: whether they were held is still to
+    # be recorded, so they stay in sight however old they are.
+    awaiting_outcome: list[MeetingView]
+
+
+def in_sight(process: Process, now: datetime, *, awaiting: bool = True) -> InSight:
+    """The meetings to come and (if ``awaiting``) those awaiting their outcome, read in
+    one question and their minutes in one more: each is a round trip to the database."""
+    to_come = Meeting.starts_at >= now
+    shown = sa.or_(to_come, Meeting.state == MeetingState.PLANNED) if awaiting else to_come
+    rows = db.session.execute(
+        sa.select(Meeting, to_come.label("to_come"))
+        .where(Meeting.process_id == process.id, shown)
         .order_by(Meeting.starts_at, Meeting.id)
     ).all()
-    return _views_of(process, rows, [m.id for m in rows])
-
-
-def awaiting_outcome(process: Process, now: datetime) -> list[MeetingView]:
-    """Past meetings still only planned, latest first: whether they were held is still to
-    be recorded, so they stay in sight however old they are."""
-    rows = db.session.scalars(
-        sa.select(Meeting)
-        .where(
-            Meeting.process_id == process.id,
-            Meeting.starts_at < now,
-            Meeting.state == MeetingState.PLANNED,
-        )
-        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
-    ).all()
-    return _views_of(process, rows, [m.id for m in rows])
+    found = _views_of(process, [m for m, _later in rows], [m.id for m, _later in rows])
+    upcoming: list[MeetingView] = []
+    waiting: list[MeetingView] = []
+    for view, (_meeting, later) in zip(found, rows, strict=True):
+        (upcoming if later else waiting).append(view)
+    return InSight(upcoming=upcoming, awaiting_outcome=waiting[::-1])  # latest first
 
 
 def past_page(
