@@ -106,16 +106,24 @@ def _current_text(demand: Demand) -> str:
     return open_text(demand.text, demand.encryption_context)
 
 
-def _rows(process: Process) -> list[Demand]:
+def _rows(process: Process, *, words_only: bool = False) -> list[Demand]:
+    """The demands with their amendments; unless ``words_only``, also who proposed and
+    decided each and the history of their status. Each of those is a question of its
+    own to the database, and only the demands page and the at-a-glance page show them."""
+    loads = (
+        [selectinload(Demand.amendments)]
+        if words_only
+        else [
+            selectinload(Demand.amendments).selectinload(DemandAmendment.proposed_by),
+            selectinload(Demand.amendments).selectinload(DemandAmendment.decided_by),
+            selectinload(Demand.status_changes).selectinload(DemandStatusChange.set_by),
+        ]
+    )
     return list(
         db.session.scalars(
             sa.select(Demand)
             .where(Demand.process_id == process.id)
-            .options(
-                selectinload(Demand.amendments).selectinload(DemandAmendment.proposed_by),
-                selectinload(Demand.amendments).selectinload(DemandAmendment.decided_by),
-                selectinload(Demand.status_changes).selectinload(DemandStatusChange.set_by),
-            )
+            .options(*loads)
             .order_by(Demand.number)
         )
     )
@@ -123,7 +131,15 @@ def _rows(process: Process) -> list[Demand]:
 
 def demands_of(process: Process) -> list[DemandItem]:
     """Each demand with its words as they stand now."""
-    return [DemandItem(d.id, d.number, _current_text(d)) for d in _rows(process)]
+    return [DemandItem(d.id, d.number, _current_text(d)) for d in _rows(process, words_only=True)]
+
+
+def words_of(process: Process) -> list[tuple[int, str, str]]:
+    """Each demand's number, its words as they stand now and as they were handed over."""
+    return [
+        (d.number, _current_text(d), open_text(d.text, d.encryption_context))
+        for d in _rows(process, words_only=True)
+    ]
 
 
 def demand_views(process: Process) -> list[DemandView]:

@@ -126,11 +126,11 @@ def _demand_hits(process: Process, membership: Membership, needle: str) -> list[
     if not policy.may(membership, Act.READ_DEMANDS):
         return []
     hits = []
-    for demand in demands.demand_views(process):
-        for text in (demand.current, demand.original):
+    for number, current, original in demands.words_of(process):
+        for text in (current, original):
             found = _snippet(text, needle)
             if found:
-                hits.append(Hit(f"#{demand.number}", found, ("demands.index", {})))
+                hits.append(Hit(f"#{number}", found, ("demands.index", {})))
                 break
     return hits
 

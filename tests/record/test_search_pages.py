@@ -94,6 +94,27 @@ def test_a_word_found_nowhere_reads_the_records_in_two_questions(app, log, monke
     assert len(asked) == 2
 
 
+def test_search_reads_the_demands_words_and_nothing_else_of_them(app, log):
+    # Their status history and who proposed or decided each amendment are the demands
+    # page's, each a question of its own.
+    process_id, _ = log
+    asked: list[str] = []
+
+    def keep(_conn, _cursor, statement, *_args):
+        asked.append(" ".join(statement.split()))
+
+    with app.app_context():
+        process = db.session.get(Process, process_id)
+        sa.event.listen(db.engine, "before_cursor_execute", keep)
+        try:
+            pages = _walk(process, "lantern")
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", keep)
+    assert pages[0].items[0].link[0] == "demands.index"
+    assert any("FROM demand_amendment" in s for s in asked)
+    assert not any("FROM demand_status_change" in s for s in asked)
+
+
 def test_the_older_links_keep_the_query(app, client, log):
     _, matching = log
     submit(client, "/login", {"username": "kim", "password": factories.PASSWORD})
