@@ -27,6 +27,7 @@ from intake.record.glance import facts_of
 from intake.record.silence import gaps
 from tests import factories
 from tests.conftest import submit
+from tests.statements import statements
 
 
 @pytest.fixture
@@ -174,19 +175,7 @@ def _add_log_entries(process_id: int, n: int) -> None:
 
 
 def _queries_for(app, client, path: str) -> int:
-    seen = []
-    with app.app_context():
-        engine = db.engine
-
-    def count(*_args):
-        seen.append(1)
-
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
-    return len(seen)
+    return len(_statements_for(app, client, path))
 
 
 def test_glance_query_count_does_not_grow_with_the_log(app, client, auth, story):
@@ -202,19 +191,11 @@ def test_glance_query_count_does_not_grow_with_the_log(app, client, auth, story)
 
 
 def _statements_for(app, client, path: str) -> list[str]:
-    seen: list[str] = []
     with app.app_context():
         engine = db.engine
-
-    def keep(_conn, _cursor, statement, *_args):
-        seen.append(" ".join(statement.split()))
-
-    sa.event.listen(engine, "before_cursor_execute", keep)
-    try:
+    with statements(engine) as said:
         assert client.get(path).status_code == 200
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", keep)
-    return seen
+    return said
 
 
 def test_the_steps_pages_read_the_demands_and_count_the_steps_once(app, client, auth, story):

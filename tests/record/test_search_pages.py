@@ -5,7 +5,6 @@ import re
 from types import SimpleNamespace
 
 import pytest
-import sqlalchemy as sa
 
 from intake.extensions import db
 from intake.models import Process, Role
@@ -15,6 +14,7 @@ from intake.record.search import search
 from intake.submissions import service
 from tests import factories
 from tests.conftest import submit
+from tests.statements import statements
 
 LINK = re.compile(r'<a href="([^"]+)" rel="(prev|next)">')
 HIT = re.compile(r'<a href="/p/alpha/submissions/(\d+)">')
@@ -77,39 +77,22 @@ def test_a_word_found_nowhere_reads_the_records_in_two_questions(app, log, monke
     # on PostgreSQL each question is a round trip.
     monkeypatch.setattr(search_module, "FIRST_BATCH", 10)
     process_id, _ = log
-    asked: list[str] = []
-
-    def keep(_conn, _cursor, statement, *_args):
-        if "FROM submission" in statement and "EXISTS" not in statement:
-            asked.append(statement)
-
     with app.app_context():
         process = db.session.get(Process, process_id)
-        sa.event.listen(db.engine, "before_cursor_execute", keep)
-        try:
+        with statements(db.engine) as asked:
             pages = _walk(process, "no such word")
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", keep)
     assert [p.items for p in pages] == [[]]
-    assert len(asked) == 2
+    assert sum("FROM submission" in s and "EXISTS" not in s for s in asked) == 2
 
 
 def test_search_reads_the_demands_words_and_nothing_else_of_them(app, log):
     # Their status history and who proposed or decided each amendment are the demands
     # page's, each a question of its own.
     process_id, _ = log
-    asked: list[str] = []
-
-    def keep(_conn, _cursor, statement, *_args):
-        asked.append(" ".join(statement.split()))
-
     with app.app_context():
         process = db.session.get(Process, process_id)
-        sa.event.listen(db.engine, "before_cursor_execute", keep)
-        try:
+        with statements(db.engine) as asked:
             pages = _walk(process, "lantern")
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", keep)
     assert pages[0].items[0].link[0] == "demands.index"
     assert any("FROM demand_amendment" in s for s in asked)
     assert not any("FROM demand_status_change" in s for s in asked)

@@ -5,7 +5,6 @@ import re
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy import select
 
 from intake.clock import today
@@ -14,6 +13,7 @@ from intake.models import MeetingKind, MeetingState, Process, Role, StepOwner, S
 from intake.record import meetings, steps
 from tests import factories
 from tests.conftest import submit
+from tests.statements import statements
 
 LINK = re.compile(r'<a href="([^"]+)" rel="(prev|next)">')
 STEP = re.compile(r">(Open|Closed) step (\d+)</a>")
@@ -141,18 +141,10 @@ def test_meetings_to_come_and_without_outcome_stay_on_the_first_page(app, long_p
 def test_the_meetings_in_sight_are_read_in_one_question(app, long_process):
     # Those to come and those awaiting their outcome, then the page of the past ones,
     # then the rhythm's figures: on PostgreSQL each question is a round trip.
-    asked: list[str] = []
-
-    def keep(_conn, _cursor, statement, *_args):
-        asked.append(" ".join(statement.split()))
-
     with app.app_context():
         engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", keep)
-    try:
+    with statements(engine) as asked:
         page = long_process.get("/p/alpha/meetings/").get_data(as_text=True)
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", keep)
     assert "Coming 0" in page and "Waiting 0" in page
     assert sum(" FROM meeting" in s for s in asked) == 3
     assert sum("FROM submission" in s and "meeting_id" in s for s in asked) == 2

@@ -14,6 +14,7 @@ from intake.record import paging
 from intake.submissions import listing
 from tests import factories
 from tests.conftest import submit
+from tests.statements import statements
 
 LINK = re.compile(r'<a href="([^"]+)" rel="(prev|next)">')
 RECORD = re.compile(r'<td><a href="/p/alpha/submissions/(\d+)(/edit)?">')
@@ -127,18 +128,10 @@ def test_a_page_reads_the_process_forms_once_and_who_saved_each_with_the_records
     Who saved each record comes with the records, not in a question of its own."""
     submit(client, "/login", {"username": "kim", "password": factories.PASSWORD})
     client.get("/p/alpha/submissions/")
-    asked: list[str] = []
     with app.app_context():
         engine = db.engine
-
-    def keep(_conn, _cursor, statement, *_args):
-        asked.append(" ".join(statement.split()))
-
-    sa.event.listen(engine, "before_cursor_execute", keep)
-    try:
+    with statements(engine) as asked:
         page = client.get("/p/alpha/submissions/")
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", keep)
     assert page.status_code == 200
     assert sum("FROM questionnaire" in s for s in asked) == 1
     assert not [s for s in asked if s.startswith("SELECT account.")]
