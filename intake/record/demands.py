@@ -178,7 +178,7 @@ def _texts(answers: dict[str, Any]) -> list[str]:
 
 
 def _original_texts(process: Process) -> list[str]:
-    return [open_text(d.text, d.encryption_context) for d in _rows(process)]
+    return [open_text(d.text, d.encryption_context) for d in _rows(process, words_only=True)]
 
 
 def check_handover(process: Process, form: FormDefinition, answers: dict[str, Any]) -> None:

@@ -85,6 +85,27 @@ def test_a_word_found_nowhere_reads_the_records_in_two_questions(app, log, monke
     assert sum("FROM submission" in s and "EXISTS" not in s for s in asked) == 2
 
 
+def test_the_second_read_stops_at_the_pages_bound(app, log, monkeypatch):
+    # After the first few, a page reads the rest of its bound at once and no more: each
+    # record is read once over the pages, and each hit found once.
+    monkeypatch.setattr(search_module, "FIRST_BATCH", 10)
+    process_id, matching = log
+    with app.app_context():
+        process = db.session.get(Process, process_id)
+        with statements(db.engine) as asked:
+            pages = _walk(process, "lantern", reads_per_page=50)
+    reads = [s for s in asked if "FROM submission" in s and "EXISTS" not in s]
+    assert len(pages) == 3  # 131 records, 50 a page
+    assert len(reads) == 2 * len(pages)
+    found = [
+        h.link[1]["submission_id"]
+        for p in pages
+        for h in p.items
+        if h.link[0] == "submissions.show"
+    ]
+    assert found == sorted(matching, reverse=True)
+
+
 def test_search_reads_the_demands_words_and_nothing_else_of_them(app, log):
     # Their status history and who proposed or decided each amendment are the demands
     # page's, each a question of its own.

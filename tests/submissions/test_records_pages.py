@@ -135,3 +135,4 @@ def test_a_page_reads_the_process_forms_once_and_who_saved_each_with_the_records
     assert page.status_code == 200
     assert sum("FROM questionnaire" in s for s in asked) == 1
     assert not [s for s in asked if s.startswith("SELECT account.")]
+    assert any(s.startswith("SELECT submission.") and "JOIN account" in s for s in asked)
