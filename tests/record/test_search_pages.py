@@ -72,29 +72,29 @@ def test_a_page_reads_a_bounded_number_of_records(app, log):
         assert all(p.items == [] for p in pages)
 
 
+def _walked_with_reads(app, process_id, word, **limits):
+    """The pages of a search walked to the end, and the questions that read records."""
+    with app.app_context():
+        process = db.session.get(Process, process_id)
+        with statements(db.engine) as asked:
+            pages = _walk(process, word, **limits)
+    return pages, [s for s in asked if "FROM submission" in s and "EXISTS" not in s]
+
+
 def test_a_word_found_nowhere_reads_the_records_in_two_questions(app, log, monkeypatch):
     # A first few, which a common word fills, then the rest of the page's reads at once:
     # on PostgreSQL each question is a round trip.
     monkeypatch.setattr(search_module, "FIRST_BATCH", 10)
-    process_id, _ = log
-    with app.app_context():
-        process = db.session.get(Process, process_id)
-        with statements(db.engine) as asked:
-            pages = _walk(process, "no such word")
+    pages, reads = _walked_with_reads(app, log[0], "no such word")
     assert [p.items for p in pages] == [[]]
-    assert sum("FROM submission" in s and "EXISTS" not in s for s in asked) == 2
+    assert len(reads) == 2
 
 
 def test_the_second_read_stops_at_the_pages_bound(app, log, monkeypatch):
     # After the first few, a page reads the rest of its bound at once and no more: each
     # record is read once over the pages, and each hit found once.
     monkeypatch.setattr(search_module, "FIRST_BATCH", 10)
-    process_id, matching = log
-    with app.app_context():
-        process = db.session.get(Process, process_id)
-        with statements(db.engine) as asked:
-            pages = _walk(process, "lantern", reads_per_page=50)
-    reads = [s for s in asked if "FROM submission" in s and "EXISTS" not in s]
+    pages, reads = _walked_with_reads(app, log[0], "lantern", reads_per_page=50)
     assert len(pages) == 3  # 131 records, 50 a page
     assert len(reads) == 2 * len(pages)
     found = [
@@ -103,7 +103,7 @@ def test_the_second_read_stops_at_the_pages_bound(app, log, monkeypatch):
         for h in p.items
         if h.link[0] == "submissions.show"
     ]
-    assert found == sorted(matching, reverse=True)
+    assert found == sorted(log[1], reverse=True)
 
 
 def test_search_reads_the_demands_words_and_nothing_else_of_them(app, log):
