@@ -106,7 +106,7 @@ class InSight:
     awaiting_outcome: list[MeetingView]
 
 
-def in_sight(process: Process, now: datetime, *, awaiting: bool = True) -> InSight:
+def in_sight(process: Process, now: datetime, *, awaiting: bool) -> InSight:
     """The meetings to come and (if ``awaiting``) those awaiting their outcome, read in
     one question and their minutes in one more: each is a round trip to the database."""
     to_come = Meeting.starts_at >= now

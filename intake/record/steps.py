@@ -122,9 +122,7 @@ def steps_of(
     return [view(s, today, numbers) for s in rows]
 
 
-def open_first(
-    process: Process, today: date, numbers: dict[int, int] | None = None
-) -> list[StepView]:
+def open_first(process: Process, today: date, numbers: dict[int, int]) -> list[StepView]:
     """Every open step by deadline, so the overdue ones (an open step past its deadline)
     come first: what the group still has to follow up is never behind a page link, however
     many steps were closed over the years."""
@@ -162,14 +160,14 @@ def pressing(
     today: date,
     size: int = AT_A_GLANCE,
     *,
-    counts: tuple[int, int] | None = None,
-    numbers: dict[int, int] | None = None,
+    counts: tuple[int, int],
+    numbers: dict[int, int],
 ) -> Pressing:
     """What the at-a-glance page lists: open steps as the steps page begins (by deadline,
     so the overdue ones first), then the latest missed ones, at most ``size``; only those
     are read and unsealed. The page says how many more there are and links to them all.
-    The (open, missed) ``counts`` of ``standing`` and the ``demand_numbers`` are read
-    here unless the caller has them."""
+    ``counts``: how many are open and missed in all (``standing``, asked with the
+    page's other counts); ``numbers``: ``demand_numbers``, from the page's demands."""
     of_process = sa.select(AgreedStep).where(AgreedStep.process_id == process.id)
     rows = list(
         db.session.scalars(
@@ -184,13 +182,6 @@ def pressing(
             .order_by(AgreedStep.deadline.desc(), AgreedStep.id.desc())
             .limit(size - len(rows))
         )
-    if counts is None:
-        row = db.session.execute(
-            sa.select(*standing()).where(AgreedStep.process_id == process.id)
-        ).one()
-        counts = (row[0], row[1])
-    if numbers is None:
-        numbers = demand_numbers(process) if rows else {}
     return Pressing([view(s, today, numbers) for s in rows], open=counts[0], missed=counts[1])
 
 
@@ -201,10 +192,10 @@ def closed_page(
     before: paging.Cursor | None = None,
     after: paging.Cursor | None = None,
     size: int = CLOSED_PAGE_SIZE,
-    numbers: dict[int, int] | None = None,
+    numbers: dict[int, int],
 ) -> paging.Page:
     """One page of the steps no longer open (done, missed, dropped), latest deadline first;
-    only that page's steps are read and unsealed."""
+    only that page's steps are read and unsealed. ``numbers``: ``demand_numbers``."""
     page = paging.newest_first(
         sa.select(AgreedStep).where(
             AgreedStep.process_id == process.id, AgreedStep.status != StepStatus.OPEN
@@ -216,8 +207,6 @@ def closed_page(
         size=size,
         key=lambda s: (s.deadline, s.id),
     )
-    if numbers is None:
-        numbers = demand_numbers(process) if page.items else {}
     return replace(page, items=[view(s, today, numbers) for s in page.items])
 
 
